@@ -1,0 +1,130 @@
+//! Configuration from environment variables; each one is documented in
+//! `.env.sample` at the repository's top.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything the server reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `LINLI_ADDR`: where to listen.
+    pub addr: SocketAddr,
+    /// `DATABASE_URL`: `sqlite://…` or `postgres://…`; by default a SQLite
+    /// file in the data directory.
+    pub database_url: String,
+    /// `LINLI_DATA_DIR`: where the SQLite file lives, created on first start.
+    pub data_dir: PathBuf,
+    /// `LINLI_DIST_DIR`: the built app (Trunk's output).
+    pub dist_dir: PathBuf,
+    /// `LINLI_DEMO_DATA`: load the demo street into an empty database.
+    pub demo_data: bool,
+    /// `LINLI_REQUEST_TIMEOUT_SECS`: the longest a request may take.
+    pub request_timeout: Duration,
+    /// `LINLI_BODY_LIMIT_BYTES`: the largest request body accepted.
+    pub body_limit: usize,
+    /// `LINLI_DB_MAX_CONNECTIONS`: the database pool's size.
+    pub db_max_connections: u32,
+    /// `LINLI_HTTPS`: the portal is served over HTTPS (by a proxy in front),
+    /// so browsers are told to keep to HTTPS.
+    pub https: bool,
+}
+
+/// A variable that is set but cannot be used.
+#[derive(Debug)]
+pub struct ConfigError {
+    /// The variable's name.
+    pub var: &'static str,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "environment variable {}: {}", self.var, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup`, so tests need not touch the
+    /// process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let data_dir = PathBuf::from(lookup("LINLI_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = lookup("DATABASE_URL")
+            .filter(|url| !url.is_empty())
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("linli.db").display()));
+        Ok(Config {
+            addr: parse(&lookup, "LINLI_ADDR", "127.0.0.1:8080")?,
+            database_url,
+            data_dir,
+            dist_dir: PathBuf::from(lookup("LINLI_DIST_DIR").unwrap_or_else(|| "dist".into())),
+            demo_data: flag(&lookup, "LINLI_DEMO_DATA")?,
+            request_timeout: Duration::from_secs(parse(&lookup, "LINLI_REQUEST_TIMEOUT_SECS", "30")?),
+            body_limit: parse(&lookup, "LINLI_BODY_LIMIT_BYTES", "65536")?,
+            db_max_connections: parse(&lookup, "LINLI_DB_MAX_CONNECTIONS", "8")?,
+            https: flag(&lookup, "LINLI_HTTPS")?,
+        })
+    }
+
+    /// Whether the database is the embedded SQLite one.
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+fn parse<T: std::str::FromStr>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: &str,
+) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    let raw = lookup(var).unwrap_or_else(|| default.to_owned());
+    raw.trim().parse().map_err(|e: T::Err| ConfigError {
+        var,
+        problem: format!("{raw:?} is not valid: {e}"),
+    })
+}
+
+fn flag(lookup: &impl Fn(&str) -> Option<String>, var: &'static str) -> Result<bool, ConfigError> {
+    match lookup(var).as_deref().map(str::trim) {
+        None | Some("") | Some("0") | Some("false") => Ok(false),
+        Some("1") | Some("true") => Ok(true),
+        Some(other) => Err(ConfigError {
+            var,
+            problem: format!("{other:?} is not one of 1, 0, true, false"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_environment() {
+        let config = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(config.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.database_url, "sqlite://data/linli.db?mode=rwc");
+        assert!(config.is_sqlite());
+        assert!(!config.demo_data);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let err = Config::from_lookup(|name| (name == "LINLI_ADDR").then(|| "nowhere".into()))
+            .unwrap_err();
+        assert_eq!(err.var, "LINLI_ADDR");
+        let err = Config::from_lookup(|name| (name == "LINLI_DEMO_DATA").then(|| "yes".into()))
+            .unwrap_err();
+        assert_eq!(err.var, "LINLI_DEMO_DATA");
+    }
+}

@@ -1,0 +1,263 @@
+//! The demo street, loaded into an empty database on the first start of
+//! README's run command: one street, two communities, four compounds with
+//! their stations, grids, buildings, units and households, and named people
+//! for every role the portal knows.
+
+use crate::db::{Db, now_ms};
+use sqlx::{Any, Transaction};
+
+/// A compound of the demo: name, address, and per grid its name, worker and
+/// buildings (name, units, floors; two households a floor per unit).
+struct DemoCompound {
+    name: &'static str,
+    address: &'static str,
+    station_members: [(&'static str, &'static str); 7],
+    grids: &'static [(&'static str, &'static str, &'static [(&'static str, u32, u32)])],
+}
+
+const COMMUNITIES: [(&str, &[DemoCompound]); 2] = [
+    (
+        "东港社区",
+        &[
+            DemoCompound {
+                name: "海景花园",
+                address: "东港路 88 号",
+                station_members: [
+                    ("王秀英", "head"),
+                    ("张国强", "deputy"),
+                    ("赵敏", "secretary_general"),
+                    ("孙立新", "member"),
+                    ("钱芳", "member"),
+                    ("何建平", "member"),
+                    ("马丽华", "member"),
+                ],
+                grids: &[
+                    ("第一网格", "刘海燕", &[("1号楼", 2, 6), ("2号楼", 2, 6), ("3号楼", 2, 6)]),
+                    ("第二网格", "陈晓东", &[("5号楼", 3, 11), ("6号楼", 3, 11)]),
+                ],
+            },
+            DemoCompound {
+                name: "东港新村",
+                address: "新村街 12 号",
+                station_members: [
+                    ("李桂芳", "head"),
+                    ("周建华", "deputy"),
+                    ("吴秀兰", "secretary_general"),
+                    ("郑大勇", "member"),
+                    ("冯玉梅", "member"),
+                    ("褚卫东", "member"),
+                    ("卫红霞", "member"),
+                ],
+                grids: &[("东港新村网格", "蒋丽萍", &[("1幢", 2, 5), ("2幢", 2, 5), ("3幢", 2, 5), ("4幢", 2, 5)])],
+            },
+        ],
+    ),
+    (
+        "临城社区",
+        &[
+            DemoCompound {
+                name: "临城佳苑",
+                address: "临城大道 266 号",
+                station_members: [
+                    ("沈国华", "head"),
+                    ("韩美玲", "deputy"),
+                    ("杨志刚", "secretary_general"),
+                    ("朱春燕", "member"),
+                    ("秦海波", "member"),
+                    ("尤建军", "member"),
+                    ("许文静", "member"),
+                ],
+                grids: &[
+                    ("佳苑一网格", "施晓红", &[("A座", 2, 18)]),
+                    ("佳苑二网格", "张伟", &[("B座", 2, 18), ("C座", 2, 18)]),
+                ],
+            },
+            DemoCompound {
+                name: "桂花苑",
+                address: "桂花巷 5 号",
+                station_members: [
+                    ("孔令芬", "head"),
+                    ("曹永明", "deputy"),
+                    ("严丽娟", "secretary_general"),
+                    ("华建新", "member"),
+                    ("金月琴", "member"),
+                    ("魏国平", "member"),
+                    ("陶素珍", "member"),
+                ],
+                grids: &[("桂花苑网格", "姜涛", &[("1号楼", 1, 4), ("2号楼", 1, 4), ("3号楼", 1, 4)])],
+            },
+        ],
+    ),
+];
+
+/// Community staff and department liaisons: (community, name, role, department).
+const COMMUNITY_PEOPLE: [(usize, &str, &str, Option<&str>); 8] = [
+    (0, "林晓燕", "community_staff", None),
+    (0, "黄志明", "department_liaison", Some("property")),
+    (0, "吴刚", "department_liaison", Some("water")),
+    (0, "郑丽", "department_liaison", Some("gas")),
+    (1, "周海波", "community_staff", None),
+    (1, "徐建英", "department_liaison", Some("power")),
+    (1, "高明", "department_liaison", Some("city_management")),
+    (1, "罗军", "department_liaison", Some("police")),
+];
+
+/// Residents without a role yet: they file affairs, vote and volunteer once
+/// those features exist (the retired gas fitter and the pharmacist are the
+/// capable persons of the brief).
+const RESIDENTS: [&str; 4] = ["李阿婆（李桂兰）", "陈志明", "王药师（王淑贞）", "赵小宝"];
+
+/// Loads the demo street unless the database already has a street. Returns
+/// whether it loaded anything.
+pub async fn load_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
+    if crate::places::has_streets(db).await? {
+        return Ok(false);
+    }
+    let mut tx = db.pool.begin().await?;
+    let mut phones = 13_800_000_001_i64..;
+    let mut person = async |tx: &mut Transaction<'static, Any>, name: &str| -> Result<i64, sqlx::Error> {
+        let phone = phones.next().unwrap_or_default().to_string();
+        insert_id(
+            tx,
+            sqlx::query("INSERT INTO people (name, phone, created_at) VALUES ($1, $2, $3) RETURNING id")
+                .bind(name.to_owned())
+                .bind(phone)
+                .bind(now_ms()),
+        )
+        .await
+    };
+    let street = insert_id(
+        &mut tx,
+        sqlx::query("INSERT INTO streets (name, district, city) VALUES ($1, $2, $3) RETURNING id")
+            .bind("宁安街道")
+            .bind("定海区")
+            .bind("舟山市"),
+    )
+    .await?;
+    let admin = person(&mut tx, "陈建国").await?;
+    grant(&mut tx, admin, "street_admin", ("street_id", street), None, None).await?;
+
+    let mut community_ids = Vec::new();
+    for (community_name, compounds) in COMMUNITIES {
+        let community = insert_id(
+            &mut tx,
+            sqlx::query("INSERT INTO communities (street_id, name) VALUES ($1, $2) RETURNING id")
+                .bind(street)
+                .bind(community_name),
+        )
+        .await?;
+        community_ids.push(community);
+        for compound in compounds {
+            let compound_id = insert_id(
+                &mut tx,
+                sqlx::query(
+                    "INSERT INTO compounds (community_id, name, address) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(community)
+                .bind(compound.name)
+                .bind(compound.address),
+            )
+            .await?;
+            sqlx::query("INSERT INTO stations (compound_id, name) VALUES ($1, $2)")
+                .bind(compound_id)
+                .bind(format!("{}居民自治互助站", compound.name))
+                .execute(&mut *tx)
+                .await?;
+            for (name, position) in compound.station_members {
+                let id = person(&mut tx, name).await?;
+                grant(&mut tx, id, "station_member", ("compound_id", compound_id), Some(position), None)
+                    .await?;
+            }
+            for (grid_name, worker, buildings) in compound.grids {
+                let grid = insert_id(
+                    &mut tx,
+                    sqlx::query("INSERT INTO grids (compound_id, name) VALUES ($1, $2) RETURNING id")
+                        .bind(compound_id)
+                        .bind(*grid_name),
+                )
+                .await?;
+                let worker = person(&mut tx, worker).await?;
+                grant(&mut tx, worker, "grid_worker", ("grid_id", grid), None, None).await?;
+                for (building_name, units, floors) in *buildings {
+                    load_building(&mut tx, grid, building_name, *units, *floors).await?;
+                }
+            }
+        }
+    }
+    for (community, name, role, department) in COMMUNITY_PEOPLE {
+        let id = person(&mut tx, name).await?;
+        grant(&mut tx, id, role, ("community_id", community_ids[community]), None, department).await?;
+    }
+    for name in RESIDENTS {
+        person(&mut tx, name).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn load_building(
+    tx: &mut Transaction<'static, Any>,
+    grid: i64,
+    name: &str,
+    units: u32,
+    floors: u32,
+) -> Result<(), sqlx::Error> {
+    let building = insert_id(
+        tx,
+        sqlx::query("INSERT INTO buildings (grid_id, name) VALUES ($1, $2) RETURNING id")
+            .bind(grid)
+            .bind(name.to_owned()),
+    )
+    .await?;
+    for unit_no in 1..=units {
+        let unit = insert_id(
+            tx,
+            sqlx::query("INSERT INTO units (building_id, name) VALUES ($1, $2) RETURNING id")
+                .bind(building)
+                .bind(format!("{unit_no}单元")),
+        )
+        .await?;
+        for floor in 1..=floors {
+            for door in 1..=2 {
+                sqlx::query("INSERT INTO households (unit_id, room) VALUES ($1, $2)")
+                    .bind(unit)
+                    .bind(format!("{floor}{door:02}"))
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn insert_id(
+    tx: &mut Transaction<'static, Any>,
+    query: sqlx::query::Query<'static, Any, sqlx::any::AnyArguments>,
+) -> Result<i64, sqlx::Error> {
+    use sqlx::Row;
+    query.fetch_one(&mut **tx).await?.try_get(0)
+}
+
+async fn grant(
+    tx: &mut Transaction<'static, Any>,
+    person: i64,
+    role: &str,
+    (place_column, place_id): (&str, i64),
+    position: Option<&str>,
+    department: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO role_grants (person_id, role, {place_column}, position, department, granted_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(person)
+        .bind(role.to_owned())
+        .bind(place_id)
+        .bind(position.map(str::to_owned))
+        .bind(department.map(str::to_owned))
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! One error type for every handler, and the layer that turns every failure
+//! (ours, axum's, a timeout, a panic) into the API's JSON envelope in the
+//! request's language.
+
+use api_types::{ErrorBody, ErrorCode, ErrorDetail, FieldError, Lang};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
+
+/// What a handler answers when it cannot do what was asked.
+#[derive(Debug)]
+pub struct AppError {
+    code: ErrorCode,
+    fields: Vec<FieldError>,
+    retry_after_secs: Option<u64>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl AppError {
+    /// An error with a code and nothing more to say.
+    pub fn new(code: ErrorCode) -> Self {
+        AppError {
+            code,
+            fields: Vec::new(),
+            retry_after_secs: None,
+            source: None,
+        }
+    }
+
+    /// 422 listing every field that broke a rule.
+    pub fn validation(fields: Vec<FieldError>) -> Self {
+        AppError {
+            fields,
+            ..AppError::new(ErrorCode::ValidationFailed)
+        }
+    }
+
+    /// An error with a code and one broken field.
+    pub fn field(code: ErrorCode, field: FieldError) -> Self {
+        AppError {
+            fields: vec![field],
+            ..AppError::new(code)
+        }
+    }
+
+    /// A 500 whose cause goes to the log, never to the client.
+    pub fn internal(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        AppError {
+            source: Some(source.into()),
+            ..AppError::new(ErrorCode::Internal)
+        }
+    }
+
+    /// Tells the client when to try again (`Retry-After`).
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
+    }
+
+    /// The code this error answers with.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The fields it names, if any.
+    pub fn fields(&self) -> &[FieldError] {
+        &self.fields
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::RowNotFound => AppError::new(ErrorCode::NotFound),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                AppError::new(ErrorCode::Conflict)
+            }
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => AppError {
+                source: Some(Box::new(err)),
+                ..AppError::new(ErrorCode::ServiceUnavailable)
+            }
+            .retry_after(5),
+            _ => AppError::internal(err),
+        }
+    }
+}
+
+/// The error's meaning, carried on the response so the outer layer can
+/// write the envelope in the request's language.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    code: ErrorCode,
+    fields: Vec<FieldError>,
+}
+
+impl ErrorInfo {
+    /// The envelope in `lang`: with fields, the message names each one.
+    pub fn envelope(&self, lang: Lang) -> ErrorBody {
+        let message = if self.fields.is_empty() {
+            self.code.message(lang).to_owned()
+        } else {
+            let separator = if lang == Lang::Zh { "；" } else { "; " };
+            self.fields
+                .iter()
+                .map(|f| f.rule.message(&f.field, lang))
+                .collect::<Vec<_>>()
+                .join(separator)
+        };
+        let fields = (!self.fields.is_empty()).then(|| {
+            self.fields
+                .iter()
+                .map(|f| (f.field.clone(), f.rule.code().to_owned()))
+                .collect::<BTreeMap<_, _>>()
+        });
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message,
+                fields,
+            },
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(source) = &self.source {
+            if status.is_server_error() {
+                tracing::error!(code = ?self.code, error = %source, "request failed");
+            } else {
+                tracing::warn!(code = ?self.code, error = %source, "request refused");
+            }
+        }
+        let info = ErrorInfo {
+            code: self.code,
+            fields: self.fields,
+        };
+        let mut response = envelope_response(status, &info, Lang::default());
+        if let Some(secs) = self.retry_after_secs {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response.extensions_mut().insert(info);
+        response
+    }
+}
+
+fn envelope_response(status: StatusCode, info: &ErrorInfo, lang: Lang) -> Response {
+    let body = serde_json::to_vec(&info.envelope(lang)).unwrap_or_default();
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.tag()),
+    );
+    response
+}
+
+/// The request's language, from `Accept-Language` (Chinese by default).
+pub fn request_lang(headers: &axum::http::HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// Middleware: every error answer under `/api/` becomes the JSON envelope in
+/// the request's language, including the bare ones axum and tower-http give
+/// (unknown method, timeout, body too large, panic).
+pub async fn localize_errors(request: Request, next: Next) -> Response {
+    let lang = request_lang(request.headers());
+    let is_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let info = match response.extensions().get::<ErrorInfo>() {
+        Some(_) if lang == Lang::default() => return response,
+        Some(info) => info.clone(),
+        None if is_api && !is_json(&response) => ErrorInfo {
+            code: ErrorCode::for_status(status.as_u16()),
+            fields: Vec::new(),
+        },
+        None => return response,
+    };
+    let (mut parts, _) = response.into_parts();
+    let fresh = envelope_response(status, &info, lang);
+    let (fresh_parts, body) = fresh.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    for name in [header::CONTENT_TYPE, header::CONTENT_LANGUAGE] {
+        if let Some(value) = fresh_parts.headers.get(&name) {
+            parts.headers.insert(name, value.clone());
+        }
+    }
+    parts.extensions.insert(info);
+    Response::from_parts(parts, Body::new(body))
+}
+
+fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"))
+}
+
+/// The answer to a panic inside a handler: logged in full, answered with a
+/// generic 500 (the envelope is written by [`localize_errors`]).
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    tracing::error!(panic = detail, "handler panicked");
+    AppError::new(ErrorCode::Internal).into_response()
+}
+
+/// The answer to an unknown `/api/` path.
+pub async fn api_not_found() -> AppError {
+    AppError::new(ErrorCode::NotFound)
+}

@@ -1,0 +1,160 @@
+//! Linli's server: the JSON API under `/api/`, and the built app for
+//! everything else. `main.rs` only wires configuration, logging and the
+//! database; [`app`] is the whole HTTP surface, so tests drive exactly what
+//! production serves.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod idempotency;
+pub mod places;
+pub mod routes;
+pub mod web;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderName, StatusCode, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{any, get};
+use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+pub use config::Config;
+pub use db::Db;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The configuration the server started with.
+    pub config: Arc<Config>,
+    /// The built app and its CSP.
+    pub shell: Arc<web::AppShell>,
+}
+
+impl AppState {
+    /// State for `db` and `config`, reading the built app from `config.dist_dir`.
+    pub fn new(db: Db, config: Config) -> AppState {
+        let shell = web::AppShell::load(&config.dist_dir);
+        AppState {
+            db,
+            config: Arc::new(config),
+            shell: Arc::new(shell),
+        }
+    }
+}
+
+/// The whole HTTP surface of the portal.
+pub fn app(state: AppState) -> Router {
+    with_middleware(api_routes(&state), state)
+}
+
+/// The API routes and the app fallback, before the shared middleware.
+fn api_routes(state: &AppState) -> Router<AppState> {
+    let (api, openapi) = routes::api().split_for_parts();
+    let openapi_json = openapi.to_json().unwrap_or_default();
+    let api = api
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let json = openapi_json.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], json) }
+            }),
+        )
+        .route("/api/{*rest}", any(error::api_not_found))
+        .route("/api", any(error::api_not_found))
+        .layer(from_fn_with_state(state.clone(), idempotency::idempotency))
+        .layer(from_fn(web::same_origin_writes));
+    api.fallback(web::serve_app)
+}
+
+/// Wraps `routes` in the middleware every answer passes through: request
+/// ids, tracing, security headers, the error envelope, panic recovery,
+/// timeout and body limit.
+pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    // Outermost last: a request meets the request id first and the body
+    // limit last; every error on the way out passes through the envelope.
+    routes
+        .layer(RequestBodyLimitLayer::new(state.config.body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.config.request_timeout,
+        ))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(from_fn(error::localize_errors))
+        .layer(from_fn_with_state(state.clone(), web::security_headers))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<Body>| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            header::COOKIE,
+            header::AUTHORIZATION,
+        ]))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Ends when the process is asked to stop (Ctrl-C or SIGTERM), so in-flight
+/// requests can finish before the server exits.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Runs the periodic clean-ups (expired idempotency keys, old client error
+/// reports) every hour, forever.
+pub async fn housekeeping(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(err) = idempotency::purge_expired(&db).await {
+            tracing::warn!(error = %err, "could not purge idempotency keys");
+        }
+        if let Err(err) = routes::client_errors::purge_expired(&db).await {
+            tracing::warn!(error = %err, "could not purge client error reports");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! A real server on a loopback port, over a fresh database, for each test.
+//!
+//! SQLite by default; set `LINLI_TEST_DATABASE_URL` to a PostgreSQL server's
+//! URL and every test gets its own new database on it instead.
+
+#![allow(dead_code, missing_docs)]
+
+use axum::Router;
+use server::{AppState, Config, Db};
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The server's database, for checking what a request stored.
+    pub db: Db,
+    /// A client that speaks to the server.
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+/// The inline script of the test shell, as Trunk writes one.
+pub const SHELL_SCRIPT: &str = "import init from '/app-0123456789abcdef.js';init();";
+
+impl TestApp {
+    /// A server with the demo street loaded.
+    pub async fn with_demo() -> TestApp {
+        let app = TestApp::empty().await;
+        assert!(server::demo::load_if_empty(&app.db).await.expect("demo data"));
+        app
+    }
+
+    /// A server over an empty database.
+    pub async fn empty() -> TestApp {
+        TestApp::serve(|state| server::app(state)).await
+    }
+
+    /// A server whose router `build` makes from the state (to test the
+    /// middleware around routes of a test's own).
+    pub async fn serve(build: impl FnOnce(AppState) -> Router) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dist = dir.path().join("dist");
+        write_dist(&dist);
+        let url = database_url(dir.path()).await;
+        let config = Config::from_lookup(|name| match name {
+            "DATABASE_URL" => Some(url.clone()),
+            "LINLI_DIST_DIR" => Some(dist.display().to_string()),
+            "LINLI_BODY_LIMIT_BYTES" => Some("4096".into()),
+            _ => None,
+        })
+        .expect("config");
+        let db = Db::connect(&config.database_url, 4).await.expect("database");
+        let state = AppState::new(db.clone(), config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let router = build(state);
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        TestApp {
+            base: format!("http://{addr}"),
+            db,
+            client: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    /// `GET path`, decoded as JSON, with its status.
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self.client.get(self.url(path)).send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("a JSON body"))
+    }
+
+    /// The absolute URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// `SELECT COUNT(*) FROM table`.
+    pub async fn count(&self, table: &'static str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("count")
+    }
+}
+
+/// A built app as Trunk leaves it: a shell with an inline script and style,
+/// a hashed script with its brotli twin, and an unhashed icon.
+fn write_dist(dist: &Path) {
+    std::fs::create_dir_all(dist).expect("dist");
+    let shell = format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><title>邻里</title>\
+         <style>body{{margin:0}}</style></head>\
+         <body><div id=\"boot\">邻里</div><script type=\"module\">{SHELL_SCRIPT}</script></body></html>"
+    );
+    std::fs::write(dist.join("index.html"), shell).expect("shell");
+    std::fs::write(dist.join("app-0123456789abcdef.js"), "export default function init() {}")
+        .expect("script");
+    std::fs::write(dist.join("app-0123456789abcdef.js.br"), b"brotli bytes").expect("br");
+    std::fs::write(dist.join("favicon.svg"), "<svg/>").expect("icon");
+}
+
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+async fn database_url(dir: &Path) -> String {
+    let Ok(admin_url) = std::env::var("LINLI_TEST_DATABASE_URL") else {
+        return format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
+    };
+    sqlx::any::install_default_drivers();
+    let name = format!(
+        "linli_test_{}_{}",
+        std::process::id(),
+        NEXT_DB.fetch_add(1, Ordering::SeqCst)
+    );
+    let admin = sqlx::AnyPool::connect(&admin_url).await.expect("PostgreSQL admin connection");
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
+        .execute(&admin)
+        .await
+        .expect("drop old test database");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await
+        .expect("create test database");
+    admin.close().await;
+    let (base, _) = admin_url.rsplit_once('/').expect("a URL with a database name");
+    format!("{base}/{name}")
+}
