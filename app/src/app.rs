@@ -1,0 +1,34 @@
+//! The app's frame: preferences, the route table, top bar and bottom
+//! navigation.
+
+use crate::components::{bottom_nav::BottomNav, top_bar::TopBar};
+use crate::pages::{
+    compound::CompoundPage, home::HomePage, me::MePage, not_found::NotFoundPage,
+};
+use crate::prefs::provide_prefs;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+stylance::import_crate_style!(style, "src/app.module.css");
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_prefs();
+    view! {
+        <Router>
+            <div class=style::frame>
+                <TopBar />
+                <main id="main" class=style::main>
+                    <Routes fallback=NotFoundPage>
+                        <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/compounds/:id") view=CompoundPage />
+                        <Route path=path!("/me") view=MePage />
+                    </Routes>
+                </main>
+                <BottomNav />
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,62 @@
+import { defineConfig } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+// The real server, on a throwaway SQLite database with the demo street,
+// serving the release build of the app from ../dist.
+const port = Number(process.env.LINLI_E2E_PORT ?? 8181);
+const dataDir = mkdtempSync(join(tmpdir(), "linli-e2e-"));
+const serverBin = resolve(process.env.LINLI_SERVER_BIN ?? "../target/debug/linli-server");
+
+// Android WeChat's in-app browser (XWeb), as residents open shared links.
+export const WECHAT_UA =
+  "Mozilla/5.0 (Linux; Android 13; V2183A Build/TP1A.220624.014; wv) AppleWebKit/537.36 " +
+  "(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 " +
+  "MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 " +
+  "Weixin NetType/4G Language/zh_CN ABI/arm64";
+
+export default defineConfig({
+  testDir: "./tests",
+  // Two cores: one browser at a time keeps timings honest.
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    userAgent: WECHAT_UA,
+    locale: "zh-CN",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    command: serverBin,
+    env: {
+      LINLI_ADDR: `127.0.0.1:${port}`,
+      LINLI_DATA_DIR: dataDir,
+      LINLI_DIST_DIR: resolve("../dist"),
+      LINLI_DEMO_DATA: "1",
+      DATABASE_URL: "",
+    },
+    url: `http://127.0.0.1:${port}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});
