@@ -68,7 +68,12 @@ mod tests {
             page: Some("x".repeat(PAGE_MAX + 1)),
             ..ok
         };
-        let fields: Vec<_> = bad.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+        let fields: Vec<_> = bad
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["message", "page"]);
     }
 }

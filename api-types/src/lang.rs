@@ -69,7 +69,10 @@ mod tests {
     #[test]
     fn accept_language_honours_weights() {
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
-        assert_eq!(Lang::from_accept_language("fr, en;q=0.5, zh-CN;q=0.8"), Lang::Zh);
+        assert_eq!(
+            Lang::from_accept_language("fr, en;q=0.5, zh-CN;q=0.8"),
+            Lang::Zh
+        );
         assert_eq!(Lang::from_accept_language("zh-CN;q=0, en;q=0.1"), Lang::En);
     }
 

@@ -84,7 +84,10 @@ mod tests {
         assert_eq!(p(1).limit(), Ok(1));
         assert_eq!(p(100).limit(), Ok(100));
         assert_eq!(p(0).limit().map_err(|e| e.rule.code()), Err("out_of_range"));
-        assert_eq!(p(101).limit().map_err(|e| e.rule.code()), Err("out_of_range"));
+        assert_eq!(
+            p(101).limit().map_err(|e| e.rule.code()),
+            Err("out_of_range")
+        );
     }
 
     #[test]

@@ -170,10 +170,19 @@ mod tests {
 
     #[test]
     fn idempotency_keys_are_visible_ascii() {
-        assert_eq!(idempotency_key("3f1c2a9e-0b7d-4e1a-9c55-1e2f3a4b5c6d"), Ok(()));
+        assert_eq!(
+            idempotency_key("3f1c2a9e-0b7d-4e1a-9c55-1e2f3a4b5c6d"),
+            Ok(())
+        );
         assert_eq!(idempotency_key("").map_err(|e| e.rule), Err(Rule::Required));
-        assert_eq!(idempotency_key("a b").map_err(|e| e.rule), Err(Rule::Invalid));
-        assert_eq!(idempotency_key("键").map_err(|e| e.rule), Err(Rule::Invalid));
+        assert_eq!(
+            idempotency_key("a b").map_err(|e| e.rule),
+            Err(Rule::Invalid)
+        );
+        assert_eq!(
+            idempotency_key("键").map_err(|e| e.rule),
+            Err(Rule::Invalid)
+        );
         assert!(idempotency_key(&"k".repeat(256)).is_err());
     }
 
@@ -185,7 +194,10 @@ mod tests {
             .check(required_text("b", "ok", 3))
             .check(required_text("c", "long", 3));
         let errors = checks.finish().unwrap_err();
-        let codes: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.rule.code())).collect();
+        let codes: Vec<_> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.rule.code()))
+            .collect();
         assert_eq!(codes, [("a", "required"), ("c", "too_long")]);
     }
 
@@ -193,6 +205,9 @@ mod tests {
     fn messages_exist_in_both_languages() {
         let rule = Rule::OutOfRange { min: 1, max: 100 };
         assert_eq!(rule.message("limit", Lang::Zh), "limit 须在 1 到 100 之间");
-        assert_eq!(rule.message("limit", Lang::En), "limit must be between 1 and 100");
+        assert_eq!(
+            rule.message("limit", Lang::En),
+            "limit must be between 1 and 100"
+        );
     }
 }

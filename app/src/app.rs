@@ -2,9 +2,7 @@
 //! navigation.
 
 use crate::components::{bottom_nav::BottomNav, top_bar::TopBar};
-use crate::pages::{
-    compound::CompoundPage, home::HomePage, me::MePage, not_found::NotFoundPage,
-};
+use crate::pages::{compound::CompoundPage, home::HomePage, me::MePage, not_found::NotFoundPage};
 use crate::prefs::provide_prefs;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};

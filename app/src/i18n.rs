@@ -122,7 +122,9 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             NoCompounds => "No compounds yet",
             MyCompound => "My compound",
             NoCompoundChosen => "No compound chosen yet",
-            ChooseCompoundHint => "Open your compound from the home page and choose “Set as my compound”",
+            ChooseCompoundHint => {
+                "Open your compound from the home page and choose “Set as my compound”"
+            }
             SetMyCompound => "Set as my compound",
             IsMyCompound => "This is my compound",
             Station => "Mutual-aid station",
@@ -184,7 +186,12 @@ pub fn unit(lang: Lang, what: Count) -> &'static str {
 pub fn count(lang: Lang, n: i64, what: Count) -> String {
     let unit = unit(lang, what);
     if lang == Lang::En && n == 1 {
-        format!("1 {}", unit.strip_suffix('s').unwrap_or(unit).replace("communitie", "community"))
+        format!(
+            "1 {}",
+            unit.strip_suffix('s')
+                .unwrap_or(unit)
+                .replace("communitie", "community")
+        )
     } else {
         format!("{n} {unit}")
     }
@@ -215,9 +222,16 @@ mod tests {
 
     #[test]
     fn counts_read_naturally_in_both_languages() {
-        let line = [(2, Count::Grids), (5, Count::Buildings), (204, Count::Households)];
+        let line = [
+            (2, Count::Grids),
+            (5, Count::Buildings),
+            (204, Count::Households),
+        ];
         assert_eq!(counts(Lang::Zh, &line), "2 个网格 · 5 栋楼 · 204 户");
-        assert_eq!(counts(Lang::En, &line), "2 grids · 5 buildings · 204 households");
+        assert_eq!(
+            counts(Lang::En, &line),
+            "2 grids · 5 buildings · 204 households"
+        );
         assert_eq!(count(Lang::En, 1, Count::Communities), "1 community");
         assert_eq!(count(Lang::En, 1, Count::Households), "1 household");
         assert_eq!(count(Lang::Zh, 1, Count::Households), "1 户");

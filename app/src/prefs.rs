@@ -109,7 +109,10 @@ pub fn provide_prefs() -> Prefs {
     });
     Effect::new(move || {
         let compound = prefs.compound.get();
-        save(COMPOUND_KEY, compound.as_ref().map(MyCompound::encode).as_deref());
+        save(
+            COMPOUND_KEY,
+            compound.as_ref().map(MyCompound::encode).as_deref(),
+        );
     });
     provide_context(prefs);
     prefs

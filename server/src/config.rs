@@ -59,14 +59,20 @@ impl Config {
         let data_dir = PathBuf::from(lookup("LINLI_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = lookup("DATABASE_URL")
             .filter(|url| !url.is_empty())
-            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("linli.db").display()));
+            .unwrap_or_else(|| {
+                format!("sqlite://{}?mode=rwc", data_dir.join("linli.db").display())
+            });
         Ok(Config {
             addr: parse(&lookup, "LINLI_ADDR", "127.0.0.1:8080")?,
             database_url,
             data_dir,
             dist_dir: PathBuf::from(lookup("LINLI_DIST_DIR").unwrap_or_else(|| "dist".into())),
             demo_data: flag(&lookup, "LINLI_DEMO_DATA")?,
-            request_timeout: Duration::from_secs(parse(&lookup, "LINLI_REQUEST_TIMEOUT_SECS", "30")?),
+            request_timeout: Duration::from_secs(parse(
+                &lookup,
+                "LINLI_REQUEST_TIMEOUT_SECS",
+                "30",
+            )?),
             body_limit: parse(&lookup, "LINLI_BODY_LIMIT_BYTES", "65536")?,
             db_max_connections: parse(&lookup, "LINLI_DB_MAX_CONNECTIONS", "8")?,
             https: flag(&lookup, "LINLI_HTTPS")?,

@@ -6,13 +6,19 @@
 use crate::db::{Db, now_ms};
 use sqlx::{Any, Transaction};
 
-/// A compound of the demo: name, address, and per grid its name, worker and
-/// buildings (name, units, floors; two households a floor per unit).
+/// A building of the demo: name, units, floors (two households a floor
+/// per unit).
+type Building = (&'static str, u32, u32);
+
+/// A grid of the demo: name, grid worker, buildings.
+type Grid = (&'static str, &'static str, &'static [Building]);
+
+/// A compound of the demo with its station members and grids.
 struct DemoCompound {
     name: &'static str,
     address: &'static str,
     station_members: [(&'static str, &'static str); 7],
-    grids: &'static [(&'static str, &'static str, &'static [(&'static str, u32, u32)])],
+    grids: &'static [Grid],
 }
 
 const COMMUNITIES: [(&str, &[DemoCompound]); 2] = [
@@ -32,7 +38,11 @@ const COMMUNITIES: [(&str, &[DemoCompound]); 2] = [
                     ("马丽华", "member"),
                 ],
                 grids: &[
-                    ("第一网格", "刘海燕", &[("1号楼", 2, 6), ("2号楼", 2, 6), ("3号楼", 2, 6)]),
+                    (
+                        "第一网格",
+                        "刘海燕",
+                        &[("1号楼", 2, 6), ("2号楼", 2, 6), ("3号楼", 2, 6)],
+                    ),
                     ("第二网格", "陈晓东", &[("5号楼", 3, 11), ("6号楼", 3, 11)]),
                 ],
             },
@@ -48,7 +58,11 @@ const COMMUNITIES: [(&str, &[DemoCompound]); 2] = [
                     ("褚卫东", "member"),
                     ("卫红霞", "member"),
                 ],
-                grids: &[("东港新村网格", "蒋丽萍", &[("1幢", 2, 5), ("2幢", 2, 5), ("3幢", 2, 5), ("4幢", 2, 5)])],
+                grids: &[(
+                    "东港新村网格",
+                    "蒋丽萍",
+                    &[("1幢", 2, 5), ("2幢", 2, 5), ("3幢", 2, 5), ("4幢", 2, 5)],
+                )],
             },
         ],
     ),
@@ -84,7 +98,11 @@ const COMMUNITIES: [(&str, &[DemoCompound]); 2] = [
                     ("魏国平", "member"),
                     ("陶素珍", "member"),
                 ],
-                grids: &[("桂花苑网格", "姜涛", &[("1号楼", 1, 4), ("2号楼", 1, 4), ("3号楼", 1, 4)])],
+                grids: &[(
+                    "桂花苑网格",
+                    "姜涛",
+                    &[("1号楼", 1, 4), ("2号楼", 1, 4), ("3号楼", 1, 4)],
+                )],
             },
         ],
     ),
@@ -115,17 +133,20 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
     }
     let mut tx = db.pool.begin().await?;
     let mut phones = 13_800_000_001_i64..;
-    let mut person = async |tx: &mut Transaction<'static, Any>, name: &str| -> Result<i64, sqlx::Error> {
-        let phone = phones.next().unwrap_or_default().to_string();
-        insert_id(
-            tx,
-            sqlx::query("INSERT INTO people (name, phone, created_at) VALUES ($1, $2, $3) RETURNING id")
+    let mut person =
+        async |tx: &mut Transaction<'static, Any>, name: &str| -> Result<i64, sqlx::Error> {
+            let phone = phones.next().unwrap_or_default().to_string();
+            insert_id(
+                tx,
+                sqlx::query(
+                    "INSERT INTO people (name, phone, created_at) VALUES ($1, $2, $3) RETURNING id",
+                )
                 .bind(name.to_owned())
                 .bind(phone)
                 .bind(now_ms()),
-        )
-        .await
-    };
+            )
+            .await
+        };
     let street = insert_id(
         &mut tx,
         sqlx::query("INSERT INTO streets (name, district, city) VALUES ($1, $2, $3) RETURNING id")
@@ -135,7 +156,15 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
     )
     .await?;
     let admin = person(&mut tx, "陈建国").await?;
-    grant(&mut tx, admin, "street_admin", ("street_id", street), None, None).await?;
+    grant(
+        &mut tx,
+        admin,
+        "street_admin",
+        ("street_id", street),
+        None,
+        None,
+    )
+    .await?;
 
     let mut community_ids = Vec::new();
     for (community_name, compounds) in COMMUNITIES {
@@ -165,19 +194,36 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
                 .await?;
             for (name, position) in compound.station_members {
                 let id = person(&mut tx, name).await?;
-                grant(&mut tx, id, "station_member", ("compound_id", compound_id), Some(position), None)
-                    .await?;
+                grant(
+                    &mut tx,
+                    id,
+                    "station_member",
+                    ("compound_id", compound_id),
+                    Some(position),
+                    None,
+                )
+                .await?;
             }
             for (grid_name, worker, buildings) in compound.grids {
                 let grid = insert_id(
                     &mut tx,
-                    sqlx::query("INSERT INTO grids (compound_id, name) VALUES ($1, $2) RETURNING id")
-                        .bind(compound_id)
-                        .bind(*grid_name),
+                    sqlx::query(
+                        "INSERT INTO grids (compound_id, name) VALUES ($1, $2) RETURNING id",
+                    )
+                    .bind(compound_id)
+                    .bind(*grid_name),
                 )
                 .await?;
                 let worker = person(&mut tx, worker).await?;
-                grant(&mut tx, worker, "grid_worker", ("grid_id", grid), None, None).await?;
+                grant(
+                    &mut tx,
+                    worker,
+                    "grid_worker",
+                    ("grid_id", grid),
+                    None,
+                    None,
+                )
+                .await?;
                 for (building_name, units, floors) in *buildings {
                     load_building(&mut tx, grid, building_name, *units, *floors).await?;
                 }
@@ -186,7 +232,15 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
     }
     for (community, name, role, department) in COMMUNITY_PEOPLE {
         let id = person(&mut tx, name).await?;
-        grant(&mut tx, id, role, ("community_id", community_ids[community]), None, department).await?;
+        grant(
+            &mut tx,
+            id,
+            role,
+            ("community_id", community_ids[community]),
+            None,
+            department,
+        )
+        .await?;
     }
     for name in RESIDENTS {
         person(&mut tx, name).await?;

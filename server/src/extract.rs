@@ -67,7 +67,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         let field = if path == "." { "body".to_owned() } else { path };
         AppError::validation(vec![FieldError::new(field, Rule::Invalid)])
     })?;
-    de.end().map_err(|_| AppError::new(ErrorCode::MalformedJson))?;
+    de.end()
+        .map_err(|_| AppError::new(ErrorCode::MalformedJson))?;
     Ok(value)
 }
 
@@ -85,8 +86,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             .map(ApiQuery)
             .map_err(|err| {
                 let field = err.path().to_string();
-                let field = if field == "." { "query".to_owned() } else { field };
-                AppError::field(ErrorCode::InvalidQuery, FieldError::new(field, Rule::Invalid))
+                let field = if field == "." {
+                    "query".to_owned()
+                } else {
+                    field
+                };
+                AppError::field(
+                    ErrorCode::InvalidQuery,
+                    FieldError::new(field, Rule::Invalid),
+                )
             })
     }
 }

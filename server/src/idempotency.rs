@@ -58,8 +58,8 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
         Err(err) => return body_error(&err).into_response(),
     };
     let hash = request_hash(parts.method.as_str(), &parts.uri.to_string(), &bytes);
-    let stale_after_ms = i64::try_from(state.config.request_timeout.as_millis() * 2)
-        .unwrap_or(i64::MAX);
+    let stale_after_ms =
+        i64::try_from(state.config.request_timeout.as_millis() * 2).unwrap_or(i64::MAX);
     match claim(&state.db, &key, &hash, stale_after_ms).await {
         Ok(Claim::Mine) => {}
         Ok(Claim::Replay(response)) => return response,
@@ -122,6 +122,9 @@ fn request_hash(method: &str, uri: &str, body: &[u8]) -> String {
         .collect()
 }
 
+/// A stored key: request hash, status, content type, body, creation time.
+type StoredKey = (String, Option<i64>, Option<String>, Option<String>, i64);
+
 enum Claim {
     /// The key is new (or abandoned): this request runs.
     Mine,
@@ -135,12 +138,14 @@ enum Claim {
 
 async fn claim(db: &Db, key: &str, hash: &str, stale_after_ms: i64) -> Result<Claim, sqlx::Error> {
     let now = now_ms();
-    sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND created_at < $3")
-        .bind(SHARED_SCOPE)
-        .bind(key)
-        .bind(now - KEY_TTL_MS)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND created_at < $3",
+    )
+    .bind(SHARED_SCOPE)
+    .bind(key)
+    .bind(now - KEY_TTL_MS)
+    .execute(&db.pool)
+    .await?;
     let inserted = sqlx::query(
         "INSERT INTO idempotency_keys (scope, idem_key, request_hash, created_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (scope, idem_key) DO NOTHING",
@@ -154,7 +159,7 @@ async fn claim(db: &Db, key: &str, hash: &str, stale_after_ms: i64) -> Result<Cl
     if inserted.rows_affected() == 1 {
         return Ok(Claim::Mine);
     }
-    let row: Option<(String, Option<i64>, Option<String>, Option<String>, i64)> = sqlx::query_as(
+    let row: Option<StoredKey> = sqlx::query_as(
         "SELECT request_hash, status, content_type, response_body, created_at \
          FROM idempotency_keys WHERE scope = $1 AND idem_key = $2",
     )
@@ -170,7 +175,11 @@ async fn claim(db: &Db, key: &str, hash: &str, stale_after_ms: i64) -> Result<Cl
         return Ok(Claim::OtherRequest);
     }
     match status {
-        Some(status) => Ok(Claim::Replay(replay(status, content_type, body.unwrap_or_default()))),
+        Some(status) => Ok(Claim::Replay(replay(
+            status,
+            content_type,
+            body.unwrap_or_default(),
+        ))),
         None if created_at < now - stale_after_ms => {
             // The first request died with its server; take the key over.
             let taken = sqlx::query(
@@ -249,12 +258,14 @@ async fn record(db: &Db, key: &str, response: Response) -> Response {
 }
 
 async fn release(db: &Db, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND status IS NULL")
-        .bind(SHARED_SCOPE)
-        .bind(key)
-        .execute(&db.pool)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND status IS NULL",
+    )
+    .bind(SHARED_SCOPE)
+    .bind(key)
+    .execute(&db.pool)
+    .await
+    .map(|_| ())
 }
 
 /// Forgets keys older than a day; run periodically.

@@ -25,7 +25,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env()?;
     if config.is_sqlite() {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            format!("cannot create the data directory {}: {e}", config.data_dir.display())
+            format!(
+                "cannot create the data directory {}: {e}",
+                config.data_dir.display()
+            )
         })?;
     }
     let db = Db::connect(&config.database_url, config.db_max_connections)

@@ -9,7 +9,11 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 /// Streets after `after_id`, at most `limit` of them.
-pub async fn list_streets(db: &Db, after_id: i64, limit: i64) -> Result<Vec<StreetSummary>, sqlx::Error> {
+pub async fn list_streets(
+    db: &Db,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<StreetSummary>, sqlx::Error> {
     sqlx::query(
         "SELECT s.id, s.name, s.district, \
            (SELECT COUNT(*) FROM communities cm WHERE cm.street_id = s.id) AS community_count, \
@@ -171,12 +175,14 @@ pub async fn compound_detail(db: &Db, id: i64) -> Result<Option<CompoundDetail>,
             let buildings: Vec<BuildingSummary> = buildings
                 .iter()
                 .filter(|b| b.0 == grid_id)
-                .map(|(_, id, name, unit_count, household_count)| BuildingSummary {
-                    id: *id,
-                    name: name.clone(),
-                    unit_count: *unit_count,
-                    household_count: *household_count,
-                })
+                .map(
+                    |(_, id, name, unit_count, household_count)| BuildingSummary {
+                        id: *id,
+                        name: name.clone(),
+                        unit_count: *unit_count,
+                        household_count: *household_count,
+                    },
+                )
                 .collect();
             GridSummary {
                 id: grid_id,

@@ -37,7 +37,8 @@ impl AppShell {
         AppShell {
             dist: dist.to_path_buf(),
             built: html.is_some(),
-            csp: HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'self'")),
+            csp: HeaderValue::from_str(&csp)
+                .unwrap_or(HeaderValue::from_static("default-src 'self'")),
         }
     }
 }
@@ -89,7 +90,11 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -125,7 +130,13 @@ pub async fn serve_app(State(state): State<AppState>, request: Request) -> Respo
         )
             .into_response();
     }
-    let file_name = request.uri().path().rsplit('/').next().unwrap_or_default().to_owned();
+    let file_name = request
+        .uri()
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     let is_file = file_name.contains('.');
     let (mut parts, body) = request.into_parts();
     if !is_file {
@@ -157,7 +168,11 @@ pub async fn serve_app(State(state): State<AppState>, request: Request) -> Respo
 }
 
 /// Middleware: the security headers every answer carries.
-pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, state.shell.csp.clone());
@@ -227,7 +242,9 @@ mod tests {
         let csp = content_security_policy(html);
         let script = base64(&Sha256::digest(b"init()"));
         let style = base64(&Sha256::digest(b"a{}"));
-        assert!(csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{script}';")));
+        assert!(csp.contains(&format!(
+            "script-src 'self' 'wasm-unsafe-eval' 'sha256-{script}';"
+        )));
         assert!(csp.contains(&format!("style-src 'self' 'sha256-{style}';")));
         assert_eq!(csp.matches("sha256-").count(), 2);
         assert!(!csp.contains("unsafe-inline"));
@@ -261,10 +278,22 @@ mod tests {
             }
             map
         };
-        assert!(is_same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
-        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(is_same_origin(&headers(&[("origin", "https://linli.example"), ("host", "linli.example")])));
-        assert!(!is_same_origin(&headers(&[("origin", "https://evil.example"), ("host", "linli.example")])));
+        assert!(is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(!is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
+        assert!(is_same_origin(&headers(&[
+            ("origin", "https://linli.example"),
+            ("host", "linli.example")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "linli.example")
+        ])));
         assert!(is_same_origin(&headers(&[])));
     }
 }

@@ -17,7 +17,12 @@ stylance::import_crate_style!(style, "src/pages/compound.module.css");
 pub fn CompoundPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
     let compound = LocalResource::new(move || {
         let id = id();
         let lang = lang.get_untracked();

@@ -166,12 +166,22 @@ fn CompoundCard(compound: CompoundSummary) -> impl IntoView {
 fn group_by_community(compounds: Vec<CompoundSummary>) -> Vec<(String, Vec<CompoundSummary>)> {
     let mut groups: Vec<(i64, String, Vec<CompoundSummary>)> = Vec::new();
     for compound in compounds {
-        match groups.iter_mut().find(|(id, _, _)| *id == compound.community_id) {
+        match groups
+            .iter_mut()
+            .find(|(id, _, _)| *id == compound.community_id)
+        {
             Some((_, _, list)) => list.push(compound),
-            None => groups.push((compound.community_id, compound.community_name.clone(), vec![compound])),
+            None => groups.push((
+                compound.community_id,
+                compound.community_name.clone(),
+                vec![compound],
+            )),
         }
     }
-    groups.into_iter().map(|(_, name, list)| (name, list)).collect()
+    groups
+        .into_iter()
+        .map(|(_, name, list)| (name, list))
+        .collect()
 }
 
 #[cfg(test)]

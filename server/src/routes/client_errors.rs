@@ -1,12 +1,12 @@
 //! `POST /api/v1/client-errors`: crashes and failed calls reported by the
 //! app from residents' phones, kept for the team (30 days) and logged.
 
+use crate::AppState;
 use crate::db::now_ms;
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::AppState;
-use api_types::client_errors::{ClientErrorKind, ClientErrorReceipt, NewClientError};
 use api_types::ErrorBody;
+use api_types::client_errors::{ClientErrorKind, ClientErrorReceipt, NewClientError};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};

@@ -24,7 +24,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 )]
 pub async fn get_health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     if state.db.is_reachable().await {
-        (StatusCode::OK, Json(Health { status: "ok".into() }))
+        (
+            StatusCode::OK,
+            Json(Health {
+                status: "ok".into(),
+            }),
+        )
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,

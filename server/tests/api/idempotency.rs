@@ -78,7 +78,8 @@ async fn a_double_tap_files_once() {
     for (status, _, body) in &answers {
         // Each tap either created, replayed, or was told the first is running.
         assert!(
-            *status == 201 || (*status == 409 && body["error"]["code"] == "idempotency_key_in_progress"),
+            *status == 201
+                || (*status == 409 && body["error"]["code"] == "idempotency_key_in_progress"),
             "{status} {body}"
         );
     }

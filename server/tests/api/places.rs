@@ -157,7 +157,11 @@ async fn an_absent_compound_is_404_in_the_envelope() {
 async fn demo_data_loads_once() {
     let app = TestApp::with_demo().await;
     let people = app.count("people").await;
-    assert!(!server::demo::load_if_empty(&app.db).await.expect("second load"));
+    assert!(
+        !server::demo::load_if_empty(&app.db)
+            .await
+            .expect("second load")
+    );
     assert_eq!(app.count("people").await, people);
     assert_eq!(app.count("households").await, 524);
 }

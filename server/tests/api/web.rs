@@ -12,7 +12,10 @@ async fn every_app_route_answers_the_shell_uncached() {
         assert_eq!(response.status().as_u16(), 200, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
         assert!(
-            response.headers()["content-type"].to_str().expect("ascii").starts_with("text/html"),
+            response.headers()["content-type"]
+                .to_str()
+                .expect("ascii")
+                .starts_with("text/html"),
             "{path}"
         );
         let html = response.text().await.expect("text");
@@ -31,13 +34,26 @@ async fn hashed_assets_are_immutable_and_precompressed() {
         .await
         .expect("request");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
     assert_eq!(response.headers()["content-encoding"], "br");
 
-    let icon = app.client.get(app.url("/favicon.svg")).send().await.expect("request");
+    let icon = app
+        .client
+        .get(app.url("/favicon.svg"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(icon.headers()["cache-control"], "public, max-age=3600");
 
-    let missing = app.client.get(app.url("/app-ffffffffffffffff.js")).send().await.expect("request");
+    let missing = app
+        .client
+        .get(app.url("/app-ffffffffffffffff.js"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(missing.status().as_u16(), 404);
 }
 
@@ -45,7 +61,10 @@ async fn hashed_assets_are_immutable_and_precompressed() {
 async fn the_csp_admits_only_the_shells_own_inline_script() {
     let app = TestApp::empty().await;
     let response = app.client.get(app.url("/")).send().await.expect("request");
-    let csp = response.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(SHELL_SCRIPT));
     assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
     assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
@@ -60,9 +79,24 @@ async fn the_csp_admits_only_the_shells_own_inline_script() {
 #[tokio::test]
 async fn each_request_gets_its_own_id() {
     let app = TestApp::empty().await;
-    let id = |r: &reqwest::Response| r.headers()["x-request-id"].to_str().expect("ascii").to_owned();
-    let a = app.client.get(app.url("/api/health")).send().await.expect("request");
-    let b = app.client.get(app.url("/api/health")).send().await.expect("request");
+    let id = |r: &reqwest::Response| {
+        r.headers()["x-request-id"]
+            .to_str()
+            .expect("ascii")
+            .to_owned()
+    };
+    let a = app
+        .client
+        .get(app.url("/api/health"))
+        .send()
+        .await
+        .expect("request");
+    let b = app
+        .client
+        .get(app.url("/api/health"))
+        .send()
+        .await
+        .expect("request");
     assert_ne!(id(&a), id(&b));
     assert_eq!(id(&a).len(), 36);
 }

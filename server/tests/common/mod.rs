@@ -28,13 +28,17 @@ impl TestApp {
     /// A server with the demo street loaded.
     pub async fn with_demo() -> TestApp {
         let app = TestApp::empty().await;
-        assert!(server::demo::load_if_empty(&app.db).await.expect("demo data"));
+        assert!(
+            server::demo::load_if_empty(&app.db)
+                .await
+                .expect("demo data")
+        );
         app
     }
 
     /// A server over an empty database.
     pub async fn empty() -> TestApp {
-        TestApp::serve(|state| server::app(state)).await
+        TestApp::serve(server::app).await
     }
 
     /// A server whose router `build` makes from the state (to test the
@@ -51,9 +55,13 @@ impl TestApp {
             _ => None,
         })
         .expect("config");
-        let db = Db::connect(&config.database_url, 4).await.expect("database");
+        let db = Db::connect(&config.database_url, 4)
+            .await
+            .expect("database");
         let state = AppState::new(db.clone(), config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let router = build(state);
         tokio::spawn(async move { axum::serve(listener, router).await });
@@ -67,7 +75,12 @@ impl TestApp {
 
     /// `GET path`, decoded as JSON, with its status.
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
-        let response = self.client.get(self.url(path)).send().await.expect("request");
+        let response = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request");
         let status = response.status().as_u16();
         (status, response.json().await.expect("a JSON body"))
     }
@@ -97,8 +110,11 @@ fn write_dist(dist: &Path) {
          <body><div id=\"boot\">邻里</div><script type=\"module\">{SHELL_SCRIPT}</script></body></html>"
     );
     std::fs::write(dist.join("index.html"), shell).expect("shell");
-    std::fs::write(dist.join("app-0123456789abcdef.js"), "export default function init() {}")
-        .expect("script");
+    std::fs::write(
+        dist.join("app-0123456789abcdef.js"),
+        "export default function init() {}",
+    )
+    .expect("script");
     std::fs::write(dist.join("app-0123456789abcdef.js.br"), b"brotli bytes").expect("br");
     std::fs::write(dist.join("favicon.svg"), "<svg/>").expect("icon");
 }
@@ -115,16 +131,22 @@ async fn database_url(dir: &Path) -> String {
         std::process::id(),
         NEXT_DB.fetch_add(1, Ordering::SeqCst)
     );
-    let admin = sqlx::AnyPool::connect(&admin_url).await.expect("PostgreSQL admin connection");
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
-        .execute(&admin)
+    let admin = sqlx::AnyPool::connect(&admin_url)
         .await
-        .expect("drop old test database");
+        .expect("PostgreSQL admin connection");
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name}"
+    )))
+    .execute(&admin)
+    .await
+    .expect("drop old test database");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&admin)
         .await
         .expect("create test database");
     admin.close().await;
-    let (base, _) = admin_url.rsplit_once('/').expect("a URL with a database name");
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("a URL with a database name");
     format!("{base}/{name}")
 }
