@@ -6,7 +6,10 @@ import { join, resolve } from "node:path";
 // The real server, on a throwaway SQLite database with the demo street,
 // serving the release build of the app from ../dist.
 const port = Number(process.env.LINLI_E2E_PORT ?? 8181);
-const dataDir = mkdtempSync(join(tmpdir(), "linli-e2e-"));
+// Workers load this file again: they inherit the directory through the
+// environment, so specs can read the server's SMS outbox in it.
+process.env.LINLI_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "linli-e2e-"));
+const dataDir = process.env.LINLI_E2E_DATA_DIR;
 const serverBin = resolve(process.env.LINLI_SERVER_BIN ?? "../target/debug/linli-server");
 
 // Android WeChat's in-app browser (XWeb), as residents open shared links.

@@ -66,6 +66,8 @@ pub enum ErrorCode {
     ValidationFailed,
     /// 422: the `Idempotency-Key` was used before with a different request.
     IdempotencyKeyReused,
+    /// 422: the sign-in code is wrong, expired, used or spent.
+    InvalidCode,
     /// 429: too many requests; see `Retry-After`.
     RateLimited,
     /// 500: something failed on the server; details are in its log.
@@ -93,7 +95,7 @@ impl ErrorCode {
             Conflict | IdempotencyKeyInProgress => 409,
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
-            ValidationFailed | IdempotencyKeyReused => 422,
+            ValidationFailed | IdempotencyKeyReused | InvalidCode => 422,
             RateLimited => 429,
             Internal | Unknown => 500,
             ServiceUnavailable => 503,
@@ -142,7 +144,8 @@ impl ErrorCode {
                 UnsupportedMediaType => "提交的内容类型不受支持",
                 ValidationFailed => "填写的内容有误，请检查",
                 IdempotencyKeyReused => "该请求标识已用于另一次不同的提交",
-                RateLimited => "操作太频繁，请稍后再试",
+                InvalidCode => "验证码不对或已过期，请核对短信，或重新获取验证码",
+                RateLimited => "操作太频繁，请稍等一会儿再试",
                 Internal | Unknown => "服务器出了点问题，请稍后再试",
                 ServiceUnavailable => "服务暂时不可用，请稍后再试",
             },
@@ -164,6 +167,9 @@ impl ErrorCode {
                 UnsupportedMediaType => "The request body must be JSON",
                 ValidationFailed => "Some fields are invalid; please check them",
                 IdempotencyKeyReused => "This Idempotency-Key was used for a different request",
+                InvalidCode => {
+                    "The code is wrong or has expired; check the message or ask for a new code"
+                }
                 RateLimited => "Too many requests; please wait and retry",
                 Internal | Unknown => "Something went wrong on the server; please retry later",
                 ServiceUnavailable => "The service is unavailable; please retry later",

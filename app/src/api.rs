@@ -1,9 +1,11 @@
 //! The one place the app talks to the server: a typed function per
 //! endpoint, the error envelope decoded once.
 
+use api_types::identity::{CodeRequest, CodeSent, CurrentSession, Me, SignIn};
 use api_types::places::{CompoundDetail, CompoundSummary, StreetSummary};
 use api_types::{API_PREFIX, ErrorBody, ErrorCode, Lang, Page};
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// A failed API call, ready to show to the resident.
@@ -22,16 +24,41 @@ impl ApiError {
     }
 }
 
-async fn get<T: DeserializeOwned>(path: &str, lang: Lang) -> Result<T, ApiError> {
-    let network = |_| ApiError {
+fn network_error<E>(_: E) -> ApiError {
+    ApiError {
         code: None,
         message: None,
-    };
+    }
+}
+
+async fn get<T: DeserializeOwned>(path: &str, lang: Lang) -> Result<T, ApiError> {
     let response = Request::get(&format!("{API_PREFIX}{path}"))
         .header("Accept-Language", lang.tag())
         .send()
         .await
-        .map_err(network)?;
+        .map_err(network_error)?;
+    decode(response).await
+}
+
+async fn send<B: Serialize>(
+    builder: RequestBuilder,
+    body: Option<&B>,
+    lang: Lang,
+) -> Result<Response, ApiError> {
+    let builder = builder.header("Accept-Language", lang.tag());
+    let request = match body {
+        Some(body) => builder.json(body).map_err(network_error)?,
+        None => builder.build().map_err(network_error)?,
+    };
+    let response = request.send().await.map_err(network_error)?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(decode_error(response).await)
+    }
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     if response.ok() {
         response.json::<T>().await.map_err(|_| ApiError {
             code: Some(ErrorCode::Internal),
@@ -77,4 +104,36 @@ pub async fn list_compounds(lang: Lang) -> Result<Vec<CompoundSummary>, ApiError
 /// `GET /compounds/{id}`.
 pub async fn get_compound(id: i64, lang: Lang) -> Result<CompoundDetail, ApiError> {
     get(&format!("/compounds/{id}"), lang).await
+}
+
+/// `POST /sign-in-codes`: sends a code to `phone`.
+pub async fn request_code(phone: String, lang: Lang) -> Result<CodeSent, ApiError> {
+    let builder = Request::post(&format!("{API_PREFIX}/sign-in-codes"));
+    decode(send(builder, Some(&CodeRequest { phone }), lang).await?).await
+}
+
+/// `POST /sessions`: signs in; the server sets the session cookie.
+pub async fn sign_in(phone: String, code: String, lang: Lang) -> Result<Me, ApiError> {
+    let builder = Request::post(&format!("{API_PREFIX}/sessions"));
+    decode(send(builder, Some(&SignIn { phone, code }), lang).await?).await
+}
+
+/// `GET /sessions/current`: the signed-in person, or `None` for an
+/// anonymous visitor.
+pub async fn current_person(lang: Lang) -> Result<Option<Me>, ApiError> {
+    get::<CurrentSession>("/sessions/current", lang)
+        .await
+        .map(|s| s.person)
+}
+
+/// `DELETE /sessions/current`, or with `everywhere`, `DELETE /sessions`.
+pub async fn sign_out(everywhere: bool, lang: Lang) -> Result<(), ApiError> {
+    let path = if everywhere {
+        "/sessions"
+    } else {
+        "/sessions/current"
+    };
+    send::<()>(Request::delete(&format!("{API_PREFIX}{path}")), None, lang)
+        .await
+        .map(|_| ())
 }

@@ -2,8 +2,10 @@
 //! navigation.
 
 use crate::components::{bottom_nav::BottomNav, top_bar::TopBar};
+use crate::pages::sign_in::SignInPage;
 use crate::pages::{compound::CompoundPage, home::HomePage, me::MePage, not_found::NotFoundPage};
 use crate::prefs::provide_prefs;
+use crate::session::provide_session;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -14,6 +16,7 @@ stylance::import_crate_style!(style, "src/app.module.css");
 #[component]
 pub fn App() -> impl IntoView {
     provide_prefs();
+    provide_session();
     view! {
         <Router>
             <div class=style::frame>
@@ -23,6 +26,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=HomePage />
                         <Route path=path!("/compounds/:id") view=CompoundPage />
                         <Route path=path!("/me") view=MePage />
+                        <Route path=path!("/sign-in") view=SignInPage />
                     </Routes>
                 </main>
                 <BottomNav />

@@ -67,6 +67,42 @@ pub enum Key {
     Change,
     /// Not set up yet.
     NoStation,
+    /// Sign-in button and link.
+    SignIn,
+    /// The sign-in page's heading.
+    SignInTitle,
+    /// What signing in takes.
+    SignInHint,
+    /// The phone field's label.
+    Phone,
+    /// A phone number that is not a mainland mobile.
+    PhoneInvalid,
+    /// Asks for a code.
+    SendCode,
+    /// While a request is on its way.
+    Sending,
+    /// Before the masked number the code went to.
+    CodeSentTo,
+    /// The code field's label.
+    Code,
+    /// A code that is not six digits.
+    CodeInvalid,
+    /// Asks for another code.
+    Resend,
+    /// Goes back to the number.
+    ChangePhone,
+    /// Ends this device's session.
+    SignOut,
+    /// Ends every session of the person.
+    SignOutEverywhere,
+    /// Why to sign in.
+    SignInToAct,
+    /// The account section.
+    Account,
+    /// The roles section.
+    MyRoles,
+    /// The role everyone has.
+    Resident,
 }
 
 /// The text of `key` in `lang`.
@@ -104,6 +140,24 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             NotFoundHint => "链接可能有误，或内容已不存在。",
             Change => "更换",
             NoStation => "尚未设立互助站",
+            SignIn => "登录",
+            SignInTitle => "登录邻里",
+            SignInHint => "输入手机号，我们会发一条短信验证码。",
+            Phone => "手机号",
+            PhoneInvalid => "请输入 11 位手机号，例如 13800138000",
+            SendCode => "获取验证码",
+            Sending => "请稍候…",
+            CodeSentTo => "验证码已发送至",
+            Code => "验证码",
+            CodeInvalid => "请输入短信里的 6 位数字验证码",
+            Resend => "重新获取验证码",
+            ChangePhone => "换一个手机号",
+            SignOut => "退出登录",
+            SignOutEverywhere => "在所有设备上退出",
+            SignInToAct => "登录后可以报事、议事、参加志愿服务",
+            Account => "账号",
+            MyRoles => "我的身份",
+            Resident => "居民",
         },
         Lang::En => match key {
             Brand => "Linli",
@@ -138,6 +192,24 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             NotFoundHint => "The link may be wrong, or the page no longer exists.",
             Change => "Change",
             NoStation => "No station set up yet",
+            SignIn => "Sign in",
+            SignInTitle => "Sign in to Linli",
+            SignInHint => "Enter your mobile number and we will text you a code.",
+            Phone => "Mobile number",
+            PhoneInvalid => "Enter an 11-digit mobile number, e.g. 13800138000",
+            SendCode => "Text me a code",
+            Sending => "Please wait…",
+            CodeSentTo => "We texted a code to",
+            Code => "Code",
+            CodeInvalid => "Enter the 6-digit code from the message",
+            Resend => "Send a new code",
+            ChangePhone => "Use another number",
+            SignOut => "Sign out",
+            SignOutEverywhere => "Sign out on all devices",
+            SignInToAct => "Sign in to report, deliberate and volunteer",
+            Account => "Account",
+            MyRoles => "My roles",
+            Resident => "Resident",
         },
     }
 }
@@ -206,6 +278,58 @@ pub fn counts(lang: Lang, items: &[(i64, Count)]) -> String {
         .join(" · ")
 }
 
+/// "59 秒后可重新获取": the resend countdown.
+pub fn resend_in(lang: Lang, secs: u32) -> String {
+    match lang {
+        Lang::Zh => format!("{secs} 秒后可重新获取"),
+        Lang::En => format!("New code in {secs} s"),
+    }
+}
+
+/// A role with its place, as people say it: "海景花园 站长".
+pub fn role_label(lang: Lang, role: &api_types::identity::RoleSummary) -> String {
+    let name = match (lang, role.role.as_str()) {
+        (Lang::Zh, "station_member") => match role.position.as_deref() {
+            Some("head") => "站长",
+            Some("deputy") => "副站长",
+            Some("secretary_general") => "秘书长",
+            _ => "站委成员",
+        },
+        (Lang::En, "station_member") => match role.position.as_deref() {
+            Some("head") => "station head",
+            Some("deputy") => "deputy station head",
+            Some("secretary_general") => "station secretary-general",
+            _ => "station member",
+        },
+        (Lang::Zh, "grid_worker") => "网格员",
+        (Lang::En, "grid_worker") => "grid worker",
+        (Lang::Zh, "community_staff") => "社区工作者",
+        (Lang::En, "community_staff") => "community staff",
+        (Lang::Zh, "department_liaison") => match role.department.as_deref() {
+            Some("property") => "物业联络人",
+            Some("water") => "供水联络人",
+            Some("power") => "供电联络人",
+            Some("gas") => "燃气联络人",
+            Some("city_management") => "城管联络人",
+            Some("police") => "社区民警",
+            _ => "部门联络人",
+        },
+        (Lang::En, "department_liaison") => match role.department.as_deref() {
+            Some("property") => "property company liaison",
+            Some("water") => "water liaison",
+            Some("power") => "power liaison",
+            Some("gas") => "gas liaison",
+            Some("city_management") => "city management liaison",
+            Some("police") => "community police officer",
+            _ => "department liaison",
+        },
+        (Lang::Zh, "street_admin") => "街道管理员",
+        (Lang::En, "street_admin") => "street administrator",
+        (_, other) => other,
+    };
+    format!("{} {name}", role.place_name)
+}
+
 /// A page title as it shows in WeChat's title bar and share cards.
 pub fn title(lang: Lang, page: &str) -> String {
     let brand = t(lang, Key::Brand);
@@ -235,6 +359,30 @@ mod tests {
         assert_eq!(count(Lang::En, 1, Count::Communities), "1 community");
         assert_eq!(count(Lang::En, 1, Count::Households), "1 household");
         assert_eq!(count(Lang::Zh, 1, Count::Households), "1 户");
+    }
+
+    #[test]
+    fn roles_read_as_people_say_them() {
+        let role = |role: &str, position: Option<&str>, department: Option<&str>| {
+            api_types::identity::RoleSummary {
+                role: role.into(),
+                place_name: "海景花园".into(),
+                position: position.map(Into::into),
+                department: department.map(Into::into),
+            }
+        };
+        assert_eq!(
+            role_label(Lang::Zh, &role("station_member", Some("head"), None)),
+            "海景花园 站长"
+        );
+        assert_eq!(
+            role_label(Lang::Zh, &role("department_liaison", None, Some("gas"))),
+            "海景花园 燃气联络人"
+        );
+        assert_eq!(
+            role_label(Lang::En, &role("grid_worker", None, None)),
+            "海景花园 grid worker"
+        );
     }
 
     #[test]

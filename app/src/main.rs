@@ -8,6 +8,7 @@ mod pages;
 mod prefs;
 mod report;
 mod routes;
+mod session;
 
 fn main() {
     report::install_panic_hook();

@@ -4,3 +4,4 @@ pub mod compound;
 pub mod home;
 pub mod me;
 pub mod not_found;
+pub mod sign_in;

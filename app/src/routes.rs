@@ -6,7 +6,35 @@ pub const HOME: &str = "/";
 /// The person's own page: settings and their compound.
 pub const ME: &str = "/me";
 
+/// Signing in with a phone number and a code.
+pub const SIGN_IN: &str = "/sign-in";
+
+/// Where to go after signing in: `next` when it is a path of this app
+/// (never another site), else the person's own page.
+pub fn after_sign_in(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => ME.to_owned(),
+    }
+}
+
 /// A compound's page.
 pub fn compound(id: i64) -> String {
     format!("/compounds/{id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_returns_only_to_paths_of_this_app() {
+        assert_eq!(after_sign_in(Some("/compounds/2")), "/compounds/2");
+        assert_eq!(after_sign_in(None), ME);
+        assert_eq!(after_sign_in(Some("https://evil.example/")), ME);
+        assert_eq!(after_sign_in(Some("//evil.example/")), ME);
+        assert_eq!(after_sign_in(Some("/\\evil.example")), ME);
+    }
 }

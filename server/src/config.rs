@@ -26,8 +26,14 @@ pub struct Config {
     /// `LINLI_DB_MAX_CONNECTIONS`: the database pool's size.
     pub db_max_connections: u32,
     /// `LINLI_HTTPS`: the portal is served over HTTPS (by a proxy in front),
-    /// so browsers are told to keep to HTTPS.
+    /// so browsers are told to keep to HTTPS and cookies are `Secure`.
     pub https: bool,
+    /// `LINLI_CLIENT_IP_HEADER`: the header a trusted proxy in front writes
+    /// the client's address into (its last value is used). Unset: the TCP
+    /// peer, since any client can write such a header itself.
+    pub client_ip_header: Option<String>,
+    /// `LINLI_SMS_OUTBOX`: where the development SMS sender writes codes.
+    pub sms_outbox: PathBuf,
 }
 
 /// A variable that is set but cannot be used.
@@ -65,7 +71,6 @@ impl Config {
         Ok(Config {
             addr: parse(&lookup, "LINLI_ADDR", "127.0.0.1:8080")?,
             database_url,
-            data_dir,
             dist_dir: PathBuf::from(lookup("LINLI_DIST_DIR").unwrap_or_else(|| "dist".into())),
             demo_data: flag(&lookup, "LINLI_DEMO_DATA")?,
             request_timeout: Duration::from_secs(parse(
@@ -76,6 +81,13 @@ impl Config {
             body_limit: parse(&lookup, "LINLI_BODY_LIMIT_BYTES", "65536")?,
             db_max_connections: parse(&lookup, "LINLI_DB_MAX_CONNECTIONS", "8")?,
             https: flag(&lookup, "LINLI_HTTPS")?,
+            client_ip_header: lookup("LINLI_CLIENT_IP_HEADER")
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty()),
+            sms_outbox: lookup("LINLI_SMS_OUTBOX")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("sms-outbox.jsonl")),
+            data_dir,
         })
     }
 

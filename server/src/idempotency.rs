@@ -3,13 +3,12 @@
 //! key and another body it answers 422. Phones on 4G retry, residents
 //! double-tap; neither may file a report twice.
 //!
-//! Keys are kept per scope for a day. Today every client shares one scope;
-//! once sessions exist, the scope is the signed-in person, so one resident's
-//! key can never replay another's answer.
+//! Keys are kept for a day, per signed-in person (anonymous requests share
+//! one scope), so one resident's key can never replay another's answer.
 
-use crate::AppState;
 use crate::db::{Db, now_ms};
 use crate::error::{AppError, panic_response};
+use crate::{AppState, auth};
 use api_types::{ErrorCode, FieldError, IDEMPOTENCY_KEY_HEADER, Rule, validate};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -22,8 +21,6 @@ use sha2::{Digest, Sha256};
 pub const KEY_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 /// The largest response body that is stored for replay.
 const MAX_STORED_RESPONSE: usize = 1024 * 1024;
-/// The scope every key lives in until sessions exist.
-const SHARED_SCOPE: &str = "";
 /// The header that marks a replayed answer.
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 
@@ -51,6 +48,13 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
             .into_response();
         }
     };
+    let scope = match auth::session_token(request.headers()) {
+        Some(token) => match auth::session_person(&state.db, token).await {
+            Ok(person) => person.map(|id| format!("person:{id}")).unwrap_or_default(),
+            Err(err) => return err.into_response(),
+        },
+        None => String::new(),
+    };
     let (parts, body) = request.into_parts();
     // The body is already capped by the body-limit layer outside.
     let bytes = match to_bytes(body, usize::MAX).await {
@@ -60,7 +64,7 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     let hash = request_hash(parts.method.as_str(), &parts.uri.to_string(), &bytes);
     let stale_after_ms =
         i64::try_from(state.config.request_timeout.as_millis() * 2).unwrap_or(i64::MAX);
-    match claim(&state.db, &key, &hash, stale_after_ms).await {
+    match claim(&state.db, &scope, &key, &hash, stale_after_ms).await {
         Ok(Claim::Mine) => {}
         Ok(Claim::Replay(response)) => return response,
         Ok(Claim::OtherRequest) => {
@@ -76,16 +80,17 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     let request = Request::from_parts(parts, Body::from(bytes));
     let db = state.db.clone();
     let task_key = key.clone();
+    let task_scope = scope.clone();
     // Its own task, so a connection dropped on a flaky network cannot cancel
     // the handler halfway: the first answer is always recorded.
     let task = tokio::spawn(async move {
         let response = next.run(request).await;
-        record(&db, &task_key, response).await
+        record(&db, &task_scope, &task_key, response).await
     });
     match task.await {
         Ok(response) => response,
         Err(join_error) => {
-            if let Err(err) = release(&state.db, &key).await {
+            if let Err(err) = release(&state.db, &scope, &key).await {
                 tracing::error!(error = %err, "could not release an idempotency key");
             }
             match join_error.try_into_panic() {
@@ -136,12 +141,18 @@ enum Claim {
     InProgress,
 }
 
-async fn claim(db: &Db, key: &str, hash: &str, stale_after_ms: i64) -> Result<Claim, sqlx::Error> {
+async fn claim(
+    db: &Db,
+    scope: &str,
+    key: &str,
+    hash: &str,
+    stale_after_ms: i64,
+) -> Result<Claim, sqlx::Error> {
     let now = now_ms();
     sqlx::query(
         "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND created_at < $3",
     )
-    .bind(SHARED_SCOPE)
+    .bind(scope)
     .bind(key)
     .bind(now - KEY_TTL_MS)
     .execute(&db.pool)
@@ -150,7 +161,7 @@ async fn claim(db: &Db, key: &str, hash: &str, stale_after_ms: i64) -> Result<Cl
         "INSERT INTO idempotency_keys (scope, idem_key, request_hash, created_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (scope, idem_key) DO NOTHING",
     )
-    .bind(SHARED_SCOPE)
+    .bind(scope)
     .bind(key)
     .bind(hash)
     .bind(now)
@@ -163,7 +174,7 @@ async fn claim(db: &Db, key: &str, hash: &str, stale_after_ms: i64) -> Result<Cl
         "SELECT request_hash, status, content_type, response_body, created_at \
          FROM idempotency_keys WHERE scope = $1 AND idem_key = $2",
     )
-    .bind(SHARED_SCOPE)
+    .bind(scope)
     .bind(key)
     .fetch_optional(&db.pool)
     .await?;
@@ -187,7 +198,7 @@ async fn claim(db: &Db, key: &str, hash: &str, stale_after_ms: i64) -> Result<Cl
                  WHERE scope = $2 AND idem_key = $3 AND status IS NULL AND created_at = $4",
             )
             .bind(now)
-            .bind(SHARED_SCOPE)
+            .bind(scope)
             .bind(key)
             .bind(created_at)
             .execute(&db.pool)
@@ -218,12 +229,12 @@ fn replay(status: i64, content_type: Option<String>, body: String) -> Response {
 
 /// Stores a successful first answer for replay; forgets the key otherwise,
 /// so a request that failed can be retried with the same key.
-async fn record(db: &Db, key: &str, response: Response) -> Response {
+async fn record(db: &Db, scope: &str, key: &str, response: Response) -> Response {
     let (parts, body) = response.into_parts();
     let bytes = match to_bytes(body, MAX_STORED_RESPONSE).await {
         Ok(bytes) => bytes,
         Err(err) => {
-            if let Err(e) = release(db, key).await {
+            if let Err(e) = release(db, scope, key).await {
                 tracing::error!(error = %e, "could not release an idempotency key");
             }
             return AppError::internal(err).into_response();
@@ -243,13 +254,13 @@ async fn record(db: &Db, key: &str, response: Response) -> Response {
             .bind(i64::from(parts.status.as_u16()))
             .bind(content_type)
             .bind(text)
-            .bind(SHARED_SCOPE)
+            .bind(scope)
             .bind(key)
             .execute(&db.pool)
             .await
             .map(|_| ())
         }
-        _ => release(db, key).await,
+        _ => release(db, scope, key).await,
     };
     if let Err(err) = outcome {
         tracing::error!(error = %err, "could not record an idempotency key");
@@ -257,11 +268,11 @@ async fn record(db: &Db, key: &str, response: Response) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-async fn release(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+async fn release(db: &Db, scope: &str, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
         "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND status IS NULL",
     )
-    .bind(SHARED_SCOPE)
+    .bind(scope)
     .bind(key)
     .execute(&db.pool)
     .await

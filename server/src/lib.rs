@@ -3,14 +3,17 @@
 //! database; [`app`] is the whole HTTP surface, so tests drive exactly what
 //! production serves.
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod people;
 pub mod places;
 pub mod routes;
+pub mod sms;
 pub mod web;
 
 use axum::Router;
@@ -23,7 +26,9 @@ use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::sensitive_headers::{
+    SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer,
+};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
@@ -39,16 +44,21 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The built app and its CSP.
     pub shell: Arc<web::AppShell>,
+    /// Where sign-in codes go.
+    pub sms: Arc<dyn sms::SmsSender>,
 }
 
 impl AppState {
-    /// State for `db` and `config`, reading the built app from `config.dist_dir`.
+    /// State for `db` and `config`, reading the built app from
+    /// `config.dist_dir`; codes go to the development outbox.
     pub fn new(db: Db, config: Config) -> AppState {
         let shell = web::AppShell::load(&config.dist_dir);
+        let sms = sms::OutboxSender::new(config.sms_outbox.clone());
         AppState {
             db,
             config: Arc::new(config),
             shell: Arc::new(shell),
+            sms: Arc::new(sms),
         }
     }
 }
@@ -106,6 +116,7 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+        .layer(SetSensitiveResponseHeadersLayer::new([header::SET_COOKIE]))
         .layer(SetSensitiveRequestHeadersLayer::new([
             header::COOKIE,
             header::AUTHORIZATION,

@@ -45,8 +45,11 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let addr = listener.local_addr()?;
     let state = AppState::new(db, config);
     tracing::info!("Linli is serving at http://{addr}/");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }

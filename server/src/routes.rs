@@ -4,6 +4,7 @@
 pub mod client_errors;
 pub mod health;
 pub mod places;
+pub mod sessions;
 
 use crate::AppState;
 use utoipa::OpenApi;
@@ -23,6 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
     tags(
         (name = "system", description = "Health and the API's own description"),
         (name = "places", description = "Streets, communities, compounds and their stations"),
+        (name = "identity", description = "Signing in with a phone number and a one-time code; sessions"),
         (name = "client-errors", description = "Failures the app reports from residents' phones"),
     )
 )]
@@ -33,6 +35,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(places::router())
         .merge(client_errors::router())
+        .merge(sessions::router())
 }
 
 /// The whole API with its document: `/api/health` and `/api/v1/…`.

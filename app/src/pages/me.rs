@@ -1,10 +1,13 @@
 //! `/me`: the resident's settings and their compound.
 
-use crate::i18n::{Key, t, title};
+use crate::api;
+use crate::i18n::{Key, role_label, t, title};
 use crate::prefs::{use_lang, use_prefs, use_title};
 use crate::routes;
+use crate::session::use_session;
 use api_types::Lang;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 stylance::import_crate_style!(style, "src/pages/me.module.css");
@@ -30,6 +33,7 @@ pub fn MePage() -> impl IntoView {
     };
     view! {
         <h1 class=style::title>{move || t(lang.get(), Key::NavMe)}</h1>
+        <Account />
         <section class=style::panel>
             <h2 class=style::panel_title>{move || t(lang.get(), Key::MyCompound)}</h2>
             {move || match prefs.compound.get() {
@@ -71,5 +75,62 @@ pub fn MePage() -> impl IntoView {
                 />
             </label>
         </section>
+    }
+}
+
+/// Who is signed in, their roles and the ways out; or the way in.
+#[component]
+fn Account() -> impl IntoView {
+    let session = use_session();
+    let lang = use_lang();
+    let sign_out = move |everywhere: bool| {
+        let lang = lang.get_untracked();
+        spawn_local(async move {
+            if api::sign_out(everywhere, lang).await.is_ok() {
+                session.person.set(Some(None));
+            }
+        });
+    };
+    move || {
+        match session.person.get() {
+        None => ().into_any(),
+        Some(None) => view! {
+            <section class=style::panel>
+                <h2 class=style::panel_title>{move || t(lang.get(), Key::Account)}</h2>
+                <p class=style::hint>{move || t(lang.get(), Key::SignInToAct)}</p>
+                <A href=format!("{}?next={}", routes::SIGN_IN, routes::ME) attr:class=style::primary>
+                    {move || t(lang.get(), Key::SignIn)}
+                </A>
+            </section>
+        }
+        .into_any(),
+        Some(Some(me)) => {
+            let roles = me.roles.clone();
+            view! {
+                <section class=style::panel>
+                    <h2 class=style::panel_title>{move || t(lang.get(), Key::Account)}</h2>
+                    <p class=style::name>{me.name.clone()}</p>
+                    <p class=style::hint>{me.phone.clone()}</p>
+                    <h3 class=style::subtitle>{move || t(lang.get(), Key::MyRoles)}</h3>
+                    <ul class=style::roles>
+                        <li>{move || t(lang.get(), Key::Resident)}</li>
+                        {roles
+                            .into_iter()
+                            .map(|role| view! { <li>{move || role_label(lang.get(), &role)}</li> })
+                            .collect_view()}
+                    </ul>
+                    <div class=style::actions>
+                        <button type="button" class=style::option on:click=move |_| sign_out(false)>
+                            {move || t(lang.get(), Key::SignOut)}
+                        </button>
+                        <button type="button" class=style::quiet on:click=move |_| sign_out(true)>
+                            {move || t(lang.get(), Key::SignOutEverywhere)}
+                        </button>
+                    </div>
+                </section>
+            }
+            .into_any()
+        }
+    }
     }
 }

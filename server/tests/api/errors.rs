@@ -232,12 +232,17 @@ async fn the_openapi_document_lists_every_route() {
     assert_eq!(
         paths,
         [
+            "DELETE /api/v1/sessions",
+            "DELETE /api/v1/sessions/current",
             "GET /api/health",
             "GET /api/v1/communities",
             "GET /api/v1/compounds",
             "GET /api/v1/compounds/{id}",
+            "GET /api/v1/sessions/current",
             "GET /api/v1/streets",
             "POST /api/v1/client-errors",
+            "POST /api/v1/sessions",
+            "POST /api/v1/sign-in-codes",
         ]
     );
     // Every documented route answers (none is a 404 of the fallback).

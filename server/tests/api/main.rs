@@ -6,5 +6,6 @@ mod common;
 
 mod errors;
 mod idempotency;
+mod identity;
 mod places;
 mod web;

@@ -18,6 +18,8 @@ pub struct TestApp {
     pub db: Db,
     /// A client that speaks to the server.
     pub client: reqwest::Client,
+    /// Where the development SMS sender writes codes.
+    pub outbox: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -48,10 +50,13 @@ impl TestApp {
         let dist = dir.path().join("dist");
         write_dist(&dist);
         let url = database_url(dir.path()).await;
+        let outbox = dir.path().join("sms-outbox.jsonl");
+        let outbox_path = outbox.display().to_string();
         let config = Config::from_lookup(|name| match name {
             "DATABASE_URL" => Some(url.clone()),
             "LINLI_DIST_DIR" => Some(dist.display().to_string()),
             "LINLI_BODY_LIMIT_BYTES" => Some("4096".into()),
+            "LINLI_SMS_OUTBOX" => Some(outbox_path.clone()),
             _ => None,
         })
         .expect("config");
@@ -64,11 +69,18 @@ impl TestApp {
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let router = build(state);
-        tokio::spawn(async move { axum::serve(listener, router).await });
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+        });
         TestApp {
             base: format!("http://{addr}"),
             db,
             client: reqwest::Client::new(),
+            outbox,
             _dir: dir,
         }
     }
@@ -88,6 +100,66 @@ impl TestApp {
     /// The absolute URL of `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+
+    /// The last code the development SMS sender wrote for `phone`.
+    pub fn last_code(&self, phone: &str) -> Option<String> {
+        let text = std::fs::read_to_string(&self.outbox).ok()?;
+        text.lines()
+            .rev()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .find(|m| m["phone"] == phone)
+            .and_then(|m| m["code"].as_str().map(str::to_owned))
+    }
+
+    /// Asks for a code for `phone`; the status and body of the answer.
+    pub async fn request_code(&self, phone: &str) -> (u16, serde_json::Value) {
+        let response = self
+            .client
+            .post(self.url("/api/v1/sign-in-codes"))
+            .json(&serde_json::json!({ "phone": phone }))
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("json"))
+    }
+
+    /// Signs in as `phone` through a real code; the session cookie's value.
+    pub async fn sign_in(&self, phone: &str) -> String {
+        let (status, _) = self.request_code(phone).await;
+        assert_eq!(status, 202, "code for {phone}");
+        self.sign_in_with_sent_code(phone).await
+    }
+
+    /// Signs in with the last code sent to `phone`.
+    pub async fn sign_in_with_sent_code(&self, phone: &str) -> String {
+        if self.last_code(phone).is_none() {
+            self.request_code(phone).await;
+        }
+        let code = self.last_code(phone).expect("a code in the outbox");
+        let response = self
+            .client
+            .post(self.url("/api/v1/sessions"))
+            .json(&serde_json::json!({ "phone": phone, "code": code }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status().as_u16(), 201, "sign in {phone}");
+        session_cookie(&response).expect("a session cookie")
+    }
+
+    /// `GET path` with a session cookie.
+    pub async fn get_as(&self, token: &str, path: &str) -> (u16, serde_json::Value) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .header("cookie", format!("linli_session={token}"))
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("json"))
     }
 
     /// `SELECT COUNT(*) FROM table`.
@@ -149,4 +221,15 @@ async fn database_url(dir: &Path) -> String {
         .rsplit_once('/')
         .expect("a URL with a database name");
     format!("{base}/{name}")
+}
+
+/// The session cookie a response sets (`Some("")` when it clears it).
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("linli_session="))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
 }

@@ -1,0 +1,34 @@
+import type { Locator, Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** `/sign-in`: number, then the texted code. */
+export class SignInPage {
+  readonly phone: Locator;
+  readonly sendCode: Locator;
+  readonly code: Locator;
+  readonly signIn: Locator;
+  readonly resend: Locator;
+  readonly error: Locator;
+
+  constructor(readonly page: Page) {
+    this.phone = page.getByLabel("手机号");
+    this.sendCode = page.getByRole("button", { name: "获取验证码" });
+    this.code = page.getByLabel("验证码", { exact: true });
+    this.signIn = page.getByRole("main").getByRole("button", { name: "登录" });
+    this.resend = page.getByRole("button", { name: /重新获取/ });
+    this.error = page.getByRole("alert");
+  }
+
+  /** The last code the server's development SMS sender wrote for `phone`. */
+  textedCode(phone: string): string {
+    const outbox = join(process.env.LINLI_E2E_DATA_DIR ?? "", "sms-outbox.jsonl");
+    const codes = readFileSync(outbox, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { phone: string; code: string })
+      .filter((m) => m.phone === phone);
+    if (codes.length === 0) throw new Error(`no code was texted to ${phone}`);
+    return codes[codes.length - 1].code;
+  }
+}

@@ -1,0 +1,42 @@
+//! People as they see themselves.
+
+use crate::db::Db;
+use crate::error::AppError;
+use api_types::identity::{Me, RoleSummary};
+
+/// The person `id` with their roles, for their own eyes.
+pub async fn me(db: &Db, id: i64) -> Result<Me, AppError> {
+    let (name, phone): (String, Option<String>) =
+        sqlx::query_as("SELECT name, phone FROM people WHERE id = $1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await?;
+    let roles: Vec<(String, Option<String>, Option<String>, String)> = sqlx::query_as(
+        "SELECT r.role, r.position, r.department, \
+           COALESCE(c.name, gc.name || ' ' || g.name, cm.name, s.name) AS place_name \
+         FROM role_grants r \
+         LEFT JOIN compounds c ON c.id = r.compound_id \
+         LEFT JOIN grids g ON g.id = r.grid_id \
+         LEFT JOIN compounds gc ON gc.id = g.compound_id \
+         LEFT JOIN communities cm ON cm.id = r.community_id \
+         LEFT JOIN streets s ON s.id = r.street_id \
+         WHERE r.person_id = $1 AND r.revoked_at IS NULL ORDER BY r.id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(Me {
+        id,
+        name,
+        phone: phone.unwrap_or_default(),
+        roles: roles
+            .into_iter()
+            .map(|(role, position, department, place_name)| RoleSummary {
+                role,
+                place_name,
+                position,
+                department,
+            })
+            .collect(),
+    })
+}
