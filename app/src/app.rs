@@ -15,9 +15,12 @@ stylance::import_crate_style!(style, "src/app.module.css");
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_prefs();
+    let prefs = provide_prefs();
     provide_session();
-    view! {
+    // Re-rendered from the top when the language changes: see `use_lang`.
+    move || {
+        prefs.lang.track();
+        view! {
         <Router>
             <div class=style::frame>
                 <TopBar />
@@ -32,5 +35,6 @@ pub fn App() -> impl IntoView {
                 <BottomNav />
             </div>
         </Router>
+        }
     }
 }

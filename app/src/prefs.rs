@@ -123,10 +123,11 @@ pub fn use_prefs() -> Prefs {
     expect_context::<Prefs>()
 }
 
-/// The current language, for views that only read it.
-pub fn use_lang() -> Signal<Lang> {
-    let prefs = use_prefs();
-    Signal::derive(move || prefs.lang.get())
+/// The current language. The app renders its whole tree afresh when the
+/// language changes (a rare tap), so views read it once as a plain value
+/// instead of each text subscribing to it: far less code to ship.
+pub fn use_lang() -> Lang {
+    use_prefs().lang.get_untracked()
 }
 
 /// Keeps `document.title` in step with `title` (what WeChat shows in its

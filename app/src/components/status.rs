@@ -13,7 +13,7 @@ pub fn Loading() -> impl IntoView {
     let lang = use_lang();
     view! {
         <div class=style::loading role="status">
-            <span class=style::visually_hidden>{move || t(lang.get(), Key::Loading)}</span>
+            <span class=style::visually_hidden>{t(lang, Key::Loading)}</span>
             <div class=style::placeholder aria-hidden="true"></div>
             <div class=style::placeholder aria-hidden="true"></div>
             <div class=style::placeholder aria-hidden="true"></div>
@@ -33,9 +33,9 @@ pub fn LoadError(
     let message = error.message.clone();
     view! {
         <div class=style::error role="alert">
-            <p>{move || message.clone().unwrap_or_else(|| t(lang.get(), Key::NetworkError).to_owned())}</p>
+            <p>{move || message.clone().unwrap_or_else(|| t(lang, Key::NetworkError).to_owned())}</p>
             <button type="button" class=style::retry on:click=move |_| on_retry.run(())>
-                {move || t(lang.get(), Key::Retry)}
+                {t(lang, Key::Retry)}
             </button>
         </div>
     }

@@ -2,7 +2,7 @@
 //! switches elderly residents need most — large text and language.
 
 use crate::i18n::{Key, t};
-use crate::prefs::use_prefs;
+use crate::prefs::{use_lang, use_prefs};
 use crate::routes;
 use api_types::Lang;
 use leptos::prelude::*;
@@ -14,10 +14,10 @@ stylance::import_crate_style!(style, "src/components/top_bar.module.css");
 #[component]
 pub fn TopBar() -> impl IntoView {
     let prefs = use_prefs();
-    let lang = move || prefs.lang.get();
+    let lang = use_lang();
     let heading = move || match prefs.compound.get() {
         Some(mine) => mine.name,
-        None => t(lang(), Key::Brand).to_owned(),
+        None => t(lang, Key::Brand).to_owned(),
     };
     let toggle_lang = move |_| {
         prefs.lang.update(|l| {
@@ -38,21 +38,21 @@ pub fn TopBar() -> impl IntoView {
                     type="button"
                     class=style::switch
                     aria-pressed=move || prefs.large_text.get().to_string()
-                    title=move || t(lang(), Key::LargeText)
+                    title=t(lang, Key::LargeText)
                     on:click=move |_| prefs.large_text.update(|on| *on = !*on)
                 >
-                    {move || t(lang(), Key::LargeTextShort)}
+                    {t(lang, Key::LargeTextShort)}
                 </button>
                 <button
                     type="button"
                     class=style::switch
-                    lang=move || match lang() {
+                    lang=match lang {
                         Lang::Zh => "en",
                         Lang::En => "zh-CN",
                     }
                     on:click=toggle_lang
                 >
-                    {move || t(lang(), Key::SwitchLanguage)}
+                    {t(lang, Key::SwitchLanguage)}
                 </button>
             </div>
         </header>

@@ -25,7 +25,7 @@ pub fn CompoundPage() -> impl IntoView {
     };
     let compound = LocalResource::new(move || {
         let id = id();
-        let lang = lang.get_untracked();
+        let lang = lang;
         async move {
             match id {
                 Some(id) => api::get_compound(id, lang).await.map(Some),
@@ -40,7 +40,7 @@ pub fn CompoundPage() -> impl IntoView {
             .flatten()
             .map(|c| c.summary.name)
             .unwrap_or_default();
-        title(lang.get(), &name)
+        title(lang, &name)
     });
     view! {
         <Transition fallback=Loading>
@@ -84,7 +84,7 @@ fn CompoundView(detail: CompoundDetail) -> impl IntoView {
                 <p class=style::sizes>
                     {move || {
                         counts(
-                            lang.get(),
+                            lang,
                             &[
                                 (summary.grid_count, Count::Grids),
                                 (summary.building_count, Count::Buildings),
@@ -101,15 +101,15 @@ fn CompoundView(detail: CompoundDetail) -> impl IntoView {
                 >
                     {move || {
                         if is_mine() {
-                            format!("✓ {}", t(lang.get(), Key::IsMyCompound))
+                            format!("✓ {}", t(lang, Key::IsMyCompound))
                         } else {
-                            t(lang.get(), Key::SetMyCompound).to_owned()
+                            t(lang, Key::SetMyCompound).to_owned()
                         }
                     }}
                 </button>
             </header>
             <section class=style::panel>
-                <h2 class=style::panel_title>{move || t(lang.get(), Key::Station)}</h2>
+                <h2 class=style::panel_title>{t(lang, Key::Station)}</h2>
                 {match station {
                     Some(s) => {
                         view! {
@@ -119,19 +119,19 @@ fn CompoundView(detail: CompoundDetail) -> impl IntoView {
                                     let head = s
                                         .head_name
                                         .clone()
-                                        .map(|h| format!("{} {h} · ", t(lang.get(), Key::StationHead)))
+                                        .map(|h| format!("{} {h} · ", t(lang, Key::StationHead)))
                                         .unwrap_or_default();
-                                    format!("{head}{}", count(lang.get(), s.member_count, Count::Members))
+                                    format!("{head}{}", count(lang, s.member_count, Count::Members))
                                 }}
                             </p>
                         }
                             .into_any()
                     }
-                    None => view! { <p>{move || t(lang.get(), Key::NoStation)}</p> }.into_any(),
+                    None => view! { <p>{t(lang, Key::NoStation)}</p> }.into_any(),
                 }}
             </section>
             <section class=style::panel>
-                <h2 class=style::panel_title>{move || t(lang.get(), Key::Grids)}</h2>
+                <h2 class=style::panel_title>{t(lang, Key::Grids)}</h2>
                 {detail.grids.into_iter().map(|grid| view! { <GridView grid /> }).collect_view()}
             </section>
         </article>
@@ -150,9 +150,9 @@ fn GridView(grid: GridSummary) -> impl IntoView {
                 {move || {
                     let worker = worker
                         .as_ref()
-                        .map(|w| format!("{} {w} · ", t(lang.get(), Key::GridWorker)))
+                        .map(|w| format!("{} {w} · ", t(lang, Key::GridWorker)))
                         .unwrap_or_default();
-                    format!("{worker}{}", count(lang.get(), households, Count::Households))
+                    format!("{worker}{}", count(lang, households, Count::Households))
                 }}
             </p>
             <ul class=style::buildings>
@@ -165,7 +165,7 @@ fn GridView(grid: GridSummary) -> impl IntoView {
                                 <span class=style::building_name>{b.name}</span>
                                 <span>
                                     {move || {
-                                        counts(lang.get(), &[(b.unit_count, Count::Units), (b.household_count, Count::Households)])
+                                        counts(lang, &[(b.unit_count, Count::Units), (b.household_count, Count::Households)])
                                     }}
                                 </span>
                             </li>

@@ -16,9 +16,9 @@ stylance::import_crate_style!(style, "src/pages/home.module.css");
 #[component]
 pub fn HomePage() -> impl IntoView {
     let lang = use_lang();
-    use_title(move || title(lang.get(), ""));
-    let streets = LocalResource::new(move || api::list_streets(lang.get_untracked()));
-    let compounds = LocalResource::new(move || api::list_compounds(lang.get_untracked()));
+    use_title(move || title(lang, ""));
+    let streets = LocalResource::new(move || api::list_streets(lang));
+    let compounds = LocalResource::new(move || api::list_compounds(lang));
     view! {
         <MyCompoundCard />
         <Transition fallback=|| ()>
@@ -31,14 +31,14 @@ pub fn HomePage() -> impl IntoView {
                     })
             }}
         </Transition>
-        <h2 class=style::section>{move || t(lang.get(), Key::CompoundsHeading)}</h2>
+        <h2 class=style::section>{t(lang, Key::CompoundsHeading)}</h2>
         <Transition fallback=Loading>
             {move || {
                 compounds
                     .get()
                     .map(|result| match result {
                         Ok(list) if list.is_empty() => {
-                            view! { <p class=style::empty>{move || t(lang.get(), Key::NoCompounds)}</p> }
+                            view! { <p class=style::empty>{t(lang, Key::NoCompounds)}</p> }
                                 .into_any()
                         }
                         Ok(list) => view! { <CompoundList compounds=list /> }.into_any(),
@@ -79,7 +79,7 @@ fn StreetHero(street: StreetSummary) -> impl IntoView {
                     .map(|(n, what)| {
                         view! {
                             <div class=style::figure>
-                                <dt>{move || unit(lang.get(), what)}</dt>
+                                <dt>{unit(lang, what)}</dt>
                                 <dd>{n}</dd>
                             </div>
                         }
@@ -99,7 +99,7 @@ fn MyCompoundCard() -> impl IntoView {
         prefs.compound.get().map(|mine| {
             view! {
                 <A href=routes::compound(mine.id) attr:class=style::mine>
-                    <span class=style::mine_label>{move || t(lang.get(), Key::MyCompound)}</span>
+                    <span class=style::mine_label>{t(lang, Key::MyCompound)}</span>
                     <span class=style::mine_name>{mine.name}</span>
                 </A>
             }
@@ -148,14 +148,14 @@ fn CompoundCard(compound: CompoundSummary) -> impl IntoView {
                             let head = s
                                 .head_name
                                 .as_ref()
-                                .map(|h| format!("{} {h} · ", t(lang.get(), Key::StationHead)))
+                                .map(|h| format!("{} {h} · ", t(lang, Key::StationHead)))
                                 .unwrap_or_default();
-                            format!("{head}{}", count(lang.get(), s.member_count, Count::Members))
+                            format!("{head}{}", count(lang, s.member_count, Count::Members))
                         }
-                        None => t(lang.get(), Key::NoStation).to_owned(),
+                        None => t(lang, Key::NoStation).to_owned(),
                     }}
                 </span>
-                <span class=style::card_sizes>{move || counts(lang.get(), &sizes)}</span>
+                <span class=style::card_sizes>{counts(lang, &sizes)}</span>
                 <span class=style::chevron aria-hidden="true">"›"</span>
             </A>
         </li>

@@ -17,14 +17,14 @@ stylance::import_crate_style!(style, "src/pages/me.module.css");
 pub fn MePage() -> impl IntoView {
     let prefs = use_prefs();
     let lang = use_lang();
-    use_title(move || title(lang.get(), t(lang.get(), Key::NavMe)));
+    use_title(move || title(lang, t(lang, Key::NavMe)));
     let choice = move |option: Lang, label: &'static str| {
         view! {
             <button
                 type="button"
                 class=style::option
                 lang=option.tag()
-                aria-pressed=move || (prefs.lang.get() == option).to_string()
+                aria-pressed=(lang == option).to_string()
                 on:click=move |_| prefs.lang.set(option)
             >
                 {label}
@@ -32,39 +32,39 @@ pub fn MePage() -> impl IntoView {
         }
     };
     view! {
-        <h1 class=style::title>{move || t(lang.get(), Key::NavMe)}</h1>
+        <h1 class=style::title>{t(lang, Key::NavMe)}</h1>
         <Account />
         <section class=style::panel>
-            <h2 class=style::panel_title>{move || t(lang.get(), Key::MyCompound)}</h2>
+            <h2 class=style::panel_title>{t(lang, Key::MyCompound)}</h2>
             {move || match prefs.compound.get() {
                 Some(mine) => {
                     view! {
                         <div class=style::row>
                             <A href=routes::compound(mine.id) attr:class=style::compound>{mine.name}</A>
-                            <A href=routes::HOME attr:class=style::link>{move || t(lang.get(), Key::Change)}</A>
+                            <A href=routes::HOME attr:class=style::link>{t(lang, Key::Change)}</A>
                         </div>
                     }
                         .into_any()
                 }
                 None => {
                     view! {
-                        <p class=style::strong>{move || t(lang.get(), Key::NoCompoundChosen)}</p>
-                        <p class=style::hint>{move || t(lang.get(), Key::ChooseCompoundHint)}</p>
+                        <p class=style::strong>{t(lang, Key::NoCompoundChosen)}</p>
+                        <p class=style::hint>{t(lang, Key::ChooseCompoundHint)}</p>
                     }
                         .into_any()
                 }
             }}
         </section>
         <section class=style::panel>
-            <h2 class=style::panel_title>{move || t(lang.get(), Key::Settings)}</h2>
+            <h2 class=style::panel_title>{t(lang, Key::Settings)}</h2>
             <div class=style::setting role="group" aria-labelledby="setting-language">
-                <p id="setting-language" class=style::strong>{move || t(lang.get(), Key::Language)}</p>
+                <p id="setting-language" class=style::strong>{t(lang, Key::Language)}</p>
                 <div class=style::options>{choice(Lang::Zh, "中文")} {choice(Lang::En, "English")}</div>
             </div>
             <label class=style::toggle>
                 <span>
-                    <span class=style::strong>{move || t(lang.get(), Key::LargeText)}</span>
-                    <span class=style::hint>{move || t(lang.get(), Key::LargeTextHint)}</span>
+                    <span class=style::strong>{t(lang, Key::LargeText)}</span>
+                    <span class=style::hint>{t(lang, Key::LargeTextHint)}</span>
                 </span>
                 <input
                     type="checkbox"
@@ -84,7 +84,7 @@ fn Account() -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
     let sign_out = move |everywhere: bool| {
-        let lang = lang.get_untracked();
+        let lang = lang;
         spawn_local(async move {
             if api::sign_out(everywhere, lang).await.is_ok() {
                 session.person.set(Some(None));
@@ -96,10 +96,10 @@ fn Account() -> impl IntoView {
         None => ().into_any(),
         Some(None) => view! {
             <section class=style::panel>
-                <h2 class=style::panel_title>{move || t(lang.get(), Key::Account)}</h2>
-                <p class=style::hint>{move || t(lang.get(), Key::SignInToAct)}</p>
+                <h2 class=style::panel_title>{t(lang, Key::Account)}</h2>
+                <p class=style::hint>{t(lang, Key::SignInToAct)}</p>
                 <A href=format!("{}?next={}", routes::SIGN_IN, routes::ME) attr:class=style::primary>
-                    {move || t(lang.get(), Key::SignIn)}
+                    {t(lang, Key::SignIn)}
                 </A>
             </section>
         }
@@ -108,23 +108,23 @@ fn Account() -> impl IntoView {
             let roles = me.roles.clone();
             view! {
                 <section class=style::panel>
-                    <h2 class=style::panel_title>{move || t(lang.get(), Key::Account)}</h2>
+                    <h2 class=style::panel_title>{t(lang, Key::Account)}</h2>
                     <p class=style::name>{me.name.clone()}</p>
                     <p class=style::hint>{me.phone.clone()}</p>
-                    <h3 class=style::subtitle>{move || t(lang.get(), Key::MyRoles)}</h3>
+                    <h3 class=style::subtitle>{t(lang, Key::MyRoles)}</h3>
                     <ul class=style::roles>
-                        <li>{move || t(lang.get(), Key::Resident)}</li>
+                        <li>{t(lang, Key::Resident)}</li>
                         {roles
                             .into_iter()
-                            .map(|role| view! { <li>{move || role_label(lang.get(), &role)}</li> })
+                            .map(|role| view! { <li>{move || role_label(lang, &role)}</li> })
                             .collect_view()}
                     </ul>
                     <div class=style::actions>
                         <button type="button" class=style::option on:click=move |_| sign_out(false)>
-                            {move || t(lang.get(), Key::SignOut)}
+                            {t(lang, Key::SignOut)}
                         </button>
                         <button type="button" class=style::quiet on:click=move |_| sign_out(true)>
-                            {move || t(lang.get(), Key::SignOutEverywhere)}
+                            {t(lang, Key::SignOutEverywhere)}
                         </button>
                     </div>
                 </section>

@@ -12,12 +12,12 @@ stylance::import_crate_style!(style, "src/pages/not_found.module.css");
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     let lang = use_lang();
-    use_title(move || title(lang.get(), t(lang.get(), Key::NotFound)));
+    use_title(move || title(lang, t(lang, Key::NotFound)));
     view! {
         <section class=style::page>
-            <h1 class=style::title>{move || t(lang.get(), Key::NotFound)}</h1>
-            <p>{move || t(lang.get(), Key::NotFoundHint)}</p>
-            <A href=routes::HOME attr:class=style::home>{move || t(lang.get(), Key::BackHome)}</A>
+            <h1 class=style::title>{t(lang, Key::NotFound)}</h1>
+            <p>{t(lang, Key::NotFoundHint)}</p>
+            <A href=routes::HOME attr:class=style::home>{t(lang, Key::BackHome)}</A>
         </section>
     }
 }

@@ -20,7 +20,7 @@ pub fn SignInPage() -> impl IntoView {
     let session = use_session();
     let navigate = StoredValue::new_local(use_navigate());
     let query = use_query_map();
-    use_title(move || title(lang.get(), t(lang.get(), Key::SignIn)));
+    use_title(move || title(lang, t(lang, Key::SignIn)));
 
     let phone = RwSignal::new(String::new());
     let entered_code = RwSignal::new(String::new());
@@ -42,12 +42,13 @@ pub fn SignInPage() -> impl IntoView {
     }
 
     let fail = move |e: api::ApiError| {
-        error.set(Some(e.message.unwrap_or_else(|| {
-            t(lang.get_untracked(), Key::NetworkError).to_owned()
-        })));
+        error.set(Some(
+            e.message
+                .unwrap_or_else(|| t(lang, Key::NetworkError).to_owned()),
+        ));
     };
     let send_code = move || {
-        let lang = lang.get_untracked();
+        let lang = lang;
         let Ok(number) = normalize_phone("phone", &phone.get_untracked()) else {
             error.set(Some(t(lang, Key::PhoneInvalid).to_owned()));
             return;
@@ -67,7 +68,7 @@ pub fn SignInPage() -> impl IntoView {
         });
     };
     let sign_in = move || {
-        let lang = lang.get_untracked();
+        let lang = lang;
         let Some(number) = sent_to.get_untracked() else {
             return;
         };
@@ -100,7 +101,7 @@ pub fn SignInPage() -> impl IntoView {
     };
     view! {
         <section class=style::panel>
-            <h1 class=style::title>{move || t(lang.get(), Key::SignInTitle)}</h1>
+            <h1 class=style::title>{t(lang, Key::SignInTitle)}</h1>
             {move || match sent_to.get() {
                 None => {
                     view! {
@@ -112,9 +113,9 @@ pub fn SignInPage() -> impl IntoView {
                                 send_code();
                             }
                         >
-                            <p class=style::hint>{move || t(lang.get(), Key::SignInHint)}</p>
+                            <p class=style::hint>{t(lang, Key::SignInHint)}</p>
                             <label class=style::label for="sign-in-phone">
-                                {move || t(lang.get(), Key::Phone)}
+                                {t(lang, Key::Phone)}
                             </label>
                             <input
                                 id="sign-in-phone"
@@ -127,7 +128,7 @@ pub fn SignInPage() -> impl IntoView {
                             />
                             {error_view}
                             <button type="submit" class=style::primary disabled=move || busy.get()>
-                                {move || t(lang.get(), if busy.get() { Key::Sending } else { Key::SendCode })}
+                                {t(lang, if busy.get() { Key::Sending } else { Key::SendCode })}
                             </button>
                         </form>
                     }
@@ -144,11 +145,11 @@ pub fn SignInPage() -> impl IntoView {
                             }
                         >
                             <p class=style::hint>
-                                {move || t(lang.get(), Key::CodeSentTo)} " "
+                                {t(lang, Key::CodeSentTo)} " "
                                 <strong>{mask_phone(&number)}</strong>
                             </p>
                             <label class=style::label for="sign-in-code">
-                                {move || t(lang.get(), Key::Code)}
+                                {t(lang, Key::Code)}
                             </label>
                             <input
                                 id="sign-in-code"
@@ -161,7 +162,7 @@ pub fn SignInPage() -> impl IntoView {
                             />
                             {error_view}
                             <button type="submit" class=style::primary disabled=move || busy.get()>
-                                {move || t(lang.get(), if busy.get() { Key::Sending } else { Key::SignIn })}
+                                {t(lang, if busy.get() { Key::Sending } else { Key::SignIn })}
                             </button>
                             <div class=style::secondary_row>
                                 <button
@@ -171,8 +172,8 @@ pub fn SignInPage() -> impl IntoView {
                                     on:click=move |_| send_code()
                                 >
                                     {move || match countdown.get() {
-                                        0 => t(lang.get(), Key::Resend).to_owned(),
-                                        n => resend_in(lang.get(), n),
+                                        0 => t(lang, Key::Resend).to_owned(),
+                                        n => resend_in(lang, n),
                                     }}
                                 </button>
                                 <button
@@ -183,7 +184,7 @@ pub fn SignInPage() -> impl IntoView {
                                         sent_to.set(None);
                                     }
                                 >
-                                    {move || t(lang.get(), Key::ChangePhone)}
+                                    {t(lang, Key::ChangePhone)}
                                 </button>
                             </div>
                         </form>
