@@ -112,6 +112,8 @@ pub struct Me {
     pub phone: String,
     /// The roles they hold.
     pub roles: Vec<RoleSummary>,
+    /// Their household bindings: the open one and past refusals, newest first.
+    pub households: Vec<crate::households::HouseholdRequest>,
 }
 
 /// `GET /api/v1/sessions/current`.

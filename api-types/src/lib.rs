@@ -7,6 +7,7 @@
 pub mod client_errors;
 pub mod error;
 pub mod health;
+pub mod households;
 pub mod identity;
 pub mod lang;
 pub mod page;

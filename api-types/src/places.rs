@@ -106,6 +106,8 @@ pub struct BuildingSummary {
     pub name: String,
     /// Units (单元) in it.
     pub unit_count: i64,
+    /// The units' names, in order (what a resident picks from).
+    pub units: Vec<String>,
     /// Households in it.
     pub household_count: i64,
 }

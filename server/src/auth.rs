@@ -30,7 +30,7 @@ const HOUR_MS: i64 = 60 * 60 * 1000;
 const TOUCH_EVERY_MS: i64 = 60 * 1000;
 
 /// Fills `buf` from the operating system's secure random source.
-fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
     let mut buf = [0u8; N];
     getrandom::fill(&mut buf).map_err(|e| AppError::internal(e.to_string()))?;
     Ok(buf)
@@ -250,7 +250,8 @@ pub async fn start_session(
     Ok(token)
 }
 
-fn base64url(bytes: &[u8]) -> String {
+/// Bytes as URL-safe base64 without padding.
+pub fn base64url(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {

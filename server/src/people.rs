@@ -38,5 +38,6 @@ pub async fn me(db: &Db, id: i64) -> Result<Me, AppError> {
                 department,
             })
             .collect(),
+        households: crate::households::requests_of_person(db, id).await?,
     })
 }

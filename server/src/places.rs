@@ -169,6 +169,13 @@ pub async fn compound_detail(db: &Db, id: i64) -> Result<Option<CompoundDetail>,
     .bind(id)
     .fetch_all(&db.pool)
     .await?;
+    let units: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT u.building_id, u.name FROM units u JOIN buildings b ON b.id = u.building_id \
+         JOIN grids g ON g.id = b.grid_id WHERE g.compound_id = $1 ORDER BY u.id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
     let grids = grids
         .into_iter()
         .map(|(grid_id, name, worker_name)| {
@@ -180,6 +187,11 @@ pub async fn compound_detail(db: &Db, id: i64) -> Result<Option<CompoundDetail>,
                         id: *id,
                         name: name.clone(),
                         unit_count: *unit_count,
+                        units: units
+                            .iter()
+                            .filter(|(building, _)| building == id)
+                            .map(|(_, name)| name.clone())
+                            .collect(),
                         household_count: *household_count,
                     },
                 )

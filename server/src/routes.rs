@@ -3,6 +3,8 @@
 
 pub mod client_errors;
 pub mod health;
+pub mod households;
+pub mod invites;
 pub mod places;
 pub mod sessions;
 
@@ -25,6 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "system", description = "Health and the API's own description"),
         (name = "places", description = "Streets, communities, compounds and their stations"),
         (name = "identity", description = "Signing in with a phone number and a one-time code; sessions"),
+        (name = "households", description = "Binding residents to households; invite links"),
         (name = "client-errors", description = "Failures the app reports from residents' phones"),
     )
 )]
@@ -36,6 +39,8 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(places::router())
         .merge(client_errors::router())
         .merge(sessions::router())
+        .merge(households::router())
+        .merge(invites::router())
 }
 
 /// The whole API with its document: `/api/health` and `/api/v1/…`.

@@ -23,7 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The page size and the id to start after, or the error they deserve.
-fn paging(params: &PageParams) -> Result<(i64, i64), AppError> {
+pub fn paging(params: &PageParams) -> Result<(i64, i64), AppError> {
     let limit = params
         .limit()
         .map_err(|field| AppError::field(ErrorCode::InvalidQuery, field))?;

@@ -1,10 +1,14 @@
 //! API tests: a real server over HTTP on a fresh database per test (SQLite,
 //! or PostgreSQL with `LINLI_TEST_DATABASE_URL`).
 
+// Helpers shared by tests panic on anything unexpected, like the tests.
+#![allow(clippy::unwrap_used)]
+
 #[path = "../common/mod.rs"]
 mod common;
 
 mod errors;
+mod households;
 mod idempotency;
 mod identity;
 mod places;

@@ -1,0 +1,51 @@
+//! Who may act where. Every rule is scoped to a place: a station member of
+//! compound A has no power in compound B. Handlers ask these; the app only
+//! mirrors them.
+
+use crate::db::Db;
+use sqlx::any::AnyRow;
+
+/// Whether `person` is an active station member (any position) of `compound`.
+pub async fn is_station_member(db: &Db, person: i64, compound: i64) -> Result<bool, sqlx::Error> {
+    exists(
+        db,
+        sqlx::query(
+            "SELECT 1 FROM role_grants WHERE person_id = $1 AND role = 'station_member' \
+             AND compound_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(person)
+        .bind(compound),
+    )
+    .await
+}
+
+/// Whether `person` may decide a binding to `household`: a station member
+/// of its compound or the grid worker of its grid.
+pub async fn can_decide_household(
+    db: &Db,
+    person: i64,
+    household: i64,
+) -> Result<bool, sqlx::Error> {
+    exists(
+        db,
+        sqlx::query(
+            "SELECT 1 FROM households h JOIN units u ON u.id = h.unit_id \
+             JOIN buildings b ON b.id = u.building_id JOIN grids g ON g.id = b.grid_id \
+             JOIN role_grants r ON r.person_id = $1 AND r.revoked_at IS NULL \
+               AND ((r.role = 'station_member' AND r.compound_id = g.compound_id) \
+                 OR (r.role = 'grid_worker' AND r.grid_id = g.id)) \
+             WHERE h.id = $2",
+        )
+        .bind(person)
+        .bind(household),
+    )
+    .await
+}
+
+async fn exists(
+    db: &Db,
+    query: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<AnyRow> = query.fetch_optional(&db.pool).await?;
+    Ok(row.is_some())
+}
