@@ -91,6 +91,10 @@ pub struct RoleSummary {
     /// `station_member`, `grid_worker`, `community_staff`,
     /// `department_liaison` or `street_admin`.
     pub role: String,
+    /// The id of the place the role is scoped to: the compound of a
+    /// station member, the grid of a grid worker, the community of staff
+    /// and liaisons, the street of an administrator.
+    pub place_id: i64,
     /// The place's name, e.g. 海景花园 or 东港社区.
     pub place_name: String,
     /// For station members: `head`, `deputy`, `secretary_general`, `member`.

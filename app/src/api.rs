@@ -1,10 +1,11 @@
 //! The one place the app talks to the server: a typed function per
 //! endpoint, the error envelope decoded once.
 
+use api_types::households::{HouseholdRequest, Invite, NewHouseholdRequest, NewInvite, Rejection};
 use api_types::identity::{CodeRequest, CodeSent, CurrentSession, Me, SignIn};
 use api_types::places::{CompoundDetail, CompoundSummary, StreetSummary};
 use api_types::{API_PREFIX, ErrorBody, ErrorCode, Lang, Page};
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Request, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -31,23 +32,38 @@ fn network_error<E>(_: E) -> ApiError {
     }
 }
 
-async fn get<T: DeserializeOwned>(path: &str, lang: Lang) -> Result<T, ApiError> {
-    let response = Request::get(&format!("{API_PREFIX}{path}"))
-        .header("Accept-Language", lang.tag())
-        .send()
-        .await
-        .map_err(network_error)?;
-    decode(response).await
+/// The HTTP methods the app uses.
+#[derive(Debug, Clone, Copy)]
+enum Method {
+    Get,
+    Post,
+    Delete,
 }
 
-async fn send<B: Serialize>(
-    builder: RequestBuilder,
-    body: Option<&B>,
+/// One request to the API; an error answer becomes an [`ApiError`]. Not
+/// generic, so its code is in the wasm once.
+async fn call(
+    method: Method,
+    path: &str,
+    body: Option<String>,
+    idempotency_key: Option<&str>,
     lang: Lang,
 ) -> Result<Response, ApiError> {
-    let builder = builder.header("Accept-Language", lang.tag());
+    let url = format!("{API_PREFIX}{path}");
+    let mut builder = match method {
+        Method::Get => Request::get(&url),
+        Method::Post => Request::post(&url),
+        Method::Delete => Request::delete(&url),
+    }
+    .header("Accept-Language", lang.tag());
+    if let Some(key) = idempotency_key {
+        builder = builder.header(api_types::IDEMPOTENCY_KEY_HEADER, key);
+    }
     let request = match body {
-        Some(body) => builder.json(body).map_err(network_error)?,
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body)
+            .map_err(network_error)?,
         None => builder.build().map_err(network_error)?,
     };
     let response = request.send().await.map_err(network_error)?;
@@ -56,6 +72,21 @@ async fn send<B: Serialize>(
     } else {
         Err(decode_error(response).await)
     }
+}
+
+async fn get<T: DeserializeOwned>(path: &str, lang: Lang) -> Result<T, ApiError> {
+    decode(call(Method::Get, path, None, None, lang).await?).await
+}
+
+/// `POST path` with a JSON body; `idempotency_key` makes a retry safe.
+async fn post<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    idempotency_key: Option<&str>,
+    lang: Lang,
+) -> Result<T, ApiError> {
+    let body = serde_json::to_string(body).map_err(network_error)?;
+    decode(call(Method::Post, path, Some(body), idempotency_key, lang).await?).await
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
@@ -108,14 +139,12 @@ pub async fn get_compound(id: i64, lang: Lang) -> Result<CompoundDetail, ApiErro
 
 /// `POST /sign-in-codes`: sends a code to `phone`.
 pub async fn request_code(phone: String, lang: Lang) -> Result<CodeSent, ApiError> {
-    let builder = Request::post(&format!("{API_PREFIX}/sign-in-codes"));
-    decode(send(builder, Some(&CodeRequest { phone }), lang).await?).await
+    post("/sign-in-codes", &CodeRequest { phone }, None, lang).await
 }
 
 /// `POST /sessions`: signs in; the server sets the session cookie.
 pub async fn sign_in(phone: String, code: String, lang: Lang) -> Result<Me, ApiError> {
-    let builder = Request::post(&format!("{API_PREFIX}/sessions"));
-    decode(send(builder, Some(&SignIn { phone, code }), lang).await?).await
+    post("/sessions", &SignIn { phone, code }, None, lang).await
 }
 
 /// `GET /sessions/current`: the signed-in person, or `None` for an
@@ -133,7 +162,76 @@ pub async fn sign_out(everywhere: bool, lang: Lang) -> Result<(), ApiError> {
     } else {
         "/sessions/current"
     };
-    send::<()>(Request::delete(&format!("{API_PREFIX}{path}")), None, lang)
+    call(Method::Delete, path, None, None, lang)
         .await
         .map(|_| ())
+}
+
+/// `GET /invites/{token}`.
+pub async fn get_invite(token: &str, lang: Lang) -> Result<Invite, ApiError> {
+    get(&format!("/invites/{token}"), lang).await
+}
+
+/// `POST /household-requests`, safe to retry with the same `key`.
+pub async fn request_household(
+    request: &NewHouseholdRequest,
+    key: &str,
+    lang: Lang,
+) -> Result<HouseholdRequest, ApiError> {
+    post("/household-requests", request, Some(key), lang).await
+}
+
+/// `GET /household-requests?status=pending`: what the person may decide.
+pub async fn pending_household_requests(lang: Lang) -> Result<Page<HouseholdRequest>, ApiError> {
+    get("/household-requests?status=pending&limit=100", lang).await
+}
+
+/// Approves (`reason` is `None`) or rejects a household request.
+pub async fn decide_household_request(
+    id: i64,
+    reason: Option<String>,
+    lang: Lang,
+) -> Result<HouseholdRequest, ApiError> {
+    match reason {
+        None => {
+            let path = format!("/household-requests/{id}/approvals");
+            decode(call(Method::Post, &path, None, None, lang).await?).await
+        }
+        Some(reason) => {
+            post(
+                &format!("/household-requests/{id}/rejections"),
+                &Rejection { reason },
+                None,
+                lang,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /invites`, safe to retry with the same `key`.
+pub async fn create_invite(invite: &NewInvite, key: &str, lang: Lang) -> Result<Invite, ApiError> {
+    post("/invites", invite, Some(key), lang).await
+}
+
+/// `GET /invites?compound_id=`: the compound's invites, newest first.
+pub async fn list_invites(compound_id: i64, lang: Lang) -> Result<Page<Invite>, ApiError> {
+    get(
+        &format!("/invites?compound_id={compound_id}&limit=20"),
+        lang,
+    )
+    .await
+}
+
+/// A fresh `Idempotency-Key`: one per form submission, reused by its retries.
+pub fn new_idempotency_key() -> String {
+    leptos::prelude::window()
+        .crypto()
+        .map(|crypto| crypto.random_uuid())
+        // Integers: formatting an f64 would pull 9 KB of float printing into the wasm.
+        .unwrap_or_else(|_| {
+            let now = js_sys::Date::now() as u64;
+            let noise = (js_sys::Math::random() * 1e15) as u64;
+            format!("{now:x}-{noise:x}")
+        })
 }

@@ -2,7 +2,10 @@
 //! navigation.
 
 use crate::components::{bottom_nav::BottomNav, top_bar::TopBar};
+use crate::pages::household_new::HouseholdNewPage;
+use crate::pages::invite::InvitePage;
 use crate::pages::sign_in::SignInPage;
+use crate::pages::station::StationPage;
 use crate::pages::{compound::CompoundPage, home::HomePage, me::MePage, not_found::NotFoundPage};
 use crate::prefs::provide_prefs;
 use crate::session::provide_session;
@@ -30,6 +33,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compounds/:id") view=CompoundPage />
                         <Route path=path!("/me") view=MePage />
                         <Route path=path!("/sign-in") view=SignInPage />
+                        <Route path=path!("/invites/:token") view=InvitePage />
+                        <Route path=path!("/households/new") view=HouseholdNewPage />
+                        <Route path=path!("/station") view=StationPage />
                     </Routes>
                 </main>
                 <BottomNav />

@@ -103,6 +103,64 @@ pub enum Key {
     MyRoles,
     /// The role everyone has.
     Resident,
+    /// The household section.
+    MyHousehold,
+    /// A binding waiting for approval.
+    HouseholdPending,
+    /// A verified binding.
+    HouseholdApproved,
+    /// A refused binding.
+    HouseholdRejected,
+    /// Starts a binding.
+    BindHousehold,
+    /// Why to bind.
+    BindHint,
+    /// The building field.
+    Building,
+    /// The unit field.
+    Unit,
+    /// The room field.
+    Room,
+    /// A missing room.
+    RoomInvalid,
+    /// Sends a form.
+    Submit,
+    /// The invite page's heading.
+    InviteTitle,
+    /// An expired or used-up invite.
+    InviteUnusable,
+    /// Leads to sign-in and back.
+    SignInToContinue,
+    /// The station's work page.
+    StationDesk,
+    /// Requests to decide.
+    PendingRequests,
+    /// An empty queue.
+    NoPending,
+    /// Approves a request.
+    Approve,
+    /// Rejects a request.
+    Reject,
+    /// The reason field.
+    RejectReason,
+    /// A missing reason.
+    ReasonRequired,
+    /// The invite section.
+    Invites,
+    /// Creates an invite.
+    MakeInvite,
+    /// An invite for the whole building.
+    WholeBuilding,
+    /// The room field of an invite.
+    InviteRoom,
+    /// Copies a link.
+    CopyLink,
+    /// After copying.
+    Copied,
+    /// No compound chosen before binding.
+    ChooseCompoundFirst,
+    /// Invite use counts label.
+    InviteUsed,
 }
 
 /// The text of `key` in `lang`.
@@ -158,6 +216,35 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Account => "账号",
             MyRoles => "我的身份",
             Resident => "居民",
+            MyHousehold => "我的住户",
+            HouseholdPending => "等待互助站确认",
+            HouseholdApproved => "已认证",
+            HouseholdRejected => "未通过",
+            BindHousehold => "绑定我的住户",
+            BindHint => "认证住户后，才能参与投票和服务评价。",
+            Building => "楼栋",
+            Unit => "单元",
+            Room => "房号",
+            RoomInvalid => "请填写房号，例如 301",
+            Submit => "提交",
+            InviteTitle => "邀请您绑定住户",
+            InviteUnusable => "这个邀请链接已失效，请向互助站要一个新的。",
+            SignInToContinue => "登录后继续",
+            StationDesk => "互助站工作台",
+            PendingRequests => "待确认的住户绑定",
+            NoPending => "暂时没有要确认的申请",
+            Approve => "确认",
+            Reject => "不通过",
+            RejectReason => "不通过的原因（住户会看到）",
+            ReasonRequired => "请写明原因，方便住户处理",
+            Invites => "邀请链接",
+            MakeInvite => "生成邀请链接",
+            WholeBuilding => "整栋楼",
+            InviteRoom => "房号（不填则邀请整栋楼）",
+            CopyLink => "复制链接",
+            Copied => "已复制，可以粘贴到微信群",
+            ChooseCompoundFirst => "请先在首页选择您住的小区",
+            InviteUsed => "已使用",
         },
         Lang::En => match key {
             Brand => "Linli",
@@ -210,6 +297,35 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Account => "Account",
             MyRoles => "My roles",
             Resident => "Resident",
+            MyHousehold => "My household",
+            HouseholdPending => "Waiting for the station to confirm",
+            HouseholdApproved => "Verified",
+            HouseholdRejected => "Not approved",
+            BindHousehold => "Link my household",
+            BindHint => "Verified households can vote and rate services.",
+            Building => "Building",
+            Unit => "Unit",
+            Room => "Room",
+            RoomInvalid => "Enter your room, e.g. 301",
+            Submit => "Submit",
+            InviteTitle => "You are invited to link your household",
+            InviteUnusable => "This invite link no longer works; ask your station for a new one.",
+            SignInToContinue => "Sign in to continue",
+            StationDesk => "Station desk",
+            PendingRequests => "Household links to confirm",
+            NoPending => "Nothing to confirm",
+            Approve => "Approve",
+            Reject => "Reject",
+            RejectReason => "Reason (the resident will see it)",
+            ReasonRequired => "Write a reason the resident can act on",
+            Invites => "Invite links",
+            MakeInvite => "Make an invite link",
+            WholeBuilding => "Whole building",
+            InviteRoom => "Room (leave empty to invite the whole building)",
+            CopyLink => "Copy link",
+            Copied => "Copied: paste it into the WeChat group",
+            ChooseCompoundFirst => "First choose your compound on the home page",
+            InviteUsed => "Used",
         },
     }
 }
@@ -330,6 +446,22 @@ pub fn role_label(lang: Lang, role: &api_types::identity::RoleSummary) -> String
     format!("{} {name}", role.place_name)
 }
 
+/// A household binding's state in words.
+pub fn household_status(
+    lang: Lang,
+    status: api_types::households::HouseholdStatus,
+) -> &'static str {
+    use api_types::households::HouseholdStatus::*;
+    t(
+        lang,
+        match status {
+            Pending => Key::HouseholdPending,
+            Approved => Key::HouseholdApproved,
+            Rejected => Key::HouseholdRejected,
+        },
+    )
+}
+
 /// A page title as it shows in WeChat's title bar and share cards.
 pub fn title(lang: Lang, page: &str) -> String {
     let brand = t(lang, Key::Brand);
@@ -366,6 +498,7 @@ mod tests {
         let role = |role: &str, position: Option<&str>, department: Option<&str>| {
             api_types::identity::RoleSummary {
                 role: role.into(),
+                place_id: 1,
                 place_name: "海景花园".into(),
                 position: position.map(Into::into),
                 department: department.map(Into::into),

@@ -20,6 +20,11 @@ pub fn after_sign_in(next: Option<&str>) -> String {
     }
 }
 
+/// Linking the resident's household.
+pub const HOUSEHOLD_NEW: &str = "/households/new";
+/// The station desk.
+pub const STATION: &str = "/station";
+
 /// A compound's page.
 pub fn compound(id: i64) -> String {
     format!("/compounds/{id}")

@@ -3,7 +3,7 @@
 //! mirrors who it belongs to.
 
 use crate::api;
-use crate::prefs::use_prefs;
+use crate::prefs::{MyCompound, use_prefs};
 use api_types::identity::Me;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,11 +21,20 @@ pub fn provide_session() -> Session {
     let session = Session {
         person: RwSignal::new(None),
     };
-    let lang = use_prefs().lang.get_untracked();
+    let prefs = use_prefs();
+    let lang = prefs.lang.get_untracked();
     spawn_local(async move {
         // A failed look-up leaves the visitor anonymous: public pages work
         // and signing in is offered when they act.
         let person = api::current_person(lang).await.unwrap_or(None);
+        // A resident with a household has a compound: show it in the top bar.
+        let household = person.as_ref().and_then(|p| p.households.first());
+        if let Some(h) = household.filter(|_| prefs.compound.get_untracked().is_none()) {
+            prefs.compound.set(Some(MyCompound {
+                id: h.compound_id,
+                name: h.compound_name.clone(),
+            }));
+        }
         session.person.set(Some(person));
     });
     provide_context(session);

@@ -11,8 +11,9 @@ pub async fn me(db: &Db, id: i64) -> Result<Me, AppError> {
             .bind(id)
             .fetch_one(&db.pool)
             .await?;
-    let roles: Vec<(String, Option<String>, Option<String>, String)> = sqlx::query_as(
+    let roles: Vec<(String, Option<String>, Option<String>, i64, String)> = sqlx::query_as(
         "SELECT r.role, r.position, r.department, \
+           COALESCE(r.compound_id, r.grid_id, r.community_id, r.street_id) AS place_id, \
            COALESCE(c.name, gc.name || ' ' || g.name, cm.name, s.name) AS place_name \
          FROM role_grants r \
          LEFT JOIN compounds c ON c.id = r.compound_id \
@@ -31,12 +32,15 @@ pub async fn me(db: &Db, id: i64) -> Result<Me, AppError> {
         phone: phone.unwrap_or_default(),
         roles: roles
             .into_iter()
-            .map(|(role, position, department, place_name)| RoleSummary {
-                role,
-                place_name,
-                position,
-                department,
-            })
+            .map(
+                |(role, position, department, place_id, place_name)| RoleSummary {
+                    role,
+                    place_id,
+                    place_name,
+                    position,
+                    department,
+                },
+            )
             .collect(),
         households: crate::households::requests_of_person(db, id).await?,
     })

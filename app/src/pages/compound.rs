@@ -4,6 +4,7 @@
 use crate::api;
 use crate::components::status::{LoadError, Loading};
 use crate::i18n::{Count, Key, count, counts, t, title};
+use crate::load::load;
 use crate::pages::not_found::NotFoundPage;
 use crate::prefs::{MyCompound, use_lang, use_prefs, use_title};
 use api_types::places::{CompoundDetail, GridSummary};
@@ -23,7 +24,7 @@ pub fn CompoundPage() -> impl IntoView {
             .get("id")
             .and_then(|id| id.parse::<i64>().ok())
     };
-    let compound = LocalResource::new(move || {
+    let compound = load(move || {
         let id = id();
         let lang = lang;
         async move {
@@ -43,21 +44,21 @@ pub fn CompoundPage() -> impl IntoView {
         title(lang, &name)
     });
     view! {
-        <Transition fallback=Loading>
-            {move || {
-                compound
-                    .get()
-                    .map(|result| match result {
-                        Ok(Some(detail)) => view! { <CompoundView detail /> }.into_any(),
-                        Ok(None) => view! { <NotFoundPage /> }.into_any(),
-                        Err(error) if error.is_not_found() => view! { <NotFoundPage /> }.into_any(),
-                        Err(error) => {
-                            view! { <LoadError error on_retry=Callback::new(move |()| compound.refetch()) /> }
-                                .into_any()
-                        }
-                    })
-            }}
-        </Transition>
+        {move || compound.pending().then(Loading)}
+        {move || {
+            compound
+                .get()
+                .map(|result| match result {
+                    Ok(Some(detail)) => view! { <CompoundView detail /> }.into_any(),
+                    Ok(None) => view! { <NotFoundPage /> }.into_any(),
+                    Err(error) if error.is_not_found() => view! { <NotFoundPage /> }.into_any(),
+                    Err(error) => {
+                        view! { <LoadError error on_retry=Callback::new(move |()| compound.reload()) /> }
+                            .into_any()
+                    }
+                })
+        }}
+
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::api;
 use crate::components::status::{LoadError, Loading};
 use crate::i18n::{Count, Key, count, counts, t, title, unit};
+use crate::load::load;
 use crate::prefs::{use_lang, use_prefs, use_title};
 use crate::routes;
 use api_types::places::{CompoundSummary, StreetSummary};
@@ -17,46 +18,44 @@ stylance::import_crate_style!(style, "src/pages/home.module.css");
 pub fn HomePage() -> impl IntoView {
     let lang = use_lang();
     use_title(move || title(lang, ""));
-    let streets = LocalResource::new(move || api::list_streets(lang));
-    let compounds = LocalResource::new(move || api::list_compounds(lang));
+    let streets = load(move || api::list_streets(lang));
+    let compounds = load(move || api::list_compounds(lang));
     view! {
         <MyCompoundCard />
-        <Transition fallback=|| ()>
-            {move || {
-                streets
-                    .get()
-                    .and_then(Result::ok)
-                    .map(|page| {
-                        page.items.into_iter().map(|street| view! { <StreetHero street /> }).collect_view()
-                    })
-            }}
-        </Transition>
+        {move || {
+            streets
+                .get()
+                .and_then(Result::ok)
+                .map(|page| {
+                    page.items.into_iter().map(|street| view! { <StreetHero street /> }).collect_view()
+                })
+        }}
         <h2 class=style::section>{t(lang, Key::CompoundsHeading)}</h2>
-        <Transition fallback=Loading>
-            {move || {
-                compounds
-                    .get()
-                    .map(|result| match result {
-                        Ok(list) if list.is_empty() => {
-                            view! { <p class=style::empty>{t(lang, Key::NoCompounds)}</p> }
-                                .into_any()
+        {move || compounds.pending().then(Loading)}
+        {move || {
+            compounds
+                .get()
+                .map(|result| match result {
+                    Ok(list) if list.is_empty() => {
+                        view! { <p class=style::empty>{t(lang, Key::NoCompounds)}</p> }
+                            .into_any()
+                    }
+                    Ok(list) => view! { <CompoundList compounds=list /> }.into_any(),
+                    Err(error) => {
+                        view! {
+                            <LoadError
+                                error
+                                on_retry=Callback::new(move |()| {
+                                    streets.reload();
+                                    compounds.reload();
+                                })
+                            />
                         }
-                        Ok(list) => view! { <CompoundList compounds=list /> }.into_any(),
-                        Err(error) => {
-                            view! {
-                                <LoadError
-                                    error
-                                    on_retry=Callback::new(move |()| {
-                                        streets.refetch();
-                                        compounds.refetch();
-                                    })
-                                />
-                            }
-                                .into_any()
-                        }
-                    })
-            }}
-        </Transition>
+                            .into_any()
+                    }
+                })
+        }}
+
     }
 }
 

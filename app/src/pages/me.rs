@@ -1,7 +1,7 @@
 //! `/me`: the resident's settings and their compound.
 
 use crate::api;
-use crate::i18n::{Key, role_label, t, title};
+use crate::i18n::{Key, household_status, role_label, t, title};
 use crate::prefs::{use_lang, use_prefs, use_title};
 use crate::routes;
 use crate::session::use_session;
@@ -106,6 +106,11 @@ fn Account() -> impl IntoView {
         .into_any(),
         Some(Some(me)) => {
             let roles = me.roles.clone();
+            let staff = me.roles.iter().any(|r| r.role == "station_member" || r.role == "grid_worker");
+            let household = me.households.first().cloned();
+            let may_bind = household
+                .as_ref()
+                .is_none_or(|h| h.status == api_types::households::HouseholdStatus::Rejected);
             view! {
                 <section class=style::panel>
                     <h2 class=style::panel_title>{t(lang, Key::Account)}</h2>
@@ -128,6 +133,42 @@ fn Account() -> impl IntoView {
                         </button>
                     </div>
                 </section>
+                <section class=style::panel>
+                    <h2 class=style::panel_title>{t(lang, Key::MyHousehold)}</h2>
+                    {household
+                        .map(|h| {
+                            view! {
+                                <p class=style::strong>
+                                    {format!("{} {} {} {}", h.compound_name, h.building_name, h.unit, h.room)}
+                                </p>
+                                <p class=if h.status == api_types::households::HouseholdStatus::Approved {
+                                    style::verified
+                                } else {
+                                    style::hint
+                                }>
+                                    {household_status(lang, h.status)}
+                                    {h.reason.map(|r| format!("：{r}"))}
+                                </p>
+                            }
+                        })}
+                    {may_bind
+                        .then(|| {
+                            view! {
+                                <p class=style::hint>{t(lang, Key::BindHint)}</p>
+                                <A href=routes::HOUSEHOLD_NEW attr:class=style::primary>
+                                    {t(lang, Key::BindHousehold)}
+                                </A>
+                            }
+                        })}
+                </section>
+                {staff
+                    .then(|| {
+                        view! {
+                            <A href=routes::STATION attr:class=style::primary>
+                                {t(lang, Key::StationDesk)}
+                            </A>
+                        }
+                    })}
             }
             .into_any()
         }

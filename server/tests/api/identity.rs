@@ -66,7 +66,7 @@ async fn a_code_signs_in_and_the_session_knows_the_person() {
     assert_eq!(me["phone"], ADMIN);
     assert_eq!(
         me["roles"],
-        json!([{"role": "street_admin", "place_name": "宁安街道", "position": null, "department": null}])
+        json!([{"role": "street_admin", "place_id": 1, "place_name": "宁安街道", "position": null, "department": null}])
     );
 
     let (_, current) = app.get_as(&token, "/api/v1/sessions/current").await;
