@@ -3,6 +3,8 @@
 use crate::db::Db;
 use crate::error::AppError;
 use api_types::identity::{Me, RoleSummary};
+use sqlx::Row;
+use sqlx::any::AnyRow;
 
 /// The person `id` with their roles, for their own eyes.
 pub async fn me(db: &Db, id: i64) -> Result<Me, AppError> {
@@ -11,7 +13,7 @@ pub async fn me(db: &Db, id: i64) -> Result<Me, AppError> {
             .bind(id)
             .fetch_one(&db.pool)
             .await?;
-    let roles: Vec<(String, Option<String>, Option<String>, i64, String)> = sqlx::query_as(
+    let roles: Vec<RoleSummary> = sqlx::query(
         "SELECT r.role, r.position, r.department, \
            COALESCE(r.compound_id, r.grid_id, r.community_id, r.street_id) AS place_id, \
            COALESCE(c.name, gc.name || ' ' || g.name, cm.name, s.name) AS place_name \
@@ -24,24 +26,22 @@ pub async fn me(db: &Db, id: i64) -> Result<Me, AppError> {
          WHERE r.person_id = $1 AND r.revoked_at IS NULL ORDER BY r.id",
     )
     .bind(id)
+    .try_map(|row: AnyRow| {
+        Ok(RoleSummary {
+            role: row.try_get("role")?,
+            place_id: row.try_get("place_id")?,
+            place_name: row.try_get("place_name")?,
+            position: row.try_get("position")?,
+            department: row.try_get("department")?,
+        })
+    })
     .fetch_all(&db.pool)
     .await?;
     Ok(Me {
         id,
         name,
         phone: phone.unwrap_or_default(),
-        roles: roles
-            .into_iter()
-            .map(
-                |(role, position, department, place_id, place_name)| RoleSummary {
-                    role,
-                    place_id,
-                    place_name,
-                    position,
-                    department,
-                },
-            )
-            .collect(),
+        roles,
         households: crate::households::requests_of_person(db, id).await?,
     })
 }
