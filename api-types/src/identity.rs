@@ -120,6 +120,34 @@ pub struct Me {
     pub households: Vec<crate::households::HouseholdRequest>,
 }
 
+/// A session as its owner sees it in their data export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SessionRecord {
+    /// When it began (RFC 3339, UTC).
+    pub created_at: String,
+    /// When it was last used.
+    pub last_seen_at: String,
+    /// When it ends at the latest.
+    pub expires_at: String,
+    /// When it was ended, if it was.
+    pub revoked_at: Option<String>,
+    /// The browser it was started from.
+    pub user_agent: Option<String>,
+}
+
+/// `GET /api/v1/me/export`: everything the portal keeps about the person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct DataExport {
+    /// The person, their roles and household bindings.
+    pub person: Me,
+    /// When the account was created.
+    pub created_at: String,
+    /// Their sessions, newest first.
+    pub sessions: Vec<SessionRecord>,
+}
+
 /// `GET /api/v1/sessions/current`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

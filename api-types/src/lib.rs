@@ -12,6 +12,7 @@ pub mod identity;
 pub mod lang;
 pub mod page;
 pub mod places;
+pub mod roles;
 pub mod validate;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

@@ -23,6 +23,8 @@ pub enum Rule {
     },
     /// Not of the expected form (a wrong type, a malformed value).
     Invalid,
+    /// Well-formed, but nothing it names exists (a number nobody signed in with).
+    Unknown,
 }
 
 impl Rule {
@@ -33,6 +35,7 @@ impl Rule {
             Rule::TooLong { .. } => "too_long",
             Rule::OutOfRange { .. } => "out_of_range",
             Rule::Invalid => "invalid",
+            Rule::Unknown => "unknown",
         }
     }
 
@@ -53,6 +56,8 @@ impl Rule {
             }
             (Rule::Invalid, Lang::Zh) => format!("{field} 的格式不正确"),
             (Rule::Invalid, Lang::En) => format!("{field} has an invalid value"),
+            (Rule::Unknown, Lang::Zh) => format!("没有找到 {field} 对应的记录"),
+            (Rule::Unknown, Lang::En) => format!("nothing was found for {field}"),
         }
     }
 }

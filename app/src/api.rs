@@ -167,6 +167,13 @@ pub async fn sign_out(everywhere: bool, lang: Lang) -> Result<(), ApiError> {
         .map(|_| ())
 }
 
+/// `DELETE /me`: deletes the account and ends its sessions.
+pub async fn delete_account(lang: Lang) -> Result<(), ApiError> {
+    call(Method::Delete, "/me", None, None, lang)
+        .await
+        .map(|_| ())
+}
+
 /// `GET /invites/{token}`.
 pub async fn get_invite(token: &str, lang: Lang) -> Result<Invite, ApiError> {
     get(&format!("/invites/{token}"), lang).await

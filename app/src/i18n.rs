@@ -153,6 +153,12 @@ pub enum Key {
     WholeBuilding,
     /// The room field of an invite.
     InviteRoom,
+    /// Downloads the person's data.
+    DownloadData,
+    /// Deletes the account.
+    DeleteAccount,
+    /// Asked before deleting.
+    DeleteConfirm,
     /// Copies a link.
     CopyLink,
     /// After copying.
@@ -241,6 +247,9 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             MakeInvite => "生成邀请链接",
             WholeBuilding => "整栋楼",
             InviteRoom => "房号（不填则邀请整栋楼）",
+            DownloadData => "下载我的数据",
+            DeleteAccount => "注销账号",
+            DeleteConfirm => "注销后，您的姓名、手机号和住户绑定都会被删除，无法恢复。确定注销吗？",
             CopyLink => "复制链接",
             Copied => "已复制，可以粘贴到微信群",
             ChooseCompoundFirst => "请先在首页选择您住的小区",
@@ -322,6 +331,11 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             MakeInvite => "Make an invite link",
             WholeBuilding => "Whole building",
             InviteRoom => "Room (leave empty to invite the whole building)",
+            DownloadData => "Download my data",
+            DeleteAccount => "Delete my account",
+            DeleteConfirm => {
+                "Your name, number and household link will be erased for good. Delete your account?"
+            }
             CopyLink => "Copy link",
             Copied => "Copied: paste it into the WeChat group",
             ChooseCompoundFirst => "First choose your compound on the home page",

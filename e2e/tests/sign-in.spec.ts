@@ -1,5 +1,5 @@
 import { test, expect, SCREENSHOTS } from "./fixtures";
-import { SignInPage } from "./pages/sign-in";
+import { SignInPage, signIn } from "./pages/sign-in";
 import { Shell } from "./pages/shell";
 
 // 王秀英, head of 海景花园's station in the demo street.
@@ -48,4 +48,19 @@ test("a station head signs in with a texted code and out again", async ({ page, 
   const wrongCode = consoleErrors.filter((e) => e.includes("status of 422"));
   expect(wrongCode).toHaveLength(1);
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !wrongCode.includes(e)));
+});
+
+test("a resident deletes their account after a clear warning", async ({ page }) => {
+  // 陈志明, a demo resident.
+  await signIn(page, "13800000045");
+  await expect(page.getByText("陈志明")).toBeVisible();
+  await expect(page.getByRole("link", { name: "下载我的数据" })).toHaveAttribute("href", "/api/v1/me/export");
+  page.once("dialog", (dialog) => {
+    expect(dialog.message()).toContain("无法恢复");
+    void dialog.accept();
+  });
+  await page.getByRole("button", { name: "注销账号" }).click();
+  await expect(page.getByRole("main").getByRole("link", { name: "登录" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByText("陈志明")).toHaveCount(0);
 });

@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod people;
 pub mod permissions;
 pub mod places;
+pub mod roles;
 pub mod routes;
 pub mod sms;
 pub mod web;

@@ -1,8 +1,8 @@
 //! People as they see themselves.
 
-use crate::db::Db;
+use crate::db::{Db, now_ms, rfc3339};
 use crate::error::AppError;
-use api_types::identity::{Me, RoleSummary};
+use api_types::identity::{DataExport, Me, RoleSummary, SessionRecord};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -44,4 +44,88 @@ pub async fn me(db: &Db, id: i64) -> Result<Me, AppError> {
         roles,
         households: crate::households::requests_of_person(db, id).await?,
     })
+}
+
+/// Everything kept about `id`, for their own download.
+pub async fn export(db: &Db, id: i64) -> Result<DataExport, AppError> {
+    let person = me(db, id).await?;
+    let created_at: i64 = sqlx::query_scalar("SELECT created_at FROM people WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?;
+    let sessions = sqlx::query(
+        "SELECT created_at, last_seen_at, expires_at, revoked_at, user_agent FROM sessions \
+         WHERE person_id = $1 ORDER BY created_at DESC",
+    )
+    .bind(id)
+    .try_map(|row: AnyRow| {
+        Ok(SessionRecord {
+            created_at: rfc3339(row.try_get("created_at")?),
+            last_seen_at: rfc3339(row.try_get("last_seen_at")?),
+            expires_at: rfc3339(row.try_get("expires_at")?),
+            revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(rfc3339),
+            user_agent: row.try_get("user_agent")?,
+        })
+    })
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(DataExport {
+        person,
+        created_at: rfc3339(created_at),
+        sessions,
+    })
+}
+
+/// The name a deleted account's contributions stay under.
+pub const DELETED_NAME: &str = "已注销居民";
+
+/// Deletes `id`'s account: personal fields erased, household bindings and
+/// pending codes removed, roles revoked (recorded in the audit log as the
+/// system's act), every session ended. The person row stays under an
+/// anonymous name, so what they contributed keeps its author.
+pub async fn delete_account(db: &Db, id: i64) -> Result<(), AppError> {
+    let now = now_ms();
+    let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM people WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?;
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO role_events (role_grant_id, action, actor_id, reason, at) \
+         SELECT id, 'revoke', NULL, 'account deleted by its owner', $2 FROM role_grants \
+         WHERE person_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE role_grants SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM household_requests WHERE person_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(phone) = phone {
+        sqlx::query("DELETE FROM sign_in_codes WHERE phone = $1")
+            .bind(phone)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL")
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE people SET name = $2, phone = NULL WHERE id = $1")
+        .bind(id)
+        .bind(DELETED_NAME)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -5,7 +5,9 @@ pub mod client_errors;
 pub mod health;
 pub mod households;
 pub mod invites;
+pub mod people;
 pub mod places;
+pub mod roles;
 pub mod sessions;
 
 use crate::AppState;
@@ -28,6 +30,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "places", description = "Streets, communities, compounds and their stations"),
         (name = "identity", description = "Signing in with a phone number and a one-time code; sessions"),
         (name = "households", description = "Binding residents to households; invite links"),
+        (name = "roles", description = "Place-scoped roles, granted and revoked from above, audited"),
         (name = "client-errors", description = "Failures the app reports from residents' phones"),
     )
 )]
@@ -41,6 +44,8 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(sessions::router())
         .merge(households::router())
         .merge(invites::router())
+        .merge(roles::router())
+        .merge(people::router())
 }
 
 /// The whole API with its document: `/api/health` and `/api/v1/…`.

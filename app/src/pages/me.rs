@@ -84,9 +84,18 @@ fn Account() -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
     let sign_out = move |everywhere: bool| {
-        let lang = lang;
         spawn_local(async move {
             if api::sign_out(everywhere, lang).await.is_ok() {
+                session.person.set(Some(None));
+            }
+        });
+    };
+    let delete_account = move |_| {
+        if window().confirm_with_message(t(lang, Key::DeleteConfirm)) != Ok(true) {
+            return;
+        }
+        spawn_local(async move {
+            if api::delete_account(lang).await.is_ok() {
                 session.person.set(Some(None));
             }
         });
@@ -130,6 +139,12 @@ fn Account() -> impl IntoView {
                         </button>
                         <button type="button" class=style::quiet on:click=move |_| sign_out(true)>
                             {t(lang, Key::SignOutEverywhere)}
+                        </button>
+                        <a class=style::quiet href="/api/v1/me/export" download="linli-my-data.json">
+                            {t(lang, Key::DownloadData)}
+                        </a>
+                        <button type="button" class=style::quiet on:click=delete_account>
+                            {t(lang, Key::DeleteAccount)}
                         </button>
                     </div>
                 </section>

@@ -232,6 +232,7 @@ async fn the_openapi_document_lists_every_route() {
     assert_eq!(
         paths,
         [
+            "DELETE /api/v1/me",
             "DELETE /api/v1/sessions",
             "DELETE /api/v1/sessions/current",
             "GET /api/health",
@@ -242,6 +243,7 @@ async fn the_openapi_document_lists_every_route() {
             "GET /api/v1/household-requests/{id}",
             "GET /api/v1/invites",
             "GET /api/v1/invites/{token}",
+            "GET /api/v1/me/export",
             "GET /api/v1/sessions/current",
             "GET /api/v1/streets",
             "POST /api/v1/client-errors",
@@ -249,6 +251,8 @@ async fn the_openapi_document_lists_every_route() {
             "POST /api/v1/household-requests/{id}/approvals",
             "POST /api/v1/household-requests/{id}/rejections",
             "POST /api/v1/invites",
+            "POST /api/v1/role-grants",
+            "POST /api/v1/role-grants/{id}/revocations",
             "POST /api/v1/sessions",
             "POST /api/v1/sign-in-codes",
         ]

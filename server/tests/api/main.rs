@@ -11,5 +11,7 @@ mod errors;
 mod households;
 mod idempotency;
 mod identity;
+mod people;
 mod places;
+mod roles;
 mod web;

@@ -1,0 +1,265 @@
+//! Place-scoped roles: granted and revoked by someone above in the
+//! hierarchy, each act recorded with who, when and why.
+
+use crate::identity::normalize_phone;
+use crate::validate::{Checks, FieldError, Rule, required_text};
+use serde::{Deserialize, Serialize};
+
+/// The longest reason for a grant or a revocation.
+pub const REASON_MAX: usize = 200;
+
+/// A role a person can hold, each scoped to one kind of place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A member of a compound's mutual-aid station (place: compound).
+    StationMember,
+    /// The worker of a grid (place: grid).
+    GridWorker,
+    /// Staff of a community committee (place: community).
+    CommunityStaff,
+    /// A department's liaison to a community (place: community).
+    DepartmentLiaison,
+    /// An administrator of a street (place: street).
+    StreetAdmin,
+}
+
+impl Role {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::StationMember => "station_member",
+            Role::GridWorker => "grid_worker",
+            Role::CommunityStaff => "community_staff",
+            Role::DepartmentLiaison => "department_liaison",
+            Role::StreetAdmin => "street_admin",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Option<Role> {
+        [
+            Role::StationMember,
+            Role::GridWorker,
+            Role::CommunityStaff,
+            Role::DepartmentLiaison,
+            Role::StreetAdmin,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+/// A station member's position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Position {
+    /// 站长.
+    Head,
+    /// 副站长.
+    Deputy,
+    /// 秘书长.
+    SecretaryGeneral,
+    /// 站委成员.
+    Member,
+}
+
+impl Position {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Position::Head => "head",
+            Position::Deputy => "deputy",
+            Position::SecretaryGeneral => "secretary_general",
+            Position::Member => "member",
+        }
+    }
+}
+
+/// A department liaison's department.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Department {
+    /// The property company (物业).
+    Property,
+    /// Water.
+    Water,
+    /// Power.
+    Power,
+    /// Gas.
+    Gas,
+    /// City management (城管).
+    CityManagement,
+    /// Police (社区民警).
+    Police,
+}
+
+impl Department {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Department::Property => "property",
+            Department::Water => "water",
+            Department::Power => "power",
+            Department::Gas => "gas",
+            Department::CityManagement => "city_management",
+            Department::Police => "police",
+        }
+    }
+}
+
+/// `POST /api/v1/role-grants`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NewRoleGrant {
+    /// The person's number (they must have signed in once).
+    pub phone: String,
+    /// The role.
+    pub role: Role,
+    /// The place it is scoped to: a compound, grid, community or street id.
+    pub place_id: i64,
+    /// Required for station members.
+    pub position: Option<Position>,
+    /// Required for department liaisons.
+    pub department: Option<Department>,
+    /// Why (kept in the audit log).
+    pub reason: String,
+}
+
+impl NewRoleGrant {
+    /// Every rule the grant breaks.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checks = Checks::default();
+        checks.check(normalize_phone("phone", &self.phone).map(|_| ()));
+        checks.check(required_text("reason", &self.reason, REASON_MAX));
+        let needs_position = self.role == Role::StationMember;
+        if needs_position != self.position.is_some() {
+            let rule = if needs_position {
+                Rule::Required
+            } else {
+                Rule::Invalid
+            };
+            checks.check(Err(FieldError::new("position", rule)));
+        }
+        let needs_department = self.role == Role::DepartmentLiaison;
+        if needs_department != self.department.is_some() {
+            let rule = if needs_department {
+                Rule::Required
+            } else {
+                Rule::Invalid
+            };
+            checks.check(Err(FieldError::new("department", rule)));
+        }
+        checks.finish()
+    }
+}
+
+/// A grant as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RoleGrant {
+    /// The grant's id.
+    pub id: i64,
+    /// Who holds it.
+    pub person_id: i64,
+    /// Their name.
+    pub person_name: String,
+    /// The role.
+    pub role: Role,
+    /// The place's id.
+    pub place_id: i64,
+    /// The place's name.
+    pub place_name: String,
+    /// For station members.
+    pub position: Option<Position>,
+    /// For department liaisons.
+    pub department: Option<Department>,
+    /// When it was granted (RFC 3339, UTC).
+    pub granted_at: String,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
+/// `POST /api/v1/role-grants/{id}/revocations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Revocation {
+    /// Why (kept in the audit log).
+    pub reason: String,
+}
+
+impl Revocation {
+    /// Every rule the revocation breaks.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        required_text("reason", &self.reason, REASON_MAX).map_err(|e| vec![e])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(
+        role: Role,
+        position: Option<Position>,
+        department: Option<Department>,
+    ) -> NewRoleGrant {
+        NewRoleGrant {
+            phone: "13800000044".into(),
+            role,
+            place_id: 1,
+            position,
+            department,
+            reason: "居民推选".into(),
+        }
+    }
+
+    fn broken(g: NewRoleGrant) -> Vec<(String, &'static str)> {
+        g.validate()
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.rule.code()))
+            .collect()
+    }
+
+    #[test]
+    fn positions_and_departments_belong_to_their_roles() {
+        assert!(broken(grant(Role::StationMember, Some(Position::Member), None)).is_empty());
+        assert_eq!(
+            broken(grant(Role::StationMember, None, None)),
+            [("position".to_owned(), "required")]
+        );
+        assert_eq!(
+            broken(grant(
+                Role::GridWorker,
+                Some(Position::Head),
+                Some(Department::Gas)
+            )),
+            [
+                ("position".to_owned(), "invalid"),
+                ("department".to_owned(), "invalid")
+            ]
+        );
+        assert_eq!(
+            broken(grant(Role::DepartmentLiaison, None, None)),
+            [("department".to_owned(), "required")]
+        );
+    }
+
+    #[test]
+    fn roles_round_trip() {
+        for role in [
+            Role::StationMember,
+            Role::GridWorker,
+            Role::CommunityStaff,
+            Role::DepartmentLiaison,
+            Role::StreetAdmin,
+        ] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+    }
+}
