@@ -11,6 +11,7 @@ mod errors;
 mod households;
 mod idempotency;
 mod identity;
+mod logs;
 mod people;
 mod places;
 mod roles;
