@@ -1,5 +1,5 @@
-//! The app's frame: preferences, the route table, top bar and bottom
-//! navigation.
+//! The two apps' frames and route tables: preferences, session, top bar
+//! and bottom navigation around the pages of each bundle.
 
 use crate::components::{bottom_nav::BottomNav, top_bar::TopBar};
 use crate::pages::household_new::HouseholdNewPage;
@@ -11,36 +11,77 @@ use crate::prefs::provide_prefs;
 use crate::session::provide_session;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 stylance::import_crate_style!(style, "src/app.module.css");
 
-/// The whole app.
+/// The residents' app: every page but the station desk.
 #[component]
 pub fn App() -> impl IntoView {
+    view! {
+        <Bundle>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage />
+                <Route path=path!("/compounds/:id") view=CompoundPage />
+                <Route path=path!("/me") view=MePage />
+                <Route path=path!("/sign-in") view=SignInPage />
+                <Route path=path!("/invites/:token") view=InvitePage />
+                <Route path=path!("/households/new") view=HouseholdNewPage />
+                <Route path=path!("/station") view=LeaveBundle />
+            </Routes>
+        </Bundle>
+    }
+}
+
+/// The station desk's app, at `/station`; every other path belongs to the
+/// residents' app.
+#[component]
+pub fn StationApp() -> impl IntoView {
+    view! {
+        <Bundle>
+            <Routes fallback=LeaveBundle>
+                <Route path=path!("/station") view=StationPage />
+            </Routes>
+        </Bundle>
+    }
+}
+
+/// What both bundles wrap their routes in: preferences, the session, the
+/// router, top bar and bottom navigation. Rendered afresh from the top when
+/// the language changes (see `use_lang`).
+#[component]
+fn Bundle(
+    /// The bundle's route table.
+    children: ChildrenFn,
+) -> impl IntoView {
     let prefs = provide_prefs();
     provide_session();
-    // Re-rendered from the top when the language changes: see `use_lang`.
     move || {
         prefs.lang.track();
+        let routes = children.clone();
         view! {
-        <Router>
-            <div class=style::frame>
-                <TopBar />
-                <main id="main" class=style::main>
-                    <Routes fallback=NotFoundPage>
-                        <Route path=path!("/") view=HomePage />
-                        <Route path=path!("/compounds/:id") view=CompoundPage />
-                        <Route path=path!("/me") view=MePage />
-                        <Route path=path!("/sign-in") view=SignInPage />
-                        <Route path=path!("/invites/:token") view=InvitePage />
-                        <Route path=path!("/households/new") view=HouseholdNewPage />
-                        <Route path=path!("/station") view=StationPage />
-                    </Routes>
-                </main>
-                <BottomNav />
-            </div>
-        </Router>
+            <Router>
+                <div class=style::frame>
+                    <TopBar />
+                    <main id="main" class=style::main>
+                        {routes()}
+                    </main>
+                    <BottomNav />
+                </div>
+            </Router>
         }
     }
+}
+
+/// A path served by the other bundle: the browser loads it afresh, so the
+/// server answers with that bundle's shell. Shared links and the top bar
+/// work the same from either bundle.
+#[component]
+fn LeaveBundle() -> impl IntoView {
+    let location = use_location();
+    let search = location.search.get_untracked();
+    let separator = if search.is_empty() { "" } else { "?" };
+    let target = format!("{}{separator}{search}", location.pathname.get_untracked());
+    let _ = window().location().set_href(&target);
 }

@@ -2,6 +2,8 @@ import { test, expect, SCREENSHOTS } from "./fixtures";
 import { HomePage } from "./pages/home";
 
 test("the home page shows the demo street's compounds in Chinese", async ({ page }) => {
+  const loaded: string[] = [];
+  page.on("request", (r) => loaded.push(new URL(r.url()).pathname));
   const home = new HomePage(page);
   await home.goto();
   await expect(page).toHaveTitle("邻里 · 社区自治 · 邻里互助");
@@ -19,6 +21,8 @@ test("the home page shows the demo street's compounds in Chinese", async ({ page
   await expect(home.shell.nav.getByRole("link")).toHaveText(["首页", "我的"]);
   await expect(home.shell.navLink("首页")).toHaveAttribute("aria-current", "page");
   await page.screenshot({ path: `${SCREENSHOTS}/home-zh.png`, fullPage: true });
+  // Residents never download the station desk's bundle.
+  expect(loaded.filter((p) => p.startsWith("/station/"))).toEqual([]);
 });
 
 test("the skeleton paints before the app and is replaced by it", async ({ page }) => {

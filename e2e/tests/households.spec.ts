@@ -10,7 +10,15 @@ const RESIDENT = "13800000044";
 
 test("an invite link, a household request, the station's approval", async ({ page, browser }) => {
   // A station member makes a link for 1号楼 to share in the building's WeChat group.
+  // The desk is a bundle of its own: signing in on the residents' app hands over to it.
+  const wasm: string[] = [];
+  page.on("request", (r) => r.url().endsWith(".wasm") && wasm.push(new URL(r.url()).pathname));
+  await page.goto("/station");
+  await page.getByRole("main").getByRole("link", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/sign-in\?next=\/station$/);
+  await expect(page.getByLabel("手机号")).toBeVisible();
   await signIn(page, DEPUTY, "/station");
+  await expect.poll(() => wasm.some((p) => p.startsWith("/station/"))).toBe(true);
   const station = new StationPage(page);
   await expect(page.getByRole("heading", { name: "互助站工作台" })).toBeVisible();
   await expect(station.nothingPending).toBeVisible();
@@ -57,6 +65,10 @@ test("an invite link, a household request, the station's approval", async ({ pag
   await page.screenshot({ path: `${SCREENSHOTS}/station-pending.png`, fullPage: true });
   await card.getByRole("button", { name: "确认" }).click();
   await expect(station.nothingPending).toBeVisible();
+
+  // From the desk, the top bar leads back to the residents' app.
+  await page.getByRole("banner").getByRole("link").first().click();
+  await expect(page.getByRole("heading", { name: "宁安街道" })).toBeVisible();
 
   // The resident's page shows the verified household.
   await resident.reload();

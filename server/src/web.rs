@@ -26,20 +26,40 @@ pub struct AppShell {
 }
 
 impl AppShell {
-    /// Reads `dist/index.html` (if the app is built) and derives the CSP from
-    /// its inline script and styles, so nothing else inline can run.
+    /// Reads the shells of both bundles (if the app is built) and derives
+    /// the CSP from their inline scripts and styles, so nothing else inline
+    /// can run.
     pub fn load(dist: &Path) -> AppShell {
         let html = std::fs::read_to_string(dist.join("index.html")).ok();
         if html.is_none() {
             tracing::warn!(dist = %dist.display(), "the app is not built: serving the API only");
         }
-        let csp = content_security_policy(html.as_deref().unwrap_or_default());
+        let station = std::fs::read_to_string(dist.join(&STATION_SHELL[1..])).unwrap_or_default();
+        let csp =
+            content_security_policy(&format!("{}{station}", html.as_deref().unwrap_or_default()));
         AppShell {
             dist: dist.to_path_buf(),
             built: html.is_some(),
             csp: HeaderValue::from_str(&csp)
                 .unwrap_or(HeaderValue::from_static("default-src 'self'")),
         }
+    }
+}
+
+/// The station desk is a bundle of its own (staff tools cost residents no
+/// bytes): its paths get its shell, built into `dist/station/`.
+const STATION_PATH: &str = "/station";
+const STATION_SHELL: &str = "/station/index.html";
+
+/// The shell that answers an app path.
+fn shell_for(path: &str) -> &'static str {
+    let station = path
+        .strip_prefix(STATION_PATH)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if station {
+        STATION_SHELL
+    } else {
+        "/index.html"
     }
 }
 
@@ -140,7 +160,7 @@ pub async fn serve_app(State(state): State<AppState>, request: Request) -> Respo
     let is_file = file_name.contains('.');
     let (mut parts, body) = request.into_parts();
     if !is_file {
-        parts.uri = Uri::from_static("/index.html");
+        parts.uri = Uri::from_static(shell_for(parts.uri.path()));
     }
     let request = Request::from_parts(parts, body);
     let served = ServeDir::new(&shell.dist)
@@ -257,6 +277,14 @@ mod tests {
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn the_station_desk_has_its_own_shell() {
+        assert_eq!(shell_for("/station"), STATION_SHELL);
+        assert_eq!(shell_for("/station/requests"), STATION_SHELL);
+        assert_eq!(shell_for("/stationery"), "/index.html");
+        assert_eq!(shell_for("/compounds/2"), "/index.html");
     }
 
     #[test]

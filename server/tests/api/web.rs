@@ -1,6 +1,6 @@
 //! The built app: the shell for every app route, cached assets, headers.
 
-use crate::common::{SHELL_SCRIPT, TestApp};
+use crate::common::{SHELL_SCRIPT, STATION_SCRIPT, TestApp};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
@@ -99,4 +99,30 @@ async fn each_request_gets_its_own_id() {
         .expect("request");
     assert_ne!(id(&a), id(&b));
     assert_eq!(id(&a).len(), 36);
+}
+
+#[tokio::test]
+async fn the_station_desk_answers_with_its_own_shell() {
+    let app = TestApp::empty().await;
+    for path in ["/station", "/station/anything"] {
+        let response = app.client.get(app.url(path)).send().await.expect("request");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STATION_SCRIPT));
+        assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+        assert!(
+            response.text().await.expect("text").contains(">station<"),
+            "{path}"
+        );
+    }
+    let residents = app
+        .client
+        .get(app.url("/stationery"))
+        .send()
+        .await
+        .expect("request");
+    assert!(residents.text().await.expect("text").contains("邻里"));
 }

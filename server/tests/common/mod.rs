@@ -23,6 +23,9 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// The inline script of the station desk's test shell.
+pub const STATION_SCRIPT: &str = "import init from '/station/station-0123456789abcdef.js';init();";
+
 /// The inline script of the test shell, as Trunk writes one.
 pub const SHELL_SCRIPT: &str = "import init from '/app-0123456789abcdef.js';init();";
 
@@ -189,6 +192,12 @@ fn write_dist(dist: &Path) {
     .expect("script");
     std::fs::write(dist.join("app-0123456789abcdef.js.br"), b"brotli bytes").expect("br");
     std::fs::write(dist.join("favicon.svg"), "<svg/>").expect("icon");
+    std::fs::create_dir_all(dist.join("station")).expect("station dist");
+    let station = format!(
+        "<!doctype html><html><head><title>互助站工作台</title></head>\
+         <body><div id=\"boot\">station</div><script type=\"module\">{STATION_SCRIPT}</script></body></html>"
+    );
+    std::fs::write(dist.join("station/index.html"), station).expect("station shell");
 }
 
 static NEXT_DB: AtomicU32 = AtomicU32::new(0);
