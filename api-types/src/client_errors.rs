@@ -27,8 +27,13 @@ pub struct NewClientError {
     /// What kind of failure.
     pub kind: ClientErrorKind,
     /// The panic or error message (at most 2000 characters).
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 2000, pattern = r"\S")
+    )]
     pub message: String,
     /// The app path the resident was on (at most 500 characters).
+    #[cfg_attr(feature = "server", schema(max_length = 500))]
     pub page: Option<String>,
 }
 

@@ -54,8 +54,10 @@ pub struct NewHouseholdRequest {
     /// The building.
     pub building_id: i64,
     /// The unit's name, e.g. `1单元`.
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 20))]
     pub unit: String,
     /// The room, e.g. `301`.
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 20))]
     pub room: String,
     /// The invite link's token, when the resident came through one.
     pub invite_token: Option<String>,
@@ -132,6 +134,7 @@ pub struct HouseholdRequestFilter {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Rejection {
     /// Why, in words the resident can act on (at most 200 characters).
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 200))]
     pub reason: String,
 }
 
@@ -161,8 +164,10 @@ pub struct NewInvite {
     /// With `unit`: invite to one household.
     pub room: Option<String>,
     /// Days the link works: 1 to 30 (default 7).
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 30))]
     pub expires_in_days: Option<i64>,
     /// How many residents may use it: 1 to 500 (default 100, or 5 for a household).
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 500))]
     pub max_uses: Option<i64>,
 }
 

@@ -61,6 +61,7 @@ pub fn code(field: &str, raw: &str) -> Result<(), FieldError> {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CodeRequest {
     /// The mobile number, e.g. `13800138000`.
+    #[cfg_attr(feature = "server", schema(min_length = 11, max_length = 20))]
     pub phone: String,
 }
 
@@ -79,8 +80,10 @@ pub struct CodeSent {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SignIn {
     /// The number the code was sent to.
+    #[cfg_attr(feature = "server", schema(min_length = 11, max_length = 20))]
     pub phone: String,
     /// The six-digit code.
+    #[cfg_attr(feature = "server", schema(pattern = "^[0-9]{6}$"))]
     pub code: String,
 }
 

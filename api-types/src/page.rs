@@ -23,6 +23,7 @@ pub struct Page<T> {
 #[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
 pub struct PageParams {
     /// Page size, 1 to 100 (default 20).
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 100))]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

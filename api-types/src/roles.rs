@@ -116,6 +116,7 @@ impl Department {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NewRoleGrant {
     /// The person's number (they must have signed in once).
+    #[cfg_attr(feature = "server", schema(min_length = 11, max_length = 20))]
     pub phone: String,
     /// The role.
     pub role: Role,
@@ -126,6 +127,7 @@ pub struct NewRoleGrant {
     /// Required for department liaisons.
     pub department: Option<Department>,
     /// Why (kept in the audit log).
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 200))]
     pub reason: String,
 }
 
@@ -188,6 +190,7 @@ pub struct RoleGrant {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Revocation {
     /// Why (kept in the audit log).
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 200))]
     pub reason: String,
 }
 

@@ -73,7 +73,7 @@ pub fn app(state: AppState) -> Router {
 
 /// The API routes and the app fallback, before the shared middleware.
 fn api_routes(state: &AppState) -> Router<AppState> {
-    let (api, openapi) = routes::api().split_for_parts();
+    let (api, openapi) = routes::api();
     let openapi_json = openapi.to_json().unwrap_or_default();
     let api = api
         .route(

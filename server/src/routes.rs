@@ -36,6 +36,44 @@ use utoipa_axum::router::OpenApiRouter;
 )]
 struct ApiDoc;
 
+/// Documents what every operation may answer besides its own statuses: a
+/// malformed request, a timeout, a rate limit, a server failure... always
+/// the same envelope.
+struct EveryErrorIsTheEnvelope;
+
+impl utoipa::Modify for EveryErrorIsTheEnvelope {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let envelope = ResponseBuilder::new()
+            .description("Any other failure, as the error envelope")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.put,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                operation
+                    .responses
+                    .responses
+                    .entry("default".to_owned())
+                    .or_insert_with(|| envelope.clone().into());
+            }
+        }
+    }
+}
+
 /// Every versioned route under `/api/v1`, with its OpenAPI description.
 pub fn v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -48,9 +86,12 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(people::router())
 }
 
-/// The whole API with its document: `/api/health` and `/api/v1/…`.
-pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// The whole API (`/api/health` and `/api/v1/…`) and its OpenAPI document.
+pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .nest(api_types::API_PREFIX, v1())
+        .split_for_parts();
+    utoipa::Modify::modify(&EveryErrorIsTheEnvelope, &mut openapi);
+    (router, openapi)
 }
