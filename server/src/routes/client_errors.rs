@@ -54,11 +54,13 @@ pub async fn create_client_error(
         ClientErrorKind::Panic => "panic",
         ClientErrorKind::Api => "api",
     };
+    // Debug formatting escapes what a client sent: no forged log lines or
+    // terminal escape codes.
     tracing::warn!(
         kind,
-        message = %report.message,
-        page = report.page.as_deref().unwrap_or(""),
-        user_agent = user_agent.as_deref().unwrap_or(""),
+        message = ?report.message,
+        page = ?report.page,
+        user_agent = ?user_agent,
         "the app reported a failure"
     );
     let row = sqlx::query(
