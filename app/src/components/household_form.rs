@@ -3,6 +3,7 @@
 //! the "me" page.
 
 use crate::api;
+use crate::components::ui;
 use crate::i18n::{Key, t};
 use crate::prefs::use_lang;
 use crate::routes;
@@ -110,10 +111,10 @@ pub fn HouseholdForm(
                     submit();
                 }
             >
-                <label class=style::label for="household-building">{t(lang, Key::Building)}</label>
+                <label class=ui::label for="household-building">{t(lang, Key::Building)}</label>
                 <select
                     id="household-building"
-                    class=style::input
+                    class=ui::input
                     disabled=building.is_some()
                     on:change=move |ev| {
                         let id = event_target_value(&ev).parse().unwrap_or_default();
@@ -126,27 +127,27 @@ pub fn HouseholdForm(
                         .map(|(id, name, _)| view! { <option value=id.to_string()>{name.clone()}</option> })
                         .collect_view()}
                 </select>
-                <label class=style::label for="household-unit">{t(lang, Key::Unit)}</label>
+                <label class=ui::label for="household-unit">{t(lang, Key::Unit)}</label>
                 <select
                     id="household-unit"
-                    class=style::input
+                    class=ui::input
                     disabled=fixed
                     prop:value=move || unit.get()
                     on:change=move |ev| unit.set(event_target_value(&ev))
                 >
                     {units_view}
                 </select>
-                <label class=style::label for="household-room">{t(lang, Key::Room)}</label>
+                <label class=ui::label for="household-room">{t(lang, Key::Room)}</label>
                 <input
                     id="household-room"
-                    class=style::input
+                    class=ui::input
                     inputmode="numeric"
                     placeholder="301"
                     readonly=fixed
                     bind:value=room
                 />
-                {move || error.get().map(|m| view! { <p class=style::error role="alert">{m}</p> })}
-                <button type="submit" class=style::primary disabled=move || busy.get()>
+                {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
+                <button type="submit" class=ui::primary disabled=move || busy.get()>
                     {t(lang, Key::Submit)}
                 </button>
             </form>

@@ -3,6 +3,7 @@
 use crate::api;
 use crate::components::household_form::HouseholdForm;
 use crate::components::status::{LoadError, Loading};
+use crate::components::ui;
 use crate::i18n::{Key, t, title};
 use crate::load::load;
 use crate::prefs::{use_lang, use_prefs, use_title};
@@ -30,7 +31,7 @@ pub fn HouseholdNewPage() -> impl IntoView {
     view! {
         <section class=style::panel>
             <h1 class=style::title>{t(lang, Key::BindHousehold)}</h1>
-            <p class=style::hint>{t(lang, Key::BindHint)}</p>
+            <p class=ui::hint>{t(lang, Key::BindHint)}</p>
             {move || compound.pending().then(Loading)}
             {move || {
                 compound
@@ -45,7 +46,7 @@ pub fn HouseholdNewPage() -> impl IntoView {
                         }
                         Ok(None) => {
                             view! {
-                                <A href=routes::HOME attr:class=style::primary>
+                                <A href=routes::HOME attr:class=ui::primary>
                                     {t(lang, Key::ChooseCompoundFirst)}
                                 </A>
                             }

@@ -4,6 +4,7 @@
 use crate::api;
 use crate::components::household_form::HouseholdForm;
 use crate::components::status::{LoadError, Loading};
+use crate::components::ui;
 use crate::i18n::{Key, t, title};
 use crate::load::load;
 use crate::pages::not_found::NotFoundPage;
@@ -58,15 +59,15 @@ pub fn InvitePage() -> impl IntoView {
                                 <p class=style::place>{place}</p>
                                 {move || {
                                     if !invite.usable {
-                                        return view! { <p class=style::hint>{t(lang, Key::InviteUnusable)}</p> }
+                                        return view! { <p class=ui::hint>{t(lang, Key::InviteUnusable)}</p> }
                                             .into_any();
                                     }
                                     match session.person.get() {
                                         None => ().into_any(),
                                         Some(None) => {
                                             view! {
-                                                <p class=style::hint>{t(lang, Key::BindHint)}</p>
-                                                <A href=next.clone() attr:class=style::primary>
+                                                <p class=ui::hint>{t(lang, Key::BindHint)}</p>
+                                                <A href=next.clone() attr:class=ui::primary>
                                                     {t(lang, Key::SignInToContinue)}
                                                 </A>
                                             }

@@ -1,6 +1,7 @@
 //! `/me`: the resident's settings and their compound.
 
 use crate::api;
+use crate::components::ui;
 use crate::i18n::{Key, household_status, role_label, t, title};
 use crate::prefs::{use_lang, use_prefs, use_title};
 use crate::routes;
@@ -49,7 +50,7 @@ pub fn MePage() -> impl IntoView {
                 None => {
                     view! {
                         <p class=style::strong>{t(lang, Key::NoCompoundChosen)}</p>
-                        <p class=style::hint>{t(lang, Key::ChooseCompoundHint)}</p>
+                        <p class=ui::hint>{t(lang, Key::ChooseCompoundHint)}</p>
                     }
                         .into_any()
                 }
@@ -64,7 +65,7 @@ pub fn MePage() -> impl IntoView {
             <label class=style::toggle>
                 <span>
                     <span class=style::strong>{t(lang, Key::LargeText)}</span>
-                    <span class=style::hint>{t(lang, Key::LargeTextHint)}</span>
+                    <span class=ui::hint>{t(lang, Key::LargeTextHint)}</span>
                 </span>
                 <input
                     type="checkbox"
@@ -100,14 +101,13 @@ fn Account() -> impl IntoView {
             }
         });
     };
-    move || {
-        match session.person.get() {
+    move || match session.person.get() {
         None => ().into_any(),
         Some(None) => view! {
             <section class=style::panel>
                 <h2 class=style::panel_title>{t(lang, Key::Account)}</h2>
-                <p class=style::hint>{t(lang, Key::SignInToAct)}</p>
-                <A href=format!("{}?next={}", routes::SIGN_IN, routes::ME) attr:class=style::primary>
+                <p class=ui::hint>{t(lang, Key::SignInToAct)}</p>
+                <A href=format!("{}?next={}", routes::SIGN_IN, routes::ME) attr:class=ui::primary>
                     {t(lang, Key::SignIn)}
                 </A>
             </section>
@@ -115,7 +115,10 @@ fn Account() -> impl IntoView {
         .into_any(),
         Some(Some(me)) => {
             let roles = me.roles.clone();
-            let staff = me.roles.iter().any(|r| r.role == "station_member" || r.role == "grid_worker");
+            let staff = me
+                .roles
+                .iter()
+                .any(|r| r.role == "station_member" || r.role == "grid_worker");
             let household = me.households.first().cloned();
             let may_bind = household
                 .as_ref()
@@ -124,7 +127,7 @@ fn Account() -> impl IntoView {
                 <section class=style::panel>
                     <h2 class=style::panel_title>{t(lang, Key::Account)}</h2>
                     <p class=style::name>{me.name.clone()}</p>
-                    <p class=style::hint>{me.phone.clone()}</p>
+                    <p class=ui::hint>{me.phone.clone()}</p>
                     <h3 class=style::subtitle>{t(lang, Key::MyRoles)}</h3>
                     <ul class=style::roles>
                         <li>{t(lang, Key::Resident)}</li>
@@ -159,7 +162,7 @@ fn Account() -> impl IntoView {
                                 <p class=if h.status == api_types::households::HouseholdStatus::Approved {
                                     style::verified
                                 } else {
-                                    style::hint
+                                    ui::hint
                                 }>
                                     {household_status(lang, h.status)}
                                     {h.reason.map(|r| format!("：{r}"))}
@@ -169,8 +172,8 @@ fn Account() -> impl IntoView {
                     {may_bind
                         .then(|| {
                             view! {
-                                <p class=style::hint>{t(lang, Key::BindHint)}</p>
-                                <A href=routes::HOUSEHOLD_NEW attr:class=style::primary>
+                                <p class=ui::hint>{t(lang, Key::BindHint)}</p>
+                                <A href=routes::HOUSEHOLD_NEW attr:class=ui::primary>
                                     {t(lang, Key::BindHousehold)}
                                 </A>
                             }
@@ -179,7 +182,7 @@ fn Account() -> impl IntoView {
                 {staff
                     .then(|| {
                         view! {
-                            <A href=routes::STATION attr:class=style::primary>
+                            <A href=routes::STATION attr:class=ui::primary>
                                 {t(lang, Key::StationDesk)}
                             </A>
                         }
@@ -187,6 +190,5 @@ fn Account() -> impl IntoView {
             }
             .into_any()
         }
-    }
     }
 }

@@ -1,6 +1,7 @@
 //! `/sign-in`: a mobile number, then the six-digit code texted to it.
 
 use crate::api;
+use crate::components::ui;
 use crate::i18n::{Key, resend_in, t, title};
 use crate::prefs::{use_lang, use_title};
 use crate::routes;
@@ -97,7 +98,7 @@ pub fn SignInPage() -> impl IntoView {
     let error_view = move || {
         error
             .get()
-            .map(|message| view! { <p class=style::error role="alert">{message}</p> })
+            .map(|message| view! { <p class=ui::error role="alert">{message}</p> })
     };
     view! {
         <section class=style::panel>
@@ -113,8 +114,8 @@ pub fn SignInPage() -> impl IntoView {
                                 send_code();
                             }
                         >
-                            <p class=style::hint>{t(lang, Key::SignInHint)}</p>
-                            <label class=style::label for="sign-in-phone">
+                            <p class=ui::hint>{t(lang, Key::SignInHint)}</p>
+                            <label class=ui::label for="sign-in-phone">
                                 {t(lang, Key::Phone)}
                             </label>
                             <input
@@ -127,7 +128,7 @@ pub fn SignInPage() -> impl IntoView {
                                 bind:value=phone
                             />
                             {error_view}
-                            <button type="submit" class=style::primary disabled=move || busy.get()>
+                            <button type="submit" class=ui::primary disabled=move || busy.get()>
                                 {t(lang, if busy.get() { Key::Sending } else { Key::SendCode })}
                             </button>
                         </form>
@@ -144,11 +145,11 @@ pub fn SignInPage() -> impl IntoView {
                                 sign_in();
                             }
                         >
-                            <p class=style::hint>
+                            <p class=ui::hint>
                                 {t(lang, Key::CodeSentTo)} " "
                                 <strong>{mask_phone(&number)}</strong>
                             </p>
-                            <label class=style::label for="sign-in-code">
+                            <label class=ui::label for="sign-in-code">
                                 {t(lang, Key::Code)}
                             </label>
                             <input
@@ -161,7 +162,7 @@ pub fn SignInPage() -> impl IntoView {
                                 bind:value=entered_code
                             />
                             {error_view}
-                            <button type="submit" class=style::primary disabled=move || busy.get()>
+                            <button type="submit" class=ui::primary disabled=move || busy.get()>
                                 {t(lang, if busy.get() { Key::Sending } else { Key::SignIn })}
                             </button>
                             <div class=style::secondary_row>

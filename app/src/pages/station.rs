@@ -3,6 +3,7 @@
 
 use crate::api;
 use crate::components::status::{LoadError, Loading};
+use crate::components::ui;
 use crate::i18n::{Key, t, title};
 use crate::load::load;
 use crate::prefs::{use_lang, use_title};
@@ -24,7 +25,7 @@ pub fn StationPage() -> impl IntoView {
     move || match session.person.get() {
         None => ().into_any(),
         Some(None) => view! {
-            <A href=format!("{}?next=/station", routes::SIGN_IN) attr:class=style::primary>
+            <A href=format!("{}?next=/station", routes::SIGN_IN) attr:class=ui::primary>
                 {t(lang, Key::SignIn)}
             </A>
         }
@@ -64,7 +65,7 @@ fn PendingRequests() -> impl IntoView {
                     .get()
                     .map(|result| match result {
                         Ok(page) if page.items.is_empty() => {
-                            view! { <p class=style::hint>{t(lang, Key::NoPending)}</p> }.into_any()
+                            view! { <p class=ui::hint>{t(lang, Key::NoPending)}</p> }.into_any()
                         }
                         Ok(page) => {
                             page.items
@@ -125,13 +126,13 @@ fn RequestCard(
             <p class=style::who>{name.clone()}</p>
             <a class=style::phone href=format!("tel:{phone}")>{phone.clone()}</a>
             <p class=style::place>{place}</p>
-            {move || error.get().map(|m| view! { <p class=style::error role="alert">{m}</p> })}
+            {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
             <Show
                 when=move || rejecting.get()
                 fallback=move || {
                     view! {
                         <div class=style::actions>
-                            <button type="button" class=style::approve on:click=move |_| decide(None)>
+                            <button type="button" class=ui::primary on:click=move |_| decide(None)>
                                 {t(lang, Key::Approve)}
                             </button>
                             <button type="button" class=style::secondary on:click=move |_| rejecting.set(true)>
@@ -141,8 +142,8 @@ fn RequestCard(
                     }
                 }
             >
-                <label class=style::label for=format!("reason-{id}")>{t(lang, Key::RejectReason)}</label>
-                <input id=format!("reason-{id}") class=style::input bind:value=reason />
+                <label class=ui::label for=format!("reason-{id}")>{t(lang, Key::RejectReason)}</label>
+                <input id=format!("reason-{id}") class=ui::input bind:value=reason />
                 <button type="button" class=style::secondary on:click=reject>
                     {t(lang, Key::Reject)}
                 </button>
@@ -213,10 +214,10 @@ fn InviteDesk(
                             }
                         }
                         view! {
-                            <label class=style::label for="invite-building">{t(lang, Key::Building)}</label>
+                            <label class=ui::label for="invite-building">{t(lang, Key::Building)}</label>
                             <select
                                 id="invite-building"
-                                class=style::input
+                                class=ui::input
                                 on:change=move |ev| building.set(event_target_value(&ev).parse().unwrap_or_default())
                             >
                                 {buildings
@@ -224,22 +225,22 @@ fn InviteDesk(
                                     .map(|b| view! { <option value=b.id.to_string()>{b.name.clone()}</option> })
                                     .collect_view()}
                             </select>
-                            <label class=style::label for="invite-unit">{t(lang, Key::Unit)}</label>
-                            <select id="invite-unit" class=style::input on:change=move |ev| unit.set(event_target_value(&ev))>
+                            <label class=ui::label for="invite-unit">{t(lang, Key::Unit)}</label>
+                            <select id="invite-unit" class=ui::input on:change=move |ev| unit.set(event_target_value(&ev))>
                                 {units
                                     .into_iter()
                                     .map(|u| view! { <option value=u.clone()>{u.clone()}</option> })
                                     .collect_view()}
                             </select>
-                            <label class=style::label for="invite-room">
+                            <label class=ui::label for="invite-room">
                                 {t(lang, Key::InviteRoom)}
                             </label>
-                            <input id="invite-room" class=style::input inputmode="numeric" bind:value=room />
+                            <input id="invite-room" class=ui::input inputmode="numeric" bind:value=room />
                         }
                     })
             }}
-            {move || error.get().map(|m| view! { <p class=style::error role="alert">{m}</p> })}
-            <button type="button" class=style::approve on:click=create>
+            {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
+            <button type="button" class=ui::primary on:click=create>
                 {t(lang, Key::MakeInvite)}
             </button>
             {move || created.get().map(|invite| view! { <InviteLink invite /> })}
