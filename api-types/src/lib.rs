@@ -4,6 +4,7 @@
 //! Serde only: no axum, no sqlx, no web-sys. The `server` feature adds the
 //! OpenAPI derives the server publishes at `/api/v1/openapi.json`.
 
+pub mod affairs;
 pub mod client_errors;
 pub mod error;
 pub mod health;
