@@ -7,6 +7,7 @@
 //! it (409 for an illegal move, 403 for the wrong person) and the app uses
 //! it to show only the buttons that can work.
 
+use crate::validate::{Checks, FieldError, Rule, optional_text, required_text};
 use serde::{Deserialize, Serialize};
 
 /// The level holding an affair.
@@ -161,6 +162,219 @@ pub fn apply(state: AffairState, act: Act, actor: Actor) -> Result<AffairState, 
         Ok(next)
     } else {
         Err(MoveError::NotYours)
+    }
+}
+
+/// The longest title.
+pub const TITLE_MAX: usize = 40;
+/// The longest description.
+pub const DESCRIPTION_MAX: usize = 1000;
+/// The longest common-area or unit name.
+pub const PLACE_MAX: usize = 40;
+
+/// A category of affair, in the request's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Category {
+    /// The category's id.
+    pub id: i64,
+    /// A stable code (`facility_repair`, `environment`, `neighbour_care`,
+    /// `dispute`, `safety_hazard`, `other`, or one a street added).
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Advice shown while filing, e.g. "gas smell? call 119 first".
+    pub hint: Option<String>,
+    /// Whether affairs of this kind are private unless the filer says otherwise.
+    pub private_default: bool,
+}
+
+/// `?street_id=` of the category list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+pub struct CategoryFilter {
+    /// The street whose categories to list.
+    pub street_id: i64,
+}
+
+/// `POST /api/v1/affairs`: what a resident files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NewAffair {
+    /// The compound it concerns.
+    pub compound_id: i64,
+    /// Its category.
+    pub category_id: i64,
+    /// A short title (at most 40 characters).
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 40))]
+    pub title: String,
+    /// What is wrong (at most 1000 characters).
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 1000))]
+    pub description: String,
+    /// The building, if it is in one.
+    pub building_id: Option<i64>,
+    /// The unit of that building, if it matters.
+    pub unit: Option<String>,
+    /// A named common area instead (e.g. 北门车棚).
+    pub common_area: Option<String>,
+    /// Whether it cannot wait.
+    #[serde(default)]
+    pub urgent: bool,
+    /// Private to the filer and handlers; the category decides when absent.
+    pub private: Option<bool>,
+}
+
+impl NewAffair {
+    /// Every rule the affair breaks.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checks = Checks::default();
+        checks
+            .check(required_text("title", &self.title, TITLE_MAX))
+            .check(required_text(
+                "description",
+                &self.description,
+                DESCRIPTION_MAX,
+            ))
+            .check(optional_text("unit", self.unit.as_deref(), PLACE_MAX))
+            .check(optional_text(
+                "common_area",
+                self.common_area.as_deref(),
+                PLACE_MAX,
+            ));
+        let has_area = self
+            .common_area
+            .as_deref()
+            .is_some_and(|a| !a.trim().is_empty());
+        if self.building_id.is_none() && !has_area {
+            checks.check(Err(FieldError::new("building_id", Rule::Required)));
+        }
+        checks.finish()
+    }
+}
+
+/// One step of an affair's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AffairEvent {
+    /// `file`, or an [`Act`]'s name (`accept`, `pass_to_grid`...).
+    pub act: String,
+    /// Who did it (absent for the system).
+    pub actor_name: Option<String>,
+    /// The level it was at before.
+    pub from_level: Option<Level>,
+    /// Where it stood after.
+    pub to_status: Status,
+    /// The level it was at after.
+    pub to_level: Level,
+    /// The note or reason given.
+    pub note: Option<String>,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+}
+
+/// An affair as the viewer may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Affair {
+    /// The affair's id.
+    pub id: i64,
+    /// The compound.
+    pub compound_id: i64,
+    /// Its name.
+    pub compound_name: String,
+    /// The category's code.
+    pub category_code: String,
+    /// The category's name, in the request's language.
+    pub category_name: String,
+    /// The title.
+    pub title: String,
+    /// The description.
+    pub description: String,
+    /// The building's name, if in one.
+    pub building_name: Option<String>,
+    /// The unit, if given.
+    pub unit: Option<String>,
+    /// The common area, if given.
+    pub common_area: Option<String>,
+    /// Whether it cannot wait.
+    pub urgent: bool,
+    /// Private to the filer and handlers.
+    pub private: bool,
+    /// Where it stands.
+    pub status: Status,
+    /// Who holds it.
+    pub level: Level,
+    /// Neighbours who said "me too" (附议).
+    pub seconds: i64,
+    /// Whether the viewer said "me too".
+    pub seconded: bool,
+    /// Whether the viewer filed it.
+    pub mine: bool,
+    /// The filer's name: for the filer and handlers only.
+    pub filer_name: Option<String>,
+    /// When it was filed (RFC 3339, UTC).
+    pub created_at: String,
+    /// Every step so far: for the filer and handlers only.
+    pub timeline: Option<Vec<AffairEvent>>,
+}
+
+/// `?compound_id=&status=` of the affair list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+pub struct AffairFilter {
+    /// The compound whose affairs to list.
+    pub compound_id: i64,
+    /// Only affairs in this state.
+    pub status: Option<Status>,
+}
+
+/// `POST /api/v1/affairs/{id}/seconds`: the affair's count after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Seconded {
+    /// Neighbours who said "me too", the viewer included.
+    pub seconds: i64,
+}
+
+impl Level {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Station => "station",
+            Level::Grid => "grid",
+            Level::Community => "community",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Option<Level> {
+        [Level::Station, Level::Grid, Level::Community]
+            .into_iter()
+            .find(|l| l.as_str() == s)
+    }
+}
+
+impl Status {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::InProgress => "in_progress",
+            Status::Resolved => "resolved",
+            Status::Closed => "closed",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Option<Status> {
+        [
+            Status::Open,
+            Status::InProgress,
+            Status::Resolved,
+            Status::Closed,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
     }
 }
 
@@ -323,6 +537,46 @@ mod tests {
             apply(AffairState::FILED, Act::Resolve, Actor::Handler(Station)),
             Err(MoveError::Illegal)
         );
+    }
+
+    #[test]
+    fn an_affair_says_where_it_is() {
+        let affair = NewAffair {
+            compound_id: 1,
+            category_id: 1,
+            title: "楼道灯坏了".into(),
+            description: "3号楼2单元四楼的灯不亮".into(),
+            building_id: None,
+            unit: None,
+            common_area: Some(" ".into()),
+            urgent: false,
+            private: None,
+        };
+        let fields: Vec<_> = affair
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["building_id"]);
+        assert_eq!(
+            NewAffair {
+                building_id: Some(3),
+                ..affair
+            }
+            .validate(),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn stored_forms_round_trip() {
+        for level in LEVELS {
+            assert_eq!(Level::parse(level.as_str()), Some(level));
+        }
+        for status in STATUSES {
+            assert_eq!(Status::parse(status.as_str()), Some(status));
+        }
     }
 
     #[test]

@@ -120,6 +120,41 @@ const COMMUNITY_PEOPLE: [(usize, &str, &str, Option<&str>); 8] = [
     (1, "罗军", "department_liaison", Some("police")),
 ];
 
+/// An affair category of the demo: code, Chinese and English names, the
+/// filing hint in both, private by default.
+type DemoCategory = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+    bool,
+);
+
+/// The street's affair categories.
+const CATEGORIES: [DemoCategory; 6] = [
+    (
+        "facility_repair",
+        "设施维修",
+        "Facility repair",
+        None,
+        false,
+    ),
+    ("environment", "环境改善", "Environment", None, false),
+    ("neighbour_care", "邻里照料", "Neighbour care", None, true),
+    ("dispute", "矛盾调解", "Dispute", None, true),
+    (
+        "safety_hazard",
+        "安全隐患",
+        "Safety hazard",
+        Some((
+            "闻到燃气味？请先离开并拨打 119，再来报事。",
+            "Smell gas? Leave and call 119 first, then report here.",
+        )),
+        false,
+    ),
+    ("other", "其他", "Other", None, false),
+];
+
 /// Residents without a role yet: they file affairs, vote and volunteer once
 /// those features exist (the retired gas fitter and the pharmacist are the
 /// capable persons of the brief).
@@ -244,6 +279,22 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
     }
     for name in RESIDENTS {
         person(&mut tx, name).await?;
+    }
+    for (order, (code, zh, en, hint, private)) in CATEGORIES.into_iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO affair_categories (street_id, code, name_zh, name_en, hint_zh, hint_en, private_default, sort_order) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(street)
+        .bind(code)
+        .bind(zh)
+        .bind(en)
+        .bind(hint.map(|h| h.0))
+        .bind(hint.map(|h| h.1))
+        .bind(i64::from(private))
+        .bind(i64::try_from(order).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(true)

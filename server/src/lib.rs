@@ -3,6 +3,7 @@
 //! database; [`app`] is the whole HTTP surface, so tests drive exactly what
 //! production serves.
 
+pub mod affairs;
 pub mod auth;
 pub mod config;
 pub mod db;

@@ -42,6 +42,24 @@ pub async fn can_decide_household(
     .await
 }
 
+/// Whether `person` handles affairs of `compound` at some level: a station
+/// member of it, the worker of one of its grids, or staff or a department
+/// liaison of its community.
+pub async fn handles_compound(db: &Db, person: i64, compound: i64) -> Result<bool, sqlx::Error> {
+    exists(
+        db,
+        sqlx::query(
+            "SELECT 1 FROM compounds c JOIN role_grants r ON r.person_id = $1 AND r.revoked_at IS NULL \
+             WHERE c.id = $2 AND ((r.role = 'station_member' AND r.compound_id = c.id) \
+               OR (r.role = 'grid_worker' AND r.grid_id IN (SELECT id FROM grids WHERE compound_id = c.id)) \
+               OR (r.role IN ('community_staff', 'department_liaison') AND r.community_id = c.community_id))",
+        )
+        .bind(person)
+        .bind(compound),
+    )
+    .await
+}
+
 async fn exists(
     db: &Db,
     query: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>,

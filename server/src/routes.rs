@@ -1,6 +1,7 @@
 //! The API's routes, one module per resource; the OpenAPI document is
 //! generated from the same declarations, so it cannot drift.
 
+pub mod affairs;
 pub mod client_errors;
 pub mod health;
 pub mod households;
@@ -31,6 +32,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "identity", description = "Signing in with a phone number and a one-time code; sessions"),
         (name = "households", description = "Binding residents to households; invite links"),
         (name = "roles", description = "Place-scoped roles, granted and revoked from above, audited"),
+        (name = "affairs", description = "Micro-affairs residents file, and neighbours' \"me too\""),
         (name = "client-errors", description = "Failures the app reports from residents' phones"),
     )
 )]
@@ -78,6 +80,7 @@ impl utoipa::Modify for EveryErrorIsTheEnvelope {
 pub fn v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(places::router())
+        .merge(affairs::router())
         .merge(client_errors::router())
         .merge(sessions::router())
         .merge(households::router())

@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod affairs;
 mod errors;
 mod households;
 mod idempotency;

@@ -1,0 +1,276 @@
+//! Filing micro-affairs, reading them with privacy, and "me too".
+
+use crate::common::TestApp;
+use serde_json::{Value, json};
+
+const RESIDENT: &str = "13800000044";
+const NEIGHBOUR: &str = "13800000045";
+/// 王秀英, head of 海景花园's station; 李桂芳, head of 东港新村's.
+const HEAD: &str = "13800000002";
+const OTHER_HEAD: &str = "13800000011";
+
+/// 海景花园's id, its 1号楼, and 东港新村's first building.
+async fn places(app: &TestApp) -> (i64, i64, i64) {
+    let (_, list) = app.get_json("/api/v1/compounds?limit=2").await;
+    let ids: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    let first_building =
+        |detail: &Value| detail["grids"][0]["buildings"][0]["id"].as_i64().unwrap();
+    let haijing = app
+        .get_json(&format!("/api/v1/compounds/{}", ids[0]))
+        .await
+        .1;
+    let donggang = app
+        .get_json(&format!("/api/v1/compounds/{}", ids[1]))
+        .await
+        .1;
+    (ids[0], first_building(&haijing), first_building(&donggang))
+}
+
+async fn category(app: &TestApp, code: &str) -> i64 {
+    let (_, list) = app.get_json("/api/v1/categories?street_id=1").await;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == code)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn file(app: &TestApp, token: &str, body: Value, key: Option<&str>) -> (u16, Value) {
+    let mut request = app
+        .client
+        .post(app.url("/api/v1/affairs"))
+        .header("cookie", format!("linli_session={token}"))
+        .json(&body);
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+async fn second(app: &TestApp, token: &str, id: i64) -> (u16, Value) {
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/affairs/{id}/seconds")))
+        .header("cookie", format!("linli_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn categories_come_with_hints_in_the_requests_language() {
+    let app = TestApp::with_demo().await;
+    let (status, zh) = app.get_json("/api/v1/categories?street_id=1").await;
+    assert_eq!(status, 200);
+    let codes: Vec<&str> = zh["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "facility_repair",
+            "environment",
+            "neighbour_care",
+            "dispute",
+            "safety_hazard",
+            "other"
+        ]
+    );
+    assert_eq!(zh["items"][4]["name"], "安全隐患");
+    assert!(zh["items"][4]["hint"].as_str().unwrap().contains("119"));
+    assert_eq!(zh["items"][3]["private_default"], true);
+    let en: Value = app
+        .client
+        .get(app.url("/api/v1/categories?street_id=1"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(en["items"][0]["name"], "Facility repair");
+}
+
+#[tokio::test]
+async fn a_public_affair_is_filed_open_at_the_station_and_seen_by_all() {
+    let app = TestApp::with_demo().await;
+    let (compound, building, _) = places(&app).await;
+    let repair = category(&app, "facility_repair").await;
+    let resident = app.sign_in(RESIDENT).await;
+    let (status, affair) = file(
+        &app,
+        &resident,
+        json!({"compound_id": compound, "category_id": repair, "title": "楼道灯坏了",
+               "description": "1号楼2单元四楼的灯不亮，晚上看不见台阶", "building_id": building, "unit": "2单元"}),
+        None,
+    )
+    .await;
+    assert_eq!(status, 201, "{affair}");
+    assert_eq!(
+        (affair["status"].as_str(), affair["level"].as_str()),
+        (Some("open"), Some("station"))
+    );
+    assert_eq!(
+        (affair["private"].as_bool(), affair["mine"].as_bool()),
+        (Some(false), Some(true))
+    );
+    assert_eq!(affair["building_name"], "1号楼");
+    assert_eq!(affair["filer_name"], "李阿婆（李桂兰）");
+    assert_eq!(affair["timeline"][0]["act"], "file");
+    let id = affair["id"].as_i64().unwrap();
+
+    let (status, public) = app.get_json(&format!("/api/v1/affairs/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(public["title"], "楼道灯坏了");
+    assert_eq!(
+        (&public["filer_name"], &public["timeline"]),
+        (&Value::Null, &Value::Null)
+    );
+    let (_, list) = app
+        .get_json(&format!("/api/v1/affairs?compound_id={compound}"))
+        .await;
+    assert_eq!(list["items"][0]["id"], id);
+    assert_eq!(list["items"][0]["filer_name"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_dispute_is_private_to_the_filer_and_the_compounds_handlers() {
+    let app = TestApp::with_demo().await;
+    let (compound, building, _) = places(&app).await;
+    let dispute = category(&app, "dispute").await;
+    let resident = app.sign_in(RESIDENT).await;
+    let (status, affair) = file(
+        &app,
+        &resident,
+        json!({"compound_id": compound, "category_id": dispute, "title": "楼上漏水",
+               "description": "楼上卫生间漏水到我家，协商不成", "building_id": building}),
+        None,
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(affair["private"], true, "disputes default to private");
+    let id = affair["id"].as_i64().unwrap();
+
+    let neighbour = app.sign_in(NEIGHBOUR).await;
+    let other_head = app.sign_in(OTHER_HEAD).await;
+    assert_eq!(app.get_json(&format!("/api/v1/affairs/{id}")).await.0, 404);
+    for token in [&neighbour, &other_head] {
+        let (status, body) = app.get_as(token, &format!("/api/v1/affairs/{id}")).await;
+        assert_eq!(status, 404, "{body}");
+        let (_, list) = app
+            .get_as(token, &format!("/api/v1/affairs?compound_id={compound}"))
+            .await;
+        assert_eq!(list["items"], json!([]));
+    }
+    assert_eq!(second(&app, &neighbour, id).await.0, 404);
+
+    let head = app.sign_in(HEAD).await;
+    let (status, seen) = app.get_as(&head, &format!("/api/v1/affairs/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(seen["filer_name"], "李阿婆（李桂兰）");
+    assert_eq!(seen["timeline"].as_array().unwrap().len(), 1);
+    let (_, queue) = app
+        .get_as(&head, &format!("/api/v1/affairs?compound_id={compound}"))
+        .await;
+    assert_eq!(queue["items"][0]["id"], id);
+}
+
+#[tokio::test]
+async fn neighbours_say_me_too_once_instead_of_filing_again() {
+    let app = TestApp::with_demo().await;
+    let (compound, _, _) = places(&app).await;
+    let environment = category(&app, "environment").await;
+    let resident = app.sign_in(RESIDENT).await;
+    let (_, affair) = file(
+        &app,
+        &resident,
+        json!({"compound_id": compound, "category_id": environment, "title": "垃圾站异味",
+               "description": "北门垃圾站三天没清运", "common_area": "北门垃圾站"}),
+        None,
+    )
+    .await;
+    let id = affair["id"].as_i64().unwrap();
+    let neighbour = app.sign_in(NEIGHBOUR).await;
+    assert_eq!(
+        second(&app, &neighbour, id).await,
+        (201, json!({"seconds": 1}))
+    );
+    assert_eq!(second(&app, &neighbour, id).await.0, 409, "twice");
+    assert_eq!(second(&app, &resident, id).await.0, 409, "one's own");
+    let (_, seen) = app
+        .get_as(&neighbour, &format!("/api/v1/affairs/{id}"))
+        .await;
+    assert_eq!(
+        (seen["seconds"].as_i64(), seen["seconded"].as_bool()),
+        (Some(1), Some(true))
+    );
+    let anonymous = app
+        .client
+        .post(app.url(&format!("/api/v1/affairs/{id}/seconds")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn an_affair_must_say_where_and_belong_to_its_compound() {
+    let app = TestApp::with_demo().await;
+    let (compound, _, other_building) = places(&app).await;
+    let repair = category(&app, "facility_repair").await;
+    let resident = app.sign_in(RESIDENT).await;
+    let base = json!({"compound_id": compound, "category_id": repair, "title": "门禁坏了", "description": "刷卡没反应"});
+    let (status, body) = file(&app, &resident, base.clone(), None).await;
+    assert_eq!(
+        (status, &body["error"]["fields"]),
+        (422, &json!({"building_id": "required"}))
+    );
+    let mut elsewhere = base.clone();
+    elsewhere["building_id"] = json!(other_building);
+    let (status, body) = file(&app, &resident, elsewhere, None).await;
+    assert_eq!(
+        (status, &body["error"]["fields"]),
+        (422, &json!({"building_id": "invalid"}))
+    );
+    let mut unknown = base.clone();
+    unknown["common_area"] = json!("东门");
+    unknown["category_id"] = json!(9999);
+    let (status, body) = file(&app, &resident, unknown, None).await;
+    assert_eq!(
+        (status, &body["error"]["fields"]),
+        (422, &json!({"category_id": "invalid"}))
+    );
+    assert_eq!(app.count("affairs").await, 0);
+}
+
+#[tokio::test]
+async fn a_retried_filing_files_once() {
+    let app = TestApp::with_demo().await;
+    let (compound, _, _) = places(&app).await;
+    let repair = category(&app, "facility_repair").await;
+    let resident = app.sign_in(RESIDENT).await;
+    let body = json!({"compound_id": compound, "category_id": repair, "title": "门禁坏了",
+                      "description": "刷卡没反应", "common_area": "东门"});
+    let (first, a) = file(&app, &resident, body.clone(), Some("file-1")).await;
+    let (again, b) = file(&app, &resident, body, Some("file-1")).await;
+    assert_eq!((first, again), (201, 201));
+    assert_eq!(a["id"], b["id"]);
+    assert_eq!(app.count("affairs").await, 1);
+    assert_eq!(app.count("affair_events").await, 1);
+}
