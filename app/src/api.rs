@@ -19,6 +19,14 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// What to tell the resident: the server's message, or for a request
+    /// that never reached it, to check the network.
+    pub fn text(&self, lang: Lang) -> String {
+        self.message
+            .clone()
+            .unwrap_or_else(|| crate::i18n::t(lang, crate::i18n::Key::NetworkError).to_owned())
+    }
+
     /// Whether the record is absent (or hidden from this person).
     pub fn is_not_found(&self) -> bool {
         self.code == Some(ErrorCode::NotFound)

@@ -343,6 +343,14 @@ pub fn session_cookie(token: Option<&str>, secure: bool) -> HeaderValue {
     ))
 }
 
+/// The answer to a sign-out or a deletion: 204, and the cookie cleared.
+pub fn signed_out(secure: bool) -> impl axum::response::IntoResponse {
+    (
+        axum::http::StatusCode::NO_CONTENT,
+        axum::response::AppendHeaders([(header::SET_COOKIE, session_cookie(None, secure))]),
+    )
+}
+
 /// The signed-in person; 401 when nobody is.
 #[derive(Debug, Clone, Copy)]
 pub struct CurrentPerson {

@@ -88,10 +88,7 @@ pub fn HouseholdForm(
                     }
                     navigate.with_value(|navigate| navigate(routes::ME, Default::default()));
                 }
-                Err(e) => error.set(Some(
-                    e.message
-                        .unwrap_or_else(|| t(lang, Key::NetworkError).to_owned()),
-                )),
+                Err(e) => error.set(Some(e.text(lang))),
             }
             busy.set(false);
         });

@@ -30,10 +30,10 @@ pub fn LoadError(
     on_retry: Callback<()>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let message = error.message.clone();
+    let message = error.text(lang);
     view! {
         <div class=style::error role="alert">
-            <p>{move || message.clone().unwrap_or_else(|| t(lang, Key::NetworkError).to_owned())}</p>
+            <p>{message}</p>
             <button type="button" class=style::retry on:click=move |_| on_retry.run(())>
                 {t(lang, Key::Retry)}
             </button>

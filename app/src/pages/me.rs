@@ -182,7 +182,7 @@ fn Account() -> impl IntoView {
                 {staff
                     .then(|| {
                         view! {
-                            <A href=routes::STATION attr:class=ui::primary>
+                            <A href=routes::STATION attr:class=format!("{} {}", ui::primary, style::desk)>
                                 {t(lang, Key::StationDesk)}
                             </A>
                         }

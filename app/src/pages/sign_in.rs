@@ -43,10 +43,7 @@ pub fn SignInPage() -> impl IntoView {
     }
 
     let fail = move |e: api::ApiError| {
-        error.set(Some(
-            e.message
-                .unwrap_or_else(|| t(lang, Key::NetworkError).to_owned()),
-        ));
+        error.set(Some(e.text(lang)));
     };
     let send_code = move || {
         let lang = lang;

@@ -98,10 +98,7 @@ fn RequestCard(
         spawn_local(async move {
             match api::decide_household_request(id, reason, lang).await {
                 Ok(_) => on_decided.run(()),
-                Err(e) => error.set(Some(
-                    e.message
-                        .unwrap_or_else(|| t(lang, Key::NetworkError).to_owned()),
-                )),
+                Err(e) => error.set(Some(e.text(lang))),
             }
         });
     };
@@ -186,10 +183,7 @@ fn InviteDesk(
                     key.set_value(api::new_idempotency_key());
                     invites.reload();
                 }
-                Err(e) => error.set(Some(
-                    e.message
-                        .unwrap_or_else(|| t(lang, Key::NetworkError).to_owned()),
-                )),
+                Err(e) => error.set(Some(e.text(lang))),
             }
         });
     };

@@ -7,7 +7,7 @@ use api_types::ErrorBody;
 use api_types::identity::DataExport;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{AppendHeaders, IntoResponse};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -60,11 +60,5 @@ pub async fn delete_me(
     person: CurrentPerson,
 ) -> Result<impl IntoResponse, AppError> {
     people::delete_account(&state.db, person.id).await?;
-    Ok((
-        StatusCode::NO_CONTENT,
-        AppendHeaders([(
-            header::SET_COOKIE,
-            auth::session_cookie(None, state.config.https),
-        )]),
-    ))
+    Ok(auth::signed_out(state.config.https))
 }

@@ -112,13 +112,7 @@ pub async fn delete_current_session(
     if let Some(token) = auth::session_token(&headers) {
         auth::end_session(&state.db, token).await?;
     }
-    Ok((
-        StatusCode::NO_CONTENT,
-        AppendHeaders([(
-            header::SET_COOKIE,
-            auth::session_cookie(None, state.config.https),
-        )]),
-    ))
+    Ok(auth::signed_out(state.config.https))
 }
 
 /// Signs the person out on every device ("sign out everywhere").
@@ -136,13 +130,7 @@ pub async fn delete_sessions(
     person: CurrentPerson,
 ) -> Result<impl IntoResponse, AppError> {
     auth::end_all_sessions(&state.db, person.id).await?;
-    Ok((
-        StatusCode::NO_CONTENT,
-        AppendHeaders([(
-            header::SET_COOKIE,
-            auth::session_cookie(None, state.config.https),
-        )]),
-    ))
+    Ok(auth::signed_out(state.config.https))
 }
 
 /// This browser's session: the signed-in person, or `null` for an
