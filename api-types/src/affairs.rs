@@ -222,6 +222,10 @@ pub struct NewAffair {
     pub urgent: bool,
     /// Private to the filer and handlers; the category decides when absent.
     pub private: Option<bool>,
+    /// Photos uploaded first with `POST /photos` (at most 6).
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(max_items = 6))]
+    pub photo_ids: Vec<i64>,
 }
 
 impl NewAffair {
@@ -248,6 +252,7 @@ impl NewAffair {
         if self.building_id.is_none() && !has_area {
             checks.check(Err(FieldError::new("building_id", Rule::Required)));
         }
+        checks.check(photo_count(&self.photo_ids));
         checks.finish()
     }
 }
@@ -268,6 +273,8 @@ pub struct AffairEvent {
     pub to_level: Level,
     /// The note or reason given.
     pub note: Option<String>,
+    /// Photos taken at this step (a resolution's), as ids of `GET /photos/{id}`.
+    pub photo_ids: Vec<i64>,
     /// When (RFC 3339, UTC).
     pub at: String,
 }
@@ -314,8 +321,22 @@ pub struct Affair {
     pub filer_name: Option<String>,
     /// When it was filed (RFC 3339, UTC).
     pub created_at: String,
+    /// The grid it belongs to, if known.
+    pub grid_name: Option<String>,
+    /// The member it is assigned to: for the filer and handlers only.
+    pub assignee_name: Option<String>,
+    /// Whether the holding level has missed its time limit.
+    pub overdue: bool,
+    /// When the holding level must respond or resolve by (RFC 3339, UTC).
+    pub due_at: Option<String>,
+    /// The filer's photos, as ids of `GET /photos/{id}`.
+    pub photo_ids: Vec<i64>,
+    /// The levels at which the viewer handles it (none for residents).
+    pub viewer_levels: Vec<Level>,
     /// Every step so far: for the filer and handlers only.
     pub timeline: Option<Vec<AffairEvent>>,
+    /// The filer's rating: for the filer and handlers only.
+    pub rating: Option<Rating>,
 }
 
 /// `?compound_id=&status=` of the affair list.
@@ -334,6 +355,479 @@ pub struct AffairFilter {
 pub struct Seconded {
     /// Neighbours who said "me too", the viewer included.
     pub seconds: i64,
+}
+
+/// The most photos an affair or a step carries.
+pub const PHOTOS_MAX: usize = 6;
+/// The longest note of a step, rating comment or follow-up.
+pub const NOTE_MAX: usize = 500;
+
+fn photo_count(ids: &[i64]) -> Result<(), FieldError> {
+    if ids.len() > PHOTOS_MAX {
+        Err(FieldError::new(
+            "photo_ids",
+            Rule::OutOfRange {
+                min: 0,
+                max: PHOTOS_MAX as i64,
+            },
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// `POST /api/v1/affairs/{id}/events`: an act on an affair, recorded in its
+/// timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Move {
+    /// What is done (`{"act": "hand_back", "to": "station"}`...).
+    #[serde(flatten)]
+    pub act: Act,
+    /// The note: required to pass, escalate, hand back, resolve or reopen.
+    pub note: Option<String>,
+    /// Passing to the grid: which grid (the building's when absent).
+    pub grid_id: Option<i64>,
+    /// Accepting: the member who will work on it (the acceptor when absent).
+    pub assignee_id: Option<i64>,
+    /// Resolving: photos of the result (at most 6).
+    #[serde(default)]
+    pub photo_ids: Vec<i64>,
+}
+
+impl Act {
+    /// Whether doing it needs a note (a reason, what was done).
+    pub fn needs_note(self) -> bool {
+        !matches!(self, Act::Accept | Act::Confirm)
+    }
+
+    /// The stored name of the act, as in the timeline.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Act::Accept => "accept",
+            Act::PassToGrid => "pass_to_grid",
+            Act::Escalate => "escalate",
+            Act::HandBack(_) => "hand_back",
+            Act::Resolve => "resolve",
+            Act::Confirm => "confirm",
+            Act::Reopen => "reopen",
+        }
+    }
+}
+
+impl Move {
+    /// Every rule the move breaks.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checks = Checks::default();
+        if self.act.needs_note() {
+            checks.check(required_text(
+                "note",
+                self.note.as_deref().unwrap_or(""),
+                NOTE_MAX,
+            ));
+        } else {
+            checks.check(optional_text("note", self.note.as_deref(), NOTE_MAX));
+        }
+        checks.check(photo_count(&self.photo_ids));
+        checks.finish()
+    }
+}
+
+/// `PUT /api/v1/affairs/{id}/assignee`: hands the affair to another member
+/// of the level holding it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Assignment {
+    /// The member who will work on it.
+    pub person_id: i64,
+}
+
+/// The five levels of satisfaction used by Chinese service hotlines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Satisfaction {
+    /// 非常不满意
+    VeryDissatisfied,
+    /// 不满意
+    Dissatisfied,
+    /// 基本满意
+    Fair,
+    /// 满意
+    Satisfied,
+    /// 非常满意
+    VerySatisfied,
+}
+
+impl Satisfaction {
+    /// Best first, as offered to residents.
+    pub const ALL: [Satisfaction; 5] = [
+        Satisfaction::VerySatisfied,
+        Satisfaction::Satisfied,
+        Satisfaction::Fair,
+        Satisfaction::Dissatisfied,
+        Satisfaction::VeryDissatisfied,
+    ];
+
+    /// The stored score, 1 (非常不满意) to 5 (非常满意).
+    pub fn score(self) -> i64 {
+        match self {
+            Satisfaction::VeryDissatisfied => 1,
+            Satisfaction::Dissatisfied => 2,
+            Satisfaction::Fair => 3,
+            Satisfaction::Satisfied => 4,
+            Satisfaction::VerySatisfied => 5,
+        }
+    }
+
+    /// Reads a stored score.
+    pub fn from_score(score: i64) -> Option<Satisfaction> {
+        Satisfaction::ALL.into_iter().find(|s| s.score() == score)
+    }
+
+    /// Whether it counts as satisfied (the top three levels).
+    pub fn satisfied(self) -> bool {
+        self >= Satisfaction::Fair
+    }
+}
+
+/// `POST /api/v1/affairs/{id}/rating` (and `.../rating/re-rating` after a
+/// follow-up): the filer's verdict on the handling.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NewRating {
+    /// How satisfied.
+    pub satisfaction: Satisfaction,
+    /// A comment; the reason, required for the bottom two levels.
+    pub comment: Option<String>,
+}
+
+impl NewRating {
+    /// Every rule the rating breaks.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checks = Checks::default();
+        if self.satisfaction.satisfied() {
+            checks.check(optional_text("comment", self.comment.as_deref(), NOTE_MAX));
+        } else {
+            checks.check(required_text(
+                "comment",
+                self.comment.as_deref().unwrap_or(""),
+                NOTE_MAX,
+            ));
+        }
+        checks.finish()
+    }
+}
+
+/// `POST /api/v1/affairs/{id}/rating/follow-up`: the handler's call-back
+/// after a poor rating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct FollowUp {
+    /// What the call-back found and what was done.
+    pub note: String,
+}
+
+impl FollowUp {
+    /// Every rule the follow-up breaks.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        required_text("note", &self.note, NOTE_MAX).map_err(|e| vec![e])
+    }
+}
+
+/// A filer's rating of an affair, with its follow-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Rating {
+    /// The first verdict.
+    pub satisfaction: Satisfaction,
+    /// Its comment or reason.
+    pub comment: Option<String>,
+    /// When (RFC 3339, UTC).
+    pub rated_at: String,
+    /// For a poor rating: when the call-back is due.
+    pub follow_up_due_at: Option<String>,
+    /// Whether the call-back is late.
+    pub follow_up_overdue: bool,
+    /// Who called back.
+    pub follow_up_by: Option<String>,
+    /// What the call-back found and what was done.
+    pub follow_up_note: Option<String>,
+    /// When it was recorded.
+    pub follow_up_at: Option<String>,
+    /// The verdict after the follow-up.
+    pub re_satisfaction: Option<Satisfaction>,
+    /// Its comment.
+    pub re_comment: Option<String>,
+}
+
+impl Rating {
+    /// The verdict that counts: the one after the follow-up, if given.
+    pub fn last(&self) -> Satisfaction {
+        self.re_satisfaction.unwrap_or(self.satisfaction)
+    }
+}
+
+/// `?compound_id=&category_id=&status=&view=` of a handler's queue.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+pub struct QueueFilter {
+    /// Only this compound's affairs.
+    pub compound_id: Option<i64>,
+    /// Only this category.
+    pub category_id: Option<i64>,
+    /// Only this state (open and in progress when absent).
+    pub status: Option<Status>,
+    /// Only new, mine or overdue ones.
+    pub view: Option<QueueView>,
+}
+
+/// A slice of a handler's queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum QueueView {
+    /// Not yet accepted.
+    New,
+    /// Assigned to the viewer.
+    Mine,
+    /// Past the time limit.
+    Overdue,
+}
+
+/// A step's notice in the in-app inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Notice {
+    /// The notice's id.
+    pub id: i64,
+    /// The affair it concerns.
+    pub affair_id: i64,
+    /// Its title.
+    pub affair_title: String,
+    /// What happened: `file`, an act's name, `assign`, `rate`, `follow_up`,
+    /// `re_rate`.
+    pub act: String,
+    /// Who did it.
+    pub actor_name: Option<String>,
+    /// Where the affair stands now.
+    pub status: Status,
+    /// Who holds it now.
+    pub level: Level,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Whether it was read.
+    pub read: bool,
+}
+
+/// The number of unread notices, for the navigation's badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Unread {
+    /// Unread notices.
+    pub unread: i64,
+}
+
+/// `POST /api/v1/notice-reads`: marks notices read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MarkRead {
+    /// Every notice up to this id is read.
+    pub up_to_id: i64,
+}
+
+/// How long a level has, in hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TimeLimit {
+    /// The level.
+    pub level: Level,
+    /// Hours to accept an affair once it arrives.
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 8760))]
+    pub respond_hours: i64,
+    /// Hours to resolve it once it arrives.
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 8760))]
+    pub resolve_hours: i64,
+}
+
+/// The limits a street gives when it has set none: a day to respond at
+/// every level; three days to resolve at the station, five at the grid,
+/// ten at the community.
+pub const DEFAULT_LIMITS: [TimeLimit; 3] = [
+    TimeLimit {
+        level: Level::Station,
+        respond_hours: 24,
+        resolve_hours: 72,
+    },
+    TimeLimit {
+        level: Level::Grid,
+        respond_hours: 24,
+        resolve_hours: 120,
+    },
+    TimeLimit {
+        level: Level::Community,
+        respond_hours: 48,
+        resolve_hours: 240,
+    },
+];
+
+/// `GET`/`PUT /api/v1/streets/{id}/affair-settings`: a street's time limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AffairSettings {
+    /// One per level.
+    pub limits: Vec<TimeLimit>,
+    /// Days a handler has to call back after a poor rating.
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 60))]
+    pub follow_up_days: i64,
+}
+
+impl AffairSettings {
+    /// Every rule the settings break.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checks = Checks::default();
+        let hours = |field: &str, h: i64| {
+            if (1..=8760).contains(&h) {
+                Ok(())
+            } else {
+                Err(FieldError::new(
+                    field,
+                    Rule::OutOfRange { min: 1, max: 8760 },
+                ))
+            }
+        };
+        for limit in &self.limits {
+            checks
+                .check(hours("respond_hours", limit.respond_hours))
+                .check(hours("resolve_hours", limit.resolve_hours));
+        }
+        let mut levels: Vec<Level> = self.limits.iter().map(|l| l.level).collect();
+        levels.sort();
+        if levels != [Level::Station, Level::Grid, Level::Community] {
+            checks.check(Err(FieldError::new("limits", Rule::Invalid)));
+        }
+        if !(1..=60).contains(&self.follow_up_days) {
+            checks.check(Err(FieldError::new(
+                "follow_up_days",
+                Rule::OutOfRange { min: 1, max: 60 },
+            )));
+        }
+        checks.finish()
+    }
+}
+
+/// Which places' figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// A compound's station (`place_id` is the compound's id).
+    Station,
+    /// A grid.
+    Grid,
+    /// A community.
+    Community,
+}
+
+/// `?scope=&place_id=&month=` of the figures and their CSV export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+pub struct MetricsQuery {
+    /// Station, grid or community.
+    pub scope: Scope,
+    /// The compound, grid or community.
+    pub place_id: i64,
+    /// `YYYY-MM`, in China time.
+    #[cfg_attr(feature = "server", param(pattern = r"^\d{4}-\d{2}$"))]
+    pub month: String,
+}
+
+/// Parses `YYYY-MM` into a year and a month.
+pub fn parse_month(month: &str) -> Option<(i64, u32)> {
+    let (y, m) = month.split_once('-')?;
+    if y.len() != 4 || m.len() != 2 {
+        return None;
+    }
+    let year: i64 = y.parse().ok()?;
+    let month: u32 = m.parse().ok()?;
+    ((2000..=2100).contains(&year) && (1..=12).contains(&month)).then_some((year, month))
+}
+
+/// A count out of a total: the rates are shown with both, never as a bare
+/// percentage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Ratio {
+    /// What counts.
+    pub count: i64,
+    /// Out of how many.
+    pub of: i64,
+}
+
+impl Ratio {
+    /// The percentage in tenths (`953` for 95.3 %), or `None` out of zero.
+    pub fn per_mille(self) -> Option<i64> {
+        (self.of > 0).then(|| (self.count * 1000 + self.of / 2) / self.of)
+    }
+}
+
+/// A month of micro-affairs at a station, a grid or a community.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Metrics {
+    /// Station, grid or community.
+    pub scope: Scope,
+    /// The compound, grid or community.
+    pub place_id: i64,
+    /// Its name.
+    pub place_name: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Affairs filed in the month.
+    pub received: i64,
+    /// Of them, resolved at the station (自议).
+    pub handled_station: i64,
+    /// Resolved at the grid (共议).
+    pub handled_grid: i64,
+    /// Resolved at the community or a department (商议).
+    pub handled_community: i64,
+    /// 响应率: accepted within the station's limit ÷ received.
+    pub response: Ratio,
+    /// 解决率: resolved and never reopened ÷ received.
+    pub resolution: Ratio,
+    /// 满意率: the top three levels ÷ rated (the re-rating after a
+    /// follow-up counts).
+    pub satisfaction: Ratio,
+    /// Median minutes from filing to the first acceptance.
+    pub median_respond_minutes: Option<i64>,
+    /// Median minutes from filing to the (last) resolution.
+    pub median_resolve_minutes: Option<i64>,
+    /// Affairs that missed a time limit.
+    pub overdue: i64,
+}
+
+/// `GET /api/v1/compounds/{id}/board`: what the compound's public board shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Board {
+    /// This month's figures of its station.
+    pub this_month: Metrics,
+    /// Last month's.
+    pub last_month: Metrics,
+    /// Recently resolved public affairs, newest first.
+    pub recently_resolved: Vec<Affair>,
+}
+
+/// `POST /api/v1/photos`: a stored photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Photo {
+    /// Its id, for `photo_ids` and `GET /photos/{id}`.
+    pub id: i64,
+    /// Width after re-encoding.
+    pub width: i64,
+    /// Height after re-encoding.
+    pub height: i64,
 }
 
 impl Level {
@@ -551,6 +1045,7 @@ mod tests {
             common_area: Some(" ".into()),
             urgent: false,
             private: None,
+            photo_ids: vec![],
         };
         let fields: Vec<_> = affair
             .validate()
@@ -577,6 +1072,72 @@ mod tests {
         for status in STATUSES {
             assert_eq!(Status::parse(status.as_str()), Some(status));
         }
+    }
+
+    #[test]
+    fn a_move_carries_its_act_beside_the_note() {
+        let m: Move = serde_json::from_str(
+            r#"{"act":"hand_back","to":"station","note":"楼内自行协调","grid_id":null}"#,
+        )
+        .unwrap();
+        assert_eq!(m.act, Act::HandBack(Station));
+        assert_eq!(m.validate(), Ok(()));
+        let resolve: Move = serde_json::from_str(r#"{"act":"resolve","note":"  "}"#).unwrap();
+        assert_eq!(resolve.validate().unwrap_err()[0].field, "note");
+        let accept: Move = serde_json::from_str(r#"{"act":"accept"}"#).unwrap();
+        assert_eq!(accept.validate(), Ok(()));
+    }
+
+    #[test]
+    fn poor_ratings_need_a_reason() {
+        let rating = |satisfaction, comment: Option<&str>| NewRating {
+            satisfaction,
+            comment: comment.map(str::to_owned),
+        };
+        assert_eq!(rating(Satisfaction::Fair, None).validate(), Ok(()));
+        assert!(rating(Satisfaction::Dissatisfied, None).validate().is_err());
+        assert!(
+            rating(Satisfaction::VeryDissatisfied, Some(" "))
+                .validate()
+                .is_err()
+        );
+        assert_eq!(
+            rating(Satisfaction::Dissatisfied, Some("灯还是不亮")).validate(),
+            Ok(())
+        );
+        let satisfied: Vec<_> = Satisfaction::ALL.map(Satisfaction::satisfied).into();
+        assert_eq!(satisfied, [true, true, true, false, false]);
+        for s in Satisfaction::ALL {
+            assert_eq!(Satisfaction::from_score(s.score()), Some(s));
+        }
+    }
+
+    #[test]
+    fn months_and_ratios() {
+        assert_eq!(parse_month("2026-11"), Some((2026, 11)));
+        for bad in ["2026-13", "2026-1", "26-11", "2026/11", "1999-01", ""] {
+            assert_eq!(parse_month(bad), None, "{bad}");
+        }
+        assert_eq!(Ratio { count: 2, of: 3 }.per_mille(), Some(667));
+        assert_eq!(Ratio { count: 0, of: 0 }.per_mille(), None);
+    }
+
+    #[test]
+    fn settings_need_every_level_once() {
+        let mut settings = AffairSettings {
+            limits: DEFAULT_LIMITS.to_vec(),
+            follow_up_days: 3,
+        };
+        assert_eq!(settings.validate(), Ok(()));
+        settings.limits[2].level = Grid;
+        settings.limits[0].resolve_hours = 0;
+        let fields: Vec<_> = settings
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["resolve_hours", "limits"]);
     }
 
     #[test]

@@ -58,16 +58,23 @@ pub enum ErrorCode {
     Conflict,
     /// 409: the first request with this `Idempotency-Key` is still running.
     IdempotencyKeyInProgress,
+    /// 409: the act is not possible from where the affair stands (resolving
+    /// an affair nobody accepted...).
+    IllegalMove,
     /// 413: the body is larger than this endpoint accepts.
     PayloadTooLarge,
     /// 415: the body is not `application/json`.
     UnsupportedMediaType,
+    /// 415: the photo is not a JPEG, PNG or WebP image.
+    UnsupportedImage,
     /// 422: fields break validation rules (see `fields`).
     ValidationFailed,
     /// 422: the `Idempotency-Key` was used before with a different request.
     IdempotencyKeyReused,
     /// 422: the sign-in code is wrong, expired, used or spent.
     InvalidCode,
+    /// 422: the photo has more pixels than the server decodes.
+    ImageTooLarge,
     /// 429: too many requests; see `Retry-After`.
     RateLimited,
     /// 500: something failed on the server; details are in its log.
@@ -92,10 +99,10 @@ impl ErrorCode {
             NotFound => 404,
             MethodNotAllowed => 405,
             Timeout => 408,
-            Conflict | IdempotencyKeyInProgress => 409,
+            Conflict | IdempotencyKeyInProgress | IllegalMove => 409,
             PayloadTooLarge => 413,
-            UnsupportedMediaType => 415,
-            ValidationFailed | IdempotencyKeyReused | InvalidCode => 422,
+            UnsupportedMediaType | UnsupportedImage => 415,
+            ValidationFailed | IdempotencyKeyReused | InvalidCode | ImageTooLarge => 422,
             RateLimited => 429,
             Internal | Unknown => 500,
             ServiceUnavailable => 503,
@@ -140,11 +147,14 @@ impl ErrorCode {
                 Timeout => "请求超时，请稍后重试",
                 Conflict => "内容已被修改或已存在，请刷新后再试",
                 IdempotencyKeyInProgress => "上一次提交仍在处理中，请稍候",
+                IllegalMove => "这件事现在的状态不能这样办理，请刷新后再看",
                 PayloadTooLarge => "提交的内容太大",
                 UnsupportedMediaType => "提交的内容类型不受支持",
+                UnsupportedImage => "只能上传照片（JPEG、PNG 或 WebP 格式）",
                 ValidationFailed => "填写的内容有误，请检查",
                 IdempotencyKeyReused => "该请求标识已用于另一次不同的提交",
                 InvalidCode => "验证码不对或已过期，请核对短信，或重新获取验证码",
+                ImageTooLarge => "照片像素太多，请换一张或先缩小",
                 RateLimited => "操作太频繁，请稍等一会儿再试",
                 Internal | Unknown => "服务器出了点问题，请稍后再试",
                 ServiceUnavailable => "服务暂时不可用，请稍后再试",
@@ -163,13 +173,16 @@ impl ErrorCode {
                 Timeout => "The request timed out; please try again",
                 Conflict => "This changed meanwhile or already exists; refresh and retry",
                 IdempotencyKeyInProgress => "The first submission is still being processed",
+                IllegalMove => "This cannot be done from where the affair stands; refresh",
                 PayloadTooLarge => "The request body is too large",
                 UnsupportedMediaType => "The request body must be JSON",
+                UnsupportedImage => "Only JPEG, PNG or WebP photos can be uploaded",
                 ValidationFailed => "Some fields are invalid; please check them",
                 IdempotencyKeyReused => "This Idempotency-Key was used for a different request",
                 InvalidCode => {
                     "The code is wrong or has expired; check the message or ask for a new code"
                 }
+                ImageTooLarge => "The photo has too many pixels; pick another or shrink it",
                 RateLimited => "Too many requests; please wait and retry",
                 Internal | Unknown => "Something went wrong on the server; please retry later",
                 ServiceUnavailable => "The service is unavailable; please retry later",
