@@ -23,6 +23,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// `LINLI_BODY_LIMIT_BYTES`: the largest request body accepted.
     pub body_limit: usize,
+    /// `LINLI_PHOTO_LIMIT_BYTES`: the largest photo upload accepted.
+    pub photo_limit: usize,
     /// `LINLI_DB_MAX_CONNECTIONS`: the database pool's size.
     pub db_max_connections: u32,
     /// `LINLI_HTTPS`: the portal is served over HTTPS (by a proxy in front),
@@ -79,6 +81,7 @@ impl Config {
                 "30",
             )?),
             body_limit: parse(&lookup, "LINLI_BODY_LIMIT_BYTES", "65536")?,
+            photo_limit: parse(&lookup, "LINLI_PHOTO_LIMIT_BYTES", "10485760")?,
             db_max_connections: parse(&lookup, "LINLI_DB_MAX_CONNECTIONS", "8")?,
             https: flag(&lookup, "LINLI_HTTPS")?,
             client_ip_header: lookup("LINLI_CLIENT_IP_HEADER")

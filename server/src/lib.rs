@@ -5,6 +5,7 @@
 
 pub mod affairs;
 pub mod auth;
+pub mod circulation;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -12,9 +13,13 @@ pub mod error;
 pub mod extract;
 pub mod households;
 pub mod idempotency;
+pub mod metrics;
+pub mod notices;
 pub mod people;
 pub mod permissions;
+pub mod photos;
 pub mod places;
+pub mod ratings;
 pub mod roles;
 pub mod routes;
 pub mod sms;
@@ -28,7 +33,6 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{any, get};
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::{
     SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer,
@@ -99,7 +103,7 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
     // Outermost last: a request meets the request id first and the body
     // limit last; every error on the way out passes through the envelope.
     routes
-        .layer(RequestBodyLimitLayer::new(state.config.body_limit))
+        .layer(from_fn_with_state(state.clone(), limit_body))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             state.config.request_timeout,
@@ -127,6 +131,33 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
         ]))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
+}
+
+/// The path photos are uploaded to: the one body allowed past the JSON limit.
+pub const PHOTOS_PATH: &str = "/api/v1/photos";
+
+/// Refuses bodies over the limit (413): the photo limit for photo uploads,
+/// the JSON limit for everything else.
+async fn limit_body(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let limit = if request.uri().path() == PHOTOS_PATH {
+        state.config.photo_limit
+    } else {
+        state.config.body_limit
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return axum::response::IntoResponse::into_response(StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    next.run(request.map(|body| Body::new(http_body_util::Limited::new(body, limit))))
+        .await
 }
 
 /// Ends when the process is asked to stop (Ctrl-C or SIGTERM), so in-flight
@@ -170,6 +201,9 @@ pub async fn housekeeping(db: Db) {
         }
         if let Err(err) = routes::client_errors::purge_expired(&db).await {
             tracing::warn!(error = %err, "could not purge client error reports");
+        }
+        if let Err(err) = photos::purge_abandoned(&db).await {
+            tracing::warn!(error = %err, "could not purge abandoned photos");
         }
     }
 }

@@ -59,6 +59,7 @@ impl TestApp {
             "DATABASE_URL" => Some(url.clone()),
             "LINLI_DIST_DIR" => Some(dist.display().to_string()),
             "LINLI_BODY_LIMIT_BYTES" => Some("4096".into()),
+            "LINLI_PHOTO_LIMIT_BYTES" => Some("1048576".into()),
             "LINLI_SMS_OUTBOX" => Some(outbox_path.clone()),
             _ => None,
         })
@@ -153,6 +154,41 @@ impl TestApp {
     }
 
     /// `GET path` with a session cookie.
+    /// `method path` with `body` as `token`'s session; status and JSON body.
+    pub async fn send_as(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .header("cookie", format!("linli_session={token}"));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("a body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+        )
+    }
+
+    /// `POST path` with a JSON body as `token`'s session.
+    pub async fn post_as(
+        &self,
+        token: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        self.send_as(token, reqwest::Method::POST, path, Some(body))
+            .await
+    }
+
     pub async fn get_as(&self, token: &str, path: &str) -> (u16, serde_json::Value) {
         let response = self
             .client
