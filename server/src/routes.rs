@@ -6,7 +6,10 @@ pub mod client_errors;
 pub mod health;
 pub mod households;
 pub mod invites;
+pub mod metrics;
+pub mod notices;
 pub mod people;
+pub mod photos;
 pub mod places;
 pub mod roles;
 pub mod sessions;
@@ -32,7 +35,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "identity", description = "Signing in with a phone number and a one-time code; sessions"),
         (name = "households", description = "Binding residents to households; invite links"),
         (name = "roles", description = "Place-scoped roles, granted and revoked from above, audited"),
-        (name = "affairs", description = "Micro-affairs residents file, and neighbours' \"me too\""),
+        (name = "affairs", description = "Micro-affairs: filing with photos, \"me too\", circulation between station, grid and community, notices, rating and follow-up, the three rates"),
         (name = "client-errors", description = "Failures the app reports from residents' phones"),
     )
 )]
@@ -81,6 +84,9 @@ pub fn v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(places::router())
         .merge(affairs::router())
+        .merge(photos::router())
+        .merge(notices::router())
+        .merge(metrics::router())
         .merge(client_errors::router())
         .merge(sessions::router())
         .merge(households::router())

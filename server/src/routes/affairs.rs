@@ -1,19 +1,21 @@
-//! Micro-affairs: categories, filing, reading, "me too". (Circulation,
-//! photos, notices and rating come with later work on issue 4.)
+//! Micro-affairs: categories, filing, reading, "me too", the handlers'
+//! queue and acts, assignment, rating and follow-up.
 
 use crate::auth::{CurrentPerson, MaybePerson};
 use crate::error::{AppError, request_lang};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::routes::places::paging;
-use crate::{AppState, affairs, permissions};
+use crate::{AppState, affairs, circulation, permissions, ratings};
 use api_types::affairs::{
-    Affair, AffairFilter, Category, CategoryFilter, NewAffair, Seconded, Status,
+    Affair, AffairFilter, Assignment, Category, CategoryFilter, FollowUp, Move, NewAffair,
+    NewRating, QueueFilter, Seconded, Status,
 };
 use api_types::page::page_from_rows;
 use api_types::{ErrorBody, ErrorCode, FieldError, Page, PageParams, Rule};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The affair routes.
@@ -23,6 +25,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_affair, list_affairs))
         .routes(routes!(get_affair))
         .routes(routes!(create_second))
+        .routes(routes!(create_event))
+        .routes(routes!(put_assignee))
+        .routes(routes!(create_rating))
+        .routes(routes!(create_follow_up))
+        .routes(routes!(create_re_rating))
+        .routes(routes!(list_queue))
+        .routes(routes!(list_similar))
 }
 
 /// A street's affair categories with their filing hints.
@@ -87,30 +96,41 @@ pub async fn create_affair(
 }
 
 /// The affair as `viewer` may see it: private ones only for the filer and
-/// the compound's handlers (404 for anyone else), the filer's name and the
-/// timeline likewise.
-async fn view(
+/// the compound's handlers (404 for anyone else); the filer's name, the
+/// assignee, the timeline and the rating likewise.
+pub async fn view(
     state: &AppState,
     id: i64,
     viewer: Option<CurrentPerson>,
     headers: &HeaderMap,
 ) -> Result<Affair, AppError> {
+    let db = &state.db;
     let viewer_id = viewer.map_or(0, |p| p.id);
-    let stored = affairs::load(&state.db, id, viewer_id, request_lang(headers))
+    let stored = affairs::load(db, id, viewer_id, request_lang(headers))
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     let involved = stored.filer == viewer_id
         || (viewer.is_some()
-            && permissions::handles_compound(&state.db, viewer_id, stored.affair.compound_id)
-                .await?);
+            && permissions::handles_compound(db, viewer_id, stored.affair.compound_id).await?);
     if stored.affair.private && !involved {
         return Err(AppError::new(ErrorCode::NotFound));
     }
     let mut affair = stored.affair;
+    let photos = affairs::photos_of(db, id).await?;
+    affair.photo_ids = photos
+        .iter()
+        .filter(|(event, _)| event.is_none())
+        .map(|(_, p)| *p)
+        .collect();
     if involved {
-        affair.timeline = Some(affairs::timeline(&state.db, id).await?);
+        affair.timeline = Some(affairs::timeline(db, id, &photos).await?);
+        affair.rating = ratings::load(db, id).await?;
+        if let Some(held) = circulation::held(db, id).await? {
+            affair.viewer_levels = circulation::levels_of(db, viewer_id, &held).await?;
+        }
     } else {
         affair.filer_name = None;
+        affair.assignee_name = None;
     }
     Ok(affair)
 }
@@ -168,22 +188,26 @@ pub async fn list_affairs(
         },
     )
     .await?;
-    let mut page = page_from_rows(rows, limit, |s| s.affair.id);
+    let page = page_from_rows(rows, limit, |s| s.affair.id);
     Ok(Json(Page {
-        items: page
-            .items
-            .drain(..)
-            .map(|s| Affair {
-                filer_name: if handler || s.filer == viewer {
-                    s.affair.filer_name
-                } else {
-                    None
-                },
-                ..s.affair
-            })
-            .collect(),
+        items: shown(page.items, viewer, handler),
         next_cursor: page.next_cursor,
     }))
+}
+
+/// Listed affairs, without the names a viewer who neither filed nor
+/// handles them may not see.
+fn shown(rows: Vec<affairs::Stored>, viewer: i64, handler: bool) -> Vec<Affair> {
+    rows.into_iter()
+        .map(|s| {
+            let involved = handler || s.filer == viewer;
+            Affair {
+                filer_name: s.affair.filer_name.filter(|_| involved),
+                assignee_name: s.affair.assignee_name.filter(|_| involved),
+                ..s.affair
+            }
+        })
+        .collect()
 }
 
 /// "Me too" (附议) on a neighbour's open public affair, instead of filing
@@ -212,4 +236,257 @@ pub async fn create_second(
     }
     let seconds = affairs::second(&state.db, id, person.id).await?;
     Ok((StatusCode::CREATED, Json(Seconded { seconds })))
+}
+
+/// The affair `id` as a move sees it, 404 if the person may not see it.
+async fn held_for(
+    state: &AppState,
+    id: i64,
+    person: CurrentPerson,
+    headers: &HeaderMap,
+) -> Result<circulation::Held, AppError> {
+    view(state, id, Some(person), headers).await?;
+    circulation::held(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+/// An act on an affair by a handler (accept, pass to the grid, escalate,
+/// hand back, resolve) or by its filer (confirm, reopen), with its note.
+#[utoipa::path(
+    post,
+    path = "/affairs/{id}/events",
+    tag = "affairs",
+    request_body = Move,
+    params(
+        ("id" = i64, Path, description = "The affair's id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
+    ),
+    responses(
+        (status = 201, description = "Done; the affair as it now stands", body = Affair),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Possible, but not by this person (another grid's worker...)", body = ErrorBody),
+        (status = 404, description = "Absent, or private and not yours", body = ErrorBody),
+        (status = 409, description = "Not possible from where the affair stands, or it moved meanwhile", body = ErrorBody),
+        (status = 422, description = "A missing note, or a grid, member or photo that does not fit", body = ErrorBody),
+    )
+)]
+pub async fn create_event(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(step): ApiJson<Move>,
+) -> Result<(StatusCode, Json<Affair>), AppError> {
+    step.validate().map_err(AppError::validation)?;
+    let held = held_for(&state, id, person, &headers).await?;
+    let checked = circulation::Step {
+        act: step.act,
+        person: person.id,
+        note: step.note.as_deref(),
+        grid: step.grid_id,
+        assignee: step.assignee_id,
+        photo_ids: &step.photo_ids,
+    };
+    let next = circulation::check(&state.db, &held, &checked).await?;
+    circulation::record(&state.db, &held, &checked, next).await?;
+    let shown = view(&state, id, Some(person), &headers).await?;
+    Ok((StatusCode::CREATED, Json(shown)))
+}
+
+/// Hands the affair to another member of the level holding it.
+#[utoipa::path(
+    put,
+    path = "/affairs/{id}/assignee",
+    tag = "affairs",
+    request_body = Assignment,
+    params(("id" = i64, Path, description = "The affair's id")),
+    responses(
+        (status = 200, description = "Assigned", body = Affair),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a handler of the level holding it", body = ErrorBody),
+        (status = 404, description = "Absent, or private and not yours", body = ErrorBody),
+        (status = 409, description = "Finished affairs are not assigned", body = ErrorBody),
+        (status = 422, description = "The person does not handle it at that level", body = ErrorBody),
+    )
+)]
+pub async fn put_assignee(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(assignment): ApiJson<Assignment>,
+) -> Result<Json<Affair>, AppError> {
+    let held = held_for(&state, id, person, &headers).await?;
+    circulation::assign(&state.db, &held, person.id, assignment.person_id).await?;
+    Ok(Json(view(&state, id, Some(person), &headers).await?))
+}
+
+/// The filer rates the handling of a resolved affair (confirming it); the
+/// bottom two levels need a reason and open a follow-up.
+#[utoipa::path(
+    post,
+    path = "/affairs/{id}/rating",
+    tag = "affairs",
+    request_body = NewRating,
+    params(("id" = i64, Path, description = "The affair's id")),
+    responses(
+        (status = 201, description = "Rated", body = Affair),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Only the filer rates", body = ErrorBody),
+        (status = 404, description = "Absent, or private and not yours", body = ErrorBody),
+        (status = 409, description = "Not resolved yet, or already rated", body = ErrorBody),
+        (status = 422, description = "A poor rating without a reason", body = ErrorBody),
+    )
+)]
+pub async fn create_rating(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(rating): ApiJson<NewRating>,
+) -> Result<(StatusCode, Json<Affair>), AppError> {
+    rating.validate().map_err(AppError::validation)?;
+    let held = held_for(&state, id, person, &headers).await?;
+    ratings::rate(&state.db, &held, person.id, &rating).await?;
+    let shown = view(&state, id, Some(person), &headers).await?;
+    Ok((StatusCode::CREATED, Json(shown)))
+}
+
+/// A handler records the call-back after a poor rating.
+#[utoipa::path(
+    post,
+    path = "/affairs/{id}/rating/follow-up",
+    tag = "affairs",
+    request_body = FollowUp,
+    params(("id" = i64, Path, description = "The affair's id")),
+    responses(
+        (status = 201, description = "Recorded", body = Affair),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a handler of the affair", body = ErrorBody),
+        (status = 404, description = "Absent, or private and not yours", body = ErrorBody),
+        (status = 409, description = "No poor rating waits for a follow-up", body = ErrorBody),
+        (status = 422, description = "The note is missing or too long", body = ErrorBody),
+    )
+)]
+pub async fn create_follow_up(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(follow_up): ApiJson<FollowUp>,
+) -> Result<(StatusCode, Json<Affair>), AppError> {
+    follow_up.validate().map_err(AppError::validation)?;
+    let held = held_for(&state, id, person, &headers).await?;
+    ratings::follow_up(&state.db, &held, person.id, &follow_up).await?;
+    let shown = view(&state, id, Some(person), &headers).await?;
+    Ok((StatusCode::CREATED, Json(shown)))
+}
+
+/// The filer rates again after the follow-up; this verdict counts.
+#[utoipa::path(
+    post,
+    path = "/affairs/{id}/rating/re-rating",
+    tag = "affairs",
+    request_body = NewRating,
+    params(("id" = i64, Path, description = "The affair's id")),
+    responses(
+        (status = 201, description = "Rated again", body = Affair),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Only the filer rates", body = ErrorBody),
+        (status = 404, description = "Absent, or private and not yours", body = ErrorBody),
+        (status = 409, description = "No follow-up recorded yet, or already rated again", body = ErrorBody),
+        (status = 422, description = "A poor rating without a reason", body = ErrorBody),
+    )
+)]
+pub async fn create_re_rating(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(rating): ApiJson<NewRating>,
+) -> Result<(StatusCode, Json<Affair>), AppError> {
+    rating.validate().map_err(AppError::validation)?;
+    let held = held_for(&state, id, person, &headers).await?;
+    ratings::re_rate(&state.db, &held, person.id, &rating).await?;
+    let shown = view(&state, id, Some(person), &headers).await?;
+    Ok((StatusCode::CREATED, Json(shown)))
+}
+
+/// The signed-in handler's queue: what their levels hold and what is
+/// assigned to them, overdue first, then urgent, then oldest.
+#[utoipa::path(
+    get,
+    path = "/affair-queue",
+    tag = "affairs",
+    params(QueueFilter),
+    responses(
+        (status = 200, description = "At most 200 affairs (one page)", body = Page<Affair>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
+pub async fn list_queue(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiQuery(filter): ApiQuery<QueueFilter>,
+) -> Result<Json<Page<Affair>>, AppError> {
+    let rows = affairs::queue(
+        &state.db,
+        affairs::QueueQuery {
+            person: person.id,
+            compound: filter.compound_id,
+            category: filter.category_id,
+            status: filter.status,
+            view: filter.view,
+            lang: request_lang(&headers),
+        },
+    )
+    .await?;
+    Ok(Json(Page {
+        items: shown(rows, person.id, true),
+        next_cursor: None,
+    }))
+}
+
+/// `?compound_id=&category_id=&title=` of the similar-affair suggestions.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SimilarQuery {
+    /// The compound being filed for.
+    pub compound_id: i64,
+    /// The chosen category.
+    pub category_id: i64,
+    /// The title typed so far.
+    pub title: String,
+}
+
+/// Open public affairs of the compound and category with a similar title,
+/// offered before filing so a neighbour can say "me too" instead.
+#[utoipa::path(
+    get,
+    path = "/similar-affairs",
+    tag = "affairs",
+    params(SimilarQuery),
+    responses((status = 200, description = "At most three, most alike first (one page)", body = Page<Affair>))
+)]
+pub async fn list_similar(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: MaybePerson,
+    ApiQuery(query): ApiQuery<SimilarQuery>,
+) -> Result<Json<Page<Affair>>, AppError> {
+    let viewer = person.0.map_or(0, |p| p.id);
+    let rows = affairs::similar(
+        &state.db,
+        query.compound_id,
+        query.category_id,
+        &query.title,
+        viewer,
+        request_lang(&headers),
+    )
+    .await?;
+    Ok(Json(Page {
+        items: shown(rows, viewer, false),
+        next_cursor: None,
+    }))
 }

@@ -274,3 +274,35 @@ async fn a_retried_filing_files_once() {
     assert_eq!(app.count("affairs").await, 1);
     assert_eq!(app.count("affair_events").await, 1);
 }
+
+#[tokio::test]
+async fn similar_open_public_affairs_are_offered_before_filing() {
+    let app = TestApp::with_demo().await;
+    let (compound, building, _) = places(&app).await;
+    let repair = category(&app, "facility_repair").await;
+    let resident = app.sign_in(RESIDENT).await;
+    let body = |title: &str| {
+        json!({
+            "compound_id": compound, "category_id": repair, "title": title,
+            "description": "晚上看不见", "building_id": building,
+        })
+    };
+    let (_, lamp) = file(&app, &resident, body("楼道灯坏了"), None).await;
+    file(&app, &resident, body("垃圾桶满了"), None).await;
+    let neighbour = app.sign_in(NEIGHBOUR).await;
+    let path = format!(
+        "/api/v1/similar-affairs?compound_id={compound}&category_id={repair}&title=3%E5%8F%B7%E6%A5%BC%E6%A5%BC%E9%81%93%E7%81%AF%E4%B8%8D%E4%BA%AE"
+    );
+    let (status, similar) = app.get_as(&neighbour, &path).await;
+    assert_eq!(status, 200);
+    let titles: Vec<&str> = similar["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["楼道灯坏了"], "「3号楼楼道灯不亮」 looks like it");
+    assert_eq!(similar["items"][0]["filer_name"], Value::Null);
+    let (status, counted) = second(&app, &neighbour, lamp["id"].as_i64().unwrap()).await;
+    assert_eq!((status, counted["seconds"].as_i64()), (201, Some(1)));
+}

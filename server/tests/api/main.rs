@@ -8,12 +8,14 @@
 mod common;
 
 mod affairs;
+mod circulation;
 mod errors;
 mod households;
 mod idempotency;
 mod identity;
 mod logs;
 mod people;
+mod photos;
 mod places;
 mod roles;
 mod web;

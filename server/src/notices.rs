@@ -1,0 +1,63 @@
+//! The in-app inbox: one notice per step for each person it concerns.
+
+use crate::db::{Db, rfc3339};
+use api_types::affairs::{Level, Notice, Status};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// `person`'s notices, newest first, older than `before_id`.
+pub async fn list(
+    db: &Db,
+    person: i64,
+    before_id: i64,
+    limit: i64,
+) -> Result<Vec<Notice>, sqlx::Error> {
+    sqlx::query(
+        "SELECT n.id, n.affair_id, a.title, e.act, p.name AS actor_name, a.status, a.level, e.at, n.read_at \
+         FROM notices n JOIN affairs a ON a.id = n.affair_id JOIN affair_events e ON e.id = n.event_id \
+         LEFT JOIN people p ON p.id = e.actor_id \
+         WHERE n.person_id = $1 AND n.id < $2 ORDER BY n.id DESC LIMIT $3",
+    )
+    .bind(person)
+    .bind(before_id)
+    .bind(limit)
+    .try_map(|row: AnyRow| {
+        let bad = || sqlx::Error::Decode("unknown stored status or level".into());
+        let status: String = row.try_get("status")?;
+        let level: String = row.try_get("level")?;
+        Ok(Notice {
+            id: row.try_get("id")?,
+            affair_id: row.try_get("affair_id")?,
+            affair_title: row.try_get("title")?,
+            act: row.try_get("act")?,
+            actor_name: row.try_get("actor_name")?,
+            status: Status::parse(&status).ok_or_else(bad)?,
+            level: Level::parse(&level).ok_or_else(bad)?,
+            at: rfc3339(row.try_get("at")?),
+            read: row.try_get::<Option<i64>, _>("read_at")?.is_some(),
+        })
+    })
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// How many of `person`'s notices are unread.
+pub async fn unread(db: &Db, person: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM notices WHERE person_id = $1 AND read_at IS NULL")
+        .bind(person)
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// Marks `person`'s notices up to `up_to_id` read.
+pub async fn mark_read(db: &Db, person: i64, up_to_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE notices SET read_at = $1 WHERE person_id = $2 AND id <= $3 AND read_at IS NULL",
+    )
+    .bind(now)
+    .bind(person)
+    .bind(up_to_id)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
