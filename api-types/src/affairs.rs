@@ -347,6 +347,9 @@ pub struct AffairFilter {
     pub compound_id: i64,
     /// Only affairs in this state.
     pub status: Option<Status>,
+    /// Only the viewer's own.
+    #[serde(default)]
+    pub mine: bool,
 }
 
 /// `POST /api/v1/affairs/{id}/seconds`: the affair's count after it.

@@ -80,6 +80,8 @@ pub struct CompoundSummary {
     pub id: i64,
     /// The community it belongs to.
     pub community_id: i64,
+    /// The street of its community (whose affair categories apply).
+    pub street_id: i64,
     /// That community's name.
     pub community_name: String,
     /// The compound's name, e.g. 海景花园.

@@ -1,6 +1,10 @@
 //! The one place the app talks to the server: a typed function per
 //! endpoint, the error envelope decoded once.
 
+use api_types::affairs::{
+    Affair, Board, Category, FollowUp, MarkRead, Metrics, Move, NewAffair, NewRating, Notice,
+    Photo, Seconded, Unread,
+};
 use api_types::households::{HouseholdRequest, Invite, NewHouseholdRequest, NewInvite, Rejection};
 use api_types::identity::{CodeRequest, CodeSent, CurrentSession, Me, SignIn};
 use api_types::places::{CompoundDetail, CompoundSummary, StreetSummary};
@@ -249,4 +253,131 @@ pub fn new_idempotency_key() -> String {
             let noise = (js_sys::Math::random() * 1e15) as u64;
             format!("{now:x}-{noise:x}")
         })
+}
+
+/// `GET /categories?street_id=`: the street's affair categories.
+pub async fn list_categories(street_id: i64, lang: Lang) -> Result<Vec<Category>, ApiError> {
+    get::<Page<Category>>(&format!("/categories?street_id={street_id}"), lang)
+        .await
+        .map(|p| p.items)
+}
+
+/// `POST /affairs`, safe to retry with the same `key`.
+pub async fn file_affair(affair: &NewAffair, key: &str, lang: Lang) -> Result<Affair, ApiError> {
+    post("/affairs", affair, Some(key), lang).await
+}
+
+/// `GET /affairs/{id}`.
+pub async fn get_affair(id: i64, lang: Lang) -> Result<Affair, ApiError> {
+    get(&format!("/affairs/{id}"), lang).await
+}
+
+/// `GET /affairs?compound_id=&mine=true`: the person's own affairs there.
+pub async fn my_affairs(compound_id: i64, lang: Lang) -> Result<Page<Affair>, ApiError> {
+    get(
+        &format!("/affairs?compound_id={compound_id}&mine=true&limit=50"),
+        lang,
+    )
+    .await
+}
+
+/// `GET /similar-affairs`: open public affairs that look like `title`.
+pub async fn similar_affairs(
+    compound_id: i64,
+    category_id: i64,
+    title: &str,
+    lang: Lang,
+) -> Result<Vec<Affair>, ApiError> {
+    let title: String = js_sys::encode_uri_component(title).into();
+    get::<Page<Affair>>(
+        &format!(
+            "/similar-affairs?compound_id={compound_id}&category_id={category_id}&title={title}"
+        ),
+        lang,
+    )
+    .await
+    .map(|p| p.items)
+}
+
+/// `POST /affairs/{id}/seconds`: "me too".
+pub async fn second_affair(id: i64, lang: Lang) -> Result<Seconded, ApiError> {
+    let path = format!("/affairs/{id}/seconds");
+    decode(call(Method::Post, &path, None, None, lang).await?).await
+}
+
+/// `POST /affairs/{id}/events`, safe to retry with the same `key`.
+pub async fn act(id: i64, step: &Move, key: &str, lang: Lang) -> Result<Affair, ApiError> {
+    post(&format!("/affairs/{id}/events"), step, Some(key), lang).await
+}
+
+/// `POST /affairs/{id}/rating`, or after a follow-up `.../rating/re-rating`.
+pub async fn rate(
+    id: i64,
+    rating: &NewRating,
+    again: bool,
+    lang: Lang,
+) -> Result<Affair, ApiError> {
+    let tail = if again { "/re-rating" } else { "" };
+    post(&format!("/affairs/{id}/rating{tail}"), rating, None, lang).await
+}
+
+/// `POST /affairs/{id}/rating/follow-up`.
+pub async fn follow_up(id: i64, note: String, lang: Lang) -> Result<Affair, ApiError> {
+    post(
+        &format!("/affairs/{id}/rating/follow-up"),
+        &FollowUp { note },
+        None,
+        lang,
+    )
+    .await
+}
+
+/// `GET /affair-queue`: what the handler holds; `query` is `view=new&…`.
+pub async fn queue(query: &str, lang: Lang) -> Result<Page<Affair>, ApiError> {
+    get(&format!("/affair-queue?{query}"), lang).await
+}
+
+/// `GET /notices`: the person's newest notices.
+pub async fn notices(lang: Lang) -> Result<Page<Notice>, ApiError> {
+    get("/notices?limit=50", lang).await
+}
+
+/// `GET /notices/unread`.
+pub async fn unread(lang: Lang) -> Result<Unread, ApiError> {
+    get("/notices/unread", lang).await
+}
+
+/// `POST /notice-reads`: everything up to `up_to_id` is read.
+pub async fn mark_read(up_to_id: i64, lang: Lang) -> Result<Unread, ApiError> {
+    post("/notice-reads", &MarkRead { up_to_id }, None, lang).await
+}
+
+/// `GET /affair-metrics`.
+pub async fn metrics(
+    scope: &str,
+    place_id: i64,
+    month: &str,
+    lang: Lang,
+) -> Result<Metrics, ApiError> {
+    get(&metrics_path("", scope, place_id, month), lang).await
+}
+
+/// The path of a month's figures, or with `tail` `"/export"` its CSV.
+pub fn metrics_path(tail: &str, scope: &str, place_id: i64, month: &str) -> String {
+    format!("/affair-metrics{tail}?scope={scope}&place_id={place_id}&month={month}")
+}
+
+/// `GET /compounds/{id}/board`.
+pub async fn board(compound_id: i64, lang: Lang) -> Result<Board, ApiError> {
+    get(&format!("/compounds/{compound_id}/board"), lang).await
+}
+
+/// `POST /photos`: uploads a (shrunk) photo.
+pub async fn upload_photo(photo: &web_sys::Blob, lang: Lang) -> Result<Photo, ApiError> {
+    let request = Request::post(&format!("{API_PREFIX}/photos"))
+        .header("Accept-Language", lang.tag())
+        .header("Content-Type", &photo.type_())
+        .body(photo.clone())
+        .map_err(network_error)?;
+    decode(request.send().await.map_err(network_error)?).await
 }

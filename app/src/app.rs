@@ -2,8 +2,14 @@
 //! and bottom navigation around the pages of each bundle.
 
 use crate::components::{bottom_nav::BottomNav, top_bar::TopBar};
+use crate::pages::affair::AffairPage;
+use crate::pages::affair_new::AffairNewPage;
+use crate::pages::board::BoardPage;
+use crate::pages::figures::FiguresPage;
 use crate::pages::household_new::HouseholdNewPage;
 use crate::pages::invite::InvitePage;
+use crate::pages::my_affairs::MyAffairsPage;
+use crate::pages::notices::NoticesPage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::station::StationPage;
 use crate::pages::{compound::CompoundPage, home::HomePage, me::MePage, not_found::NotFoundPage};
@@ -16,7 +22,7 @@ use leptos_router::path;
 
 stylance::import_crate_style!(style, "src/app.module.css");
 
-/// The residents' app: every page but the station desk.
+/// The residents' app: every page but those of the affairs bundle.
 #[component]
 pub fn App() -> impl IntoView {
     view! {
@@ -29,19 +35,31 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invites/:token") view=InvitePage />
                 <Route path=path!("/households/new") view=HouseholdNewPage />
                 <Route path=path!("/station") view=LeaveBundle />
+                <Route path=path!("/station/*rest") view=LeaveBundle />
+                <Route path=path!("/affairs") view=LeaveBundle />
+                <Route path=path!("/affairs/*rest") view=LeaveBundle />
+                <Route path=path!("/notices") view=LeaveBundle />
+                <Route path=path!("/boards/*rest") view=LeaveBundle />
             </Routes>
         </Bundle>
     }
 }
 
-/// The station desk's app, at `/station`; every other path belongs to the
-/// residents' app.
+/// The affairs bundle: the station desk, filing and following affairs,
+/// notices and public boards (the paths in `web::DESK_PATHS` on the
+/// server); every other path belongs to the residents' app.
 #[component]
 pub fn StationApp() -> impl IntoView {
     view! {
         <Bundle>
             <Routes fallback=LeaveBundle>
                 <Route path=path!("/station") view=StationPage />
+                <Route path=path!("/station/figures") view=FiguresPage />
+                <Route path=path!("/affairs") view=MyAffairsPage />
+                <Route path=path!("/affairs/new") view=AffairNewPage />
+                <Route path=path!("/affairs/:id") view=AffairPage />
+                <Route path=path!("/notices") view=NoticesPage />
+                <Route path=path!("/boards/:id") view=BoardPage />
             </Routes>
         </Bundle>
     }

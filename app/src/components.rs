@@ -1,5 +1,6 @@
 //! Widgets shared by several pages.
 
+pub mod affair_card;
 pub mod bottom_nav;
 pub mod household_form;
 pub mod status;

@@ -15,6 +15,14 @@ pub enum Key {
     NavHome,
     /// Bottom navigation: the person's own page.
     NavMe,
+    /// Bottom navigation: the inbox.
+    NavNotices,
+    /// Filing an affair.
+    FileAffair,
+    /// The compound's public board.
+    PublicBoard,
+    /// The resident's own affairs.
+    MyAffairs,
     /// The label of the main navigation landmark.
     NavLabel,
     /// The language switch's label (names the other language).
@@ -178,6 +186,10 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Tagline => "社区自治 · 邻里互助",
             NavHome => "首页",
             NavMe => "我的",
+            NavNotices => "消息",
+            FileAffair => "我要报事",
+            PublicBoard => "办事公示",
+            MyAffairs => "我报的事",
             NavLabel => "主导航",
             SwitchLanguage => "English",
             LargeTextShort => "大字",
@@ -260,6 +272,10 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Tagline => "Neighbours governing together",
             NavHome => "Home",
             NavMe => "Me",
+            NavNotices => "Notices",
+            FileAffair => "Report an affair",
+            PublicBoard => "Public board",
+            MyAffairs => "My reports",
             NavLabel => "Main navigation",
             SwitchLanguage => "中文",
             LargeTextShort => "A+",

@@ -3,12 +3,14 @@
 //! station members and grid workers open `/station`, a bundle of its own
 //! (bin/station.rs), so the staff tools cost residents no bytes.
 
+pub mod affair_text;
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod i18n;
 pub mod load;
 pub mod pages;
+pub mod photo;
 pub mod prefs;
 pub mod report;
 pub mod routes;

@@ -1,10 +1,26 @@
 //! One module per route.
 
+pub mod affair;
+pub mod affair_new;
+pub mod board;
 pub mod compound;
+pub mod figures;
 pub mod home;
 pub mod household_new;
 pub mod invite;
 pub mod me;
+pub mod my_affairs;
 pub mod not_found;
+pub mod notices;
+pub mod photos;
+pub mod queue;
 pub mod sign_in;
 pub mod station;
+
+stylance::import_crate_style!(
+    /// Class names shared by the affair pages (forms, cards, timeline,
+    /// figures), one stylesheet for all of them.
+    #[allow(missing_docs)]
+    pub affair_style,
+    "src/pages/affairs.module.css"
+);

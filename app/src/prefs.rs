@@ -66,7 +66,8 @@ pub struct Prefs {
     pub compound: RwSignal<Option<MyCompound>>,
 }
 
-fn storage() -> Option<web_sys::Storage> {
+/// The device's `localStorage`, when the web view allows it.
+pub fn storage() -> Option<web_sys::Storage> {
     // WeChat's private mode and some web views refuse storage: then the
     // choices simply last for this visit.
     window().local_storage().ok().flatten()

@@ -24,6 +24,20 @@ pub fn after_sign_in(next: Option<&str>) -> String {
 pub const HOUSEHOLD_NEW: &str = "/households/new";
 /// The station desk.
 pub const STATION: &str = "/station";
+/// The in-app inbox.
+pub const NOTICES: &str = "/notices";
+/// The resident's own affairs.
+pub const MY_AFFAIRS: &str = "/affairs";
+
+/// Filing an affair in a compound.
+pub fn new_affair(compound: i64) -> String {
+    format!("/affairs/new?compound={compound}")
+}
+
+/// A compound's public board.
+pub fn board(compound: i64) -> String {
+    format!("/boards/{compound}")
+}
 
 /// A compound's page.
 pub fn compound(id: i64) -> String {

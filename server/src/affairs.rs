@@ -238,6 +238,8 @@ pub struct ListQuery {
     pub viewer: i64,
     /// Whether every private affair is listed (the viewer handles them).
     pub all_private: bool,
+    /// Only the viewer's own.
+    pub mine: bool,
     /// Only affairs older than this id (`i64::MAX` for the first page).
     pub before_id: i64,
     /// At most this many.
@@ -254,13 +256,15 @@ pub async fn list(db: &Db, q: ListQuery) -> Result<Vec<Stored>, sqlx::Error> {
         status,
         viewer,
         all_private,
+        mine,
         before_id,
         limit,
         lang,
     } = q;
     let sql = format!(
         "{AFFAIR_COLUMNS} WHERE a.compound_id = $2 AND ($3 IS NULL OR a.status = $3) AND a.id < $4 \
-         AND (a.private = 0 OR a.filer_id = $1 OR $5 = 1) ORDER BY a.id DESC LIMIT $6"
+         AND (a.private = 0 OR a.filer_id = $1 OR $5 = 1) AND ($7 = 0 OR a.filer_id = $1) \
+         ORDER BY a.id DESC LIMIT $6"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(viewer)
@@ -269,6 +273,7 @@ pub async fn list(db: &Db, q: ListQuery) -> Result<Vec<Stored>, sqlx::Error> {
         .bind(before_id)
         .bind(i64::from(all_private))
         .bind(limit)
+        .bind(i64::from(mine))
         .try_map(move |row: AnyRow| stored_from_row(&row, lang, viewer))
         .fetch_all(&db.pool)
         .await

@@ -366,3 +366,142 @@ async fn grant(
         .await?;
     Ok(())
 }
+
+/// A few affairs of 海景花园 at different points of their life, filed and
+/// moved through the same code as the API's, so the desk's queue, the
+/// timeline and the public board have something to show.
+pub async fn load_sample_affairs(db: &Db) -> Result<(), crate::error::AppError> {
+    use crate::circulation::{Step, check, held, record};
+    use api_types::affairs::{Act, NewAffair, NewRating, Satisfaction};
+    let person = |phone: &'static str| async move {
+        crate::roles::person_by_phone(db, phone)
+            .await?
+            .ok_or_else(|| crate::error::AppError::internal("a demo person is missing"))
+    };
+    let (resident, neighbour, head) = (
+        person("13800000044").await?,
+        person("13800000045").await?,
+        person("13800000002").await?,
+    );
+    let compound: i64 = sqlx::query_scalar("SELECT id FROM compounds ORDER BY id LIMIT 1")
+        .fetch_one(&db.pool)
+        .await?;
+    let building: i64 = sqlx::query_scalar(
+        "SELECT b.id FROM buildings b JOIN grids g ON g.id = b.grid_id WHERE g.compound_id = $1 ORDER BY b.id LIMIT 1",
+    )
+    .bind(compound)
+    .fetch_one(&db.pool)
+    .await?;
+    let category = |code: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM affair_categories WHERE code = $1 ORDER BY id LIMIT 1",
+        )
+        .bind(code)
+        .fetch_one(&db.pool)
+        .await
+    };
+    let file = |filer, code, title: &str, description: &str, area: Option<&str>| {
+        let (title, description, area) = (
+            title.to_owned(),
+            description.to_owned(),
+            area.map(str::to_owned),
+        );
+        async move {
+            let affair = NewAffair {
+                compound_id: compound,
+                category_id: category(code).await?,
+                title,
+                description,
+                building_id: area.is_none().then_some(building),
+                unit: area.is_none().then(|| "2单元".to_owned()),
+                common_area: area,
+                urgent: false,
+                private: None,
+                photo_ids: Vec::new(),
+            };
+            let private = crate::affairs::category_default(db, affair.category_id, compound)
+                .await?
+                .unwrap_or(false);
+            crate::affairs::file(db, filer, &affair, private).await
+        }
+    };
+    let step = |id: i64, person: i64, act: Act, note: Option<&'static str>| async move {
+        let affair = held(db, id)
+            .await?
+            .ok_or_else(|| crate::error::AppError::internal("a demo affair is missing"))?;
+        let step = Step {
+            act,
+            person,
+            note,
+            grid: None,
+            assignee: None,
+            photo_ids: &[],
+        };
+        let next = check(db, &affair, &step).await?;
+        record(db, &affair, &step, next).await
+    };
+    let lamp = file(
+        resident,
+        "facility_repair",
+        "楼道灯坏了",
+        "2单元四楼到五楼的楼道灯不亮，晚上上下楼看不见。",
+        None,
+    )
+    .await?;
+    step(lamp, head, Act::Accept, None).await?;
+    step(
+        lamp,
+        head,
+        Act::Resolve,
+        Some("请能人库的电工老周换了声控灯。"),
+    )
+    .await?;
+    let resolved = held(db, lamp)
+        .await?
+        .ok_or_else(|| crate::error::AppError::internal("a demo affair is missing"))?;
+    crate::ratings::rate(
+        db,
+        &resolved,
+        resident,
+        &NewRating {
+            satisfaction: Satisfaction::VerySatisfied,
+            comment: Some("修得很快，谢谢！".to_owned()),
+        },
+    )
+    .await?;
+    let shed = file(
+        neighbour,
+        "facility_repair",
+        "北门车棚顶漏雨",
+        "车棚顶有两块板破了，下雨电动车都淋湿。",
+        Some("北门车棚"),
+    )
+    .await?;
+    step(shed, head, Act::Accept, None).await?;
+    let passed = held(db, shed)
+        .await?
+        .ok_or_else(|| crate::error::AppError::internal("a demo affair is missing"))?;
+    // A common area has no grid of its own: the station chooses one.
+    let pass = Step {
+        act: Act::PassToGrid,
+        person: head,
+        note: Some("需要物业出钱更换顶板，请网格员协调。"),
+        grid: sqlx::query_scalar("SELECT grid_id FROM buildings WHERE id = $1")
+            .bind(building)
+            .fetch_one(&db.pool)
+            .await?,
+        assignee: None,
+        photo_ids: &[],
+    };
+    let next = check(db, &passed, &pass).await?;
+    record(db, &passed, &pass, next).await?;
+    file(
+        resident,
+        "safety_hazard",
+        "消防通道堆了杂物",
+        "3号楼后面的消防通道堆了旧家具，消防车进不来。",
+        Some("3号楼后消防通道"),
+    )
+    .await?;
+    Ok(())
+}

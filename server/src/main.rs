@@ -36,6 +36,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .map_err(|e| format!("cannot open the database: {e}"))?;
     tracing::info!(engine = ?db.engine, "database ready, migrations applied");
     if config.demo_data && demo::load_if_empty(&db).await? {
+        demo::load_sample_affairs(&db)
+            .await
+            .map_err(|e| format!("cannot load the demo affairs: {:?}", e.code()))?;
         tracing::info!("loaded the demo street (宁安街道) into the empty database");
     }
     tokio::spawn(housekeeping(db.clone()));

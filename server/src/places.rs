@@ -75,7 +75,7 @@ pub async fn list_communities(
 }
 
 /// The columns of a compound summary; `WHERE` and `ORDER` are added per use.
-const COMPOUND_SUMMARY: &str = "SELECT c.id, c.community_id, cm.name AS community_name, \
+const COMPOUND_SUMMARY: &str = "SELECT c.id, c.community_id, cm.street_id, cm.name AS community_name, \
        c.name, c.address, s.id AS station_id, s.name AS station_name, \
        (SELECT p.name FROM role_grants r JOIN people p ON p.id = r.person_id \
           WHERE r.compound_id = c.id AND r.role = 'station_member' AND r.position = 'head' \
@@ -105,6 +105,7 @@ fn compound_summary(row: &AnyRow) -> Result<CompoundSummary, sqlx::Error> {
     Ok(CompoundSummary {
         id: row.try_get("id")?,
         community_id: row.try_get("community_id")?,
+        street_id: row.try_get("street_id")?,
         community_name: row.try_get("community_name")?,
         name: row.try_get("name")?,
         address: row.try_get("address")?,

@@ -46,21 +46,20 @@ impl AppShell {
     }
 }
 
-/// The station desk is a bundle of its own (staff tools cost residents no
-/// bytes): its paths get its shell, built into `dist/station/`.
-const STATION_PATH: &str = "/station";
+/// The affairs bundle — the station desk, filing and following affairs,
+/// notices, public boards — is a bundle of its own, so it costs the
+/// residents' first load nothing: these paths get its shell, built into
+/// `dist/station/`.
+const DESK_PATHS: [&str; 4] = ["/station", "/affairs", "/notices", "/boards"];
 const STATION_SHELL: &str = "/station/index.html";
 
 /// The shell that answers an app path.
 fn shell_for(path: &str) -> &'static str {
-    let station = path
-        .strip_prefix(STATION_PATH)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-    if station {
-        STATION_SHELL
-    } else {
-        "/index.html"
-    }
+    let desk = DESK_PATHS.iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    });
+    if desk { STATION_SHELL } else { "/index.html" }
 }
 
 /// The CSP for a shell: our own origin only, WebAssembly allowed to compile,
@@ -284,6 +283,10 @@ mod tests {
         assert_eq!(shell_for("/station"), STATION_SHELL);
         assert_eq!(shell_for("/station/requests"), STATION_SHELL);
         assert_eq!(shell_for("/stationery"), "/index.html");
+        assert_eq!(shell_for("/affairs/12"), STATION_SHELL);
+        assert_eq!(shell_for("/notices"), STATION_SHELL);
+        assert_eq!(shell_for("/boards/1"), STATION_SHELL);
+        assert_eq!(shell_for("/affairsx"), "/index.html");
         assert_eq!(shell_for("/compounds/2"), "/index.html");
     }
 

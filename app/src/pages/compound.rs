@@ -3,12 +3,15 @@
 
 use crate::api;
 use crate::components::status::{LoadError, Loading};
+use crate::components::ui;
 use crate::i18n::{Count, Key, count, counts, t, title};
 use crate::load::load;
 use crate::pages::not_found::NotFoundPage;
 use crate::prefs::{MyCompound, use_lang, use_prefs, use_title};
+use crate::routes;
 use api_types::places::{CompoundDetail, GridSummary};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 stylance::import_crate_style!(style, "src/pages/compound.module.css");
@@ -109,6 +112,10 @@ fn CompoundView(detail: CompoundDetail) -> impl IntoView {
                     }}
                 </button>
             </header>
+            <nav class=style::affairs>
+                <A href=routes::new_affair(summary.id) attr:class=ui::primary>{t(lang, Key::FileAffair)}</A>
+                <A href=routes::board(summary.id) attr:class=style::board>{t(lang, Key::PublicBoard)}</A>
+            </nav>
             <section class=style::panel>
                 <h2 class=style::panel_title>{t(lang, Key::Station)}</h2>
                 {match station {

@@ -191,6 +191,7 @@ mod tests {
         CompoundSummary {
             id,
             community_id,
+            street_id: 1,
             community_name: community.into(),
             name: format!("小区{id}"),
             address: String::new(),

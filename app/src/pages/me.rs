@@ -179,6 +179,9 @@ fn Account() -> impl IntoView {
                             }
                         })}
                 </section>
+                <A href=routes::MY_AFFAIRS attr:class=format!("{} {}", ui::primary, style::desk)>
+                    {t(lang, Key::MyAffairs)}
+                </A>
                 {staff
                     .then(|| {
                         view! {

@@ -1,11 +1,14 @@
-//! `/station`: the station desk for station members and grid workers —
-//! household links to confirm, and invite links to share.
+//! `/station`: the desk for station members, grid workers and community
+//! staff — the affair queue, household links to confirm, and invite links
+//! to share.
 
+use crate::affair_text::{W, w};
 use crate::api;
 use crate::components::status::{LoadError, Loading};
 use crate::components::ui;
 use crate::i18n::{Key, t, title};
 use crate::load::load;
+use crate::pages::queue::AffairQueue;
 use crate::prefs::{use_lang, use_title};
 use crate::routes;
 use crate::session::use_session;
@@ -37,8 +40,23 @@ pub fn StationPage() -> impl IntoView {
                 .filter(|r| r.role == "station_member")
                 .map(|r| (r.place_id, r.place_name.clone()))
                 .collect();
+            let handles = me.roles.iter().any(|r| {
+                matches!(
+                    r.role.as_str(),
+                    "station_member" | "grid_worker" | "community_staff" | "department_liaison"
+                )
+            });
             view! {
                 <h1 class=style::title>{t(lang, Key::StationDesk)}</h1>
+                {handles
+                    .then(|| {
+                        view! {
+                            <A href="/station/figures" attr:class=ui::primary>
+                                {w(lang, W::Figures)}
+                            </A>
+                            <AffairQueue />
+                        }
+                    })}
                 <PendingRequests />
                 {compounds
                     .into_iter()

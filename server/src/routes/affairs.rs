@@ -182,6 +182,7 @@ pub async fn list_affairs(
             status: filter.status,
             viewer,
             all_private: handler,
+            mine: filter.mine,
             before_id: if after == 0 { i64::MAX } else { after },
             limit: limit + 1,
             lang: request_lang(&headers),

@@ -823,3 +823,35 @@ async fn streets_set_their_own_time_limits() {
     assert_eq!(due - created, 2 * 3600 * 1000);
     assert!(affair["due_at"].is_string());
 }
+
+#[tokio::test]
+async fn the_demo_affairs_go_through_the_real_moves() {
+    let app = TestApp::with_demo().await;
+    server::demo::load_sample_affairs(&app.db)
+        .await
+        .expect("demo affairs");
+    let titles = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let head = app.sign_in(HEAD).await;
+    let (_, queue) = app.get_as(&head, "/api/v1/affair-queue").await;
+    assert_eq!(titles(&queue), ["消防通道堆了杂物"]);
+    let grid = app.sign_in(GRID_ONE).await;
+    let (_, queue) = app.get_as(&grid, "/api/v1/affair-queue").await;
+    assert_eq!(titles(&queue), ["北门车棚顶漏雨"]);
+    let (_, list) = app.get_json("/api/v1/compounds?limit=1").await;
+    let compound = list["items"][0]["id"].as_i64().unwrap();
+    let (_, board) = app
+        .get_json(&format!("/api/v1/compounds/{compound}/board"))
+        .await;
+    assert_eq!(board["recently_resolved"][0]["title"], "楼道灯坏了");
+    assert_eq!(
+        board["this_month"]["satisfaction"],
+        json!({"count": 1, "of": 1})
+    );
+}

@@ -1,0 +1,73 @@
+//! `/boards/:id`: a compound's public board — its station's figures this
+//! month and last, and what was resolved lately. No sign-in needed.
+
+use crate::affair_text::{W, w};
+use crate::api;
+use crate::components::affair_card::AffairCard;
+use crate::components::status::{LoadError, Loading};
+use crate::components::ui;
+use crate::i18n::title;
+use crate::load::load;
+use crate::pages::figures::FiguresView;
+use crate::prefs::{use_lang, use_title};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::pages::affair_style as style;
+
+/// `/boards/:id`.
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let board = load(move || {
+        let id = id();
+        async move { api::board(id, lang).await }
+    });
+    use_title(move || title(lang, w(lang, W::Board)));
+    view! {
+        {move || board.pending().then(Loading)}
+        {move || {
+            board
+                .get()
+                .map(|result| match result {
+                    Ok(b) => {
+                        view! {
+                            <h1 class=style::title>{format!("{} · {}", b.this_month.place_name, w(lang, W::Board))}</h1>
+                            <section class=style::panel>
+                                <h2 class=style::panel_title>{format!("{} {}", w(lang, W::ThisMonth), b.this_month.month)}</h2>
+                                <FiguresView metrics=b.this_month />
+                            </section>
+                            <section class=style::panel>
+                                <h2 class=style::panel_title>{w(lang, W::RecentlyResolved)}</h2>
+                                <div class=style::list>
+                                    {if b.recently_resolved.is_empty() {
+                                        view! { <p class=ui::hint>{w(lang, W::NothingResolved)}</p> }.into_any()
+                                    } else {
+                                        b.recently_resolved
+                                            .into_iter()
+                                            .map(|affair| view! { <AffairCard affair /> })
+                                            .collect_view()
+                                            .into_any()
+                                    }}
+                                </div>
+                            </section>
+                            <section class=style::panel>
+                                <h2 class=style::panel_title>{format!("{} {}", w(lang, W::LastMonth), b.last_month.month)}</h2>
+                                <FiguresView metrics=b.last_month />
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <LoadError error on_retry=Callback::new(move |()| board.reload()) /> }.into_any(),
+                })
+        }}
+    }
+}
