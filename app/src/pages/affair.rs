@@ -107,7 +107,7 @@ fn AffairView(affair: Affair, on_change: RwSignal<Option<Affair>>) -> impl IntoV
                 <span class=style::badge>{affair.category_name.clone()}</span>
             </div>
             <h1 class=style::title>{affair.title.clone()}</h1>
-            <p class=style::step_head>
+            <p class=style::step_head data-testid="affair-state">
                 {format!("{} · {}", status_label(lang, affair.status), level_label(lang, affair.level))}
             </p>
             <p class=style::meta>{format!("{} · {} · {}", affair.compound_name, place, local_time(lang, &affair.created_at))}</p>

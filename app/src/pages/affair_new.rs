@@ -240,7 +240,7 @@ fn Form(compound_id: i64, detail: CompoundDetail, categories: Vec<Category>) -> 
     view! {
         <form class=style::panel on:submit=submit novalidate>
             <p class=ui::hint>{w(lang, W::DraftKept)}</p>
-            <fieldset class=style::panel>
+            <fieldset class=style::group>
                 <legend class=ui::label>{w(lang, W::Category)}</legend>
                 <div class=style::choices>
                     {categories
@@ -293,7 +293,7 @@ fn Form(compound_id: i64, detail: CompoundDetail, categories: Vec<Category>) -> 
                 prop:value=move || draft.with(|d| d.description.clone())
                 on:input=move |ev| draft.update(|d| d.description = event_target_value(&ev))
             ></textarea>
-            <fieldset class=style::panel>
+            <fieldset class=style::group>
                 <legend class=ui::label>{w(lang, W::Where)}</legend>
                 <label class=style::check>
                     <input

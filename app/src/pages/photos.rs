@@ -56,7 +56,7 @@ pub fn PhotoPicker(
         }
     };
     view! {
-        <fieldset class=style::panel>
+        <fieldset class=style::group>
             <legend class=ui::label>{w(lang, W::Photos)}</legend>
             <div class=style::photos>
                 <For each=move || ids.get() key=|id| *id let:id>
