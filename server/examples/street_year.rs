@@ -38,7 +38,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("the database is not empty".into());
     }
     let pool = &db.pool;
-    let street: i64 = sqlx::query_scalar("SELECT id FROM streets").fetch_one(pool).await?;
+    let street: i64 = sqlx::query_scalar("SELECT id FROM streets")
+        .fetch_one(pool)
+        .await?;
     let mut tx = pool.begin().await?;
     // Grow the street to 50 stations: new communities of five compounds,
     // each with a station head, two grids with their workers, six buildings.
@@ -135,9 +137,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         sqlx::query_scalar("SELECT id FROM people WHERE phone LIKE '1380000004%'")
             .fetch_all(pool)
             .await?;
-    let handler: i64 = sqlx::query_scalar("SELECT person_id FROM role_grants WHERE role = 'station_member' ORDER BY id LIMIT 1")
-        .fetch_one(pool)
-        .await?;
+    let handler: i64 = sqlx::query_scalar(
+        "SELECT person_id FROM role_grants WHERE role = 'station_member' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await?;
 
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let year_ago = now - 365 * DAY_MS;
@@ -199,7 +203,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
         }
         if !open && rng.next(10) < 7 {
-            let score = if rng.next(100) < 96 { 3 + rng.next(3) } else { 1 + rng.next(2) };
+            let score = if rng.next(100) < 96 {
+                3 + rng.next(3)
+            } else {
+                1 + rng.next(2)
+            };
             sqlx::query(
                 "INSERT INTO affair_ratings (affair_id, rater_id, score, rated_at) VALUES ($1, $2, $3, $4)",
             )
