@@ -18,7 +18,7 @@ test("the home page shows the demo street's compounds in Chinese", async ({ page
   await expect(home.compound("海景花园")).toContainText("站长 王秀英 · 7 名站委");
   await expect(home.compound("海景花园")).toContainText("2 个网格 · 5 栋楼 · 204 户");
   // Only pages that exist are linked from the navigation.
-  await expect(home.shell.nav.getByRole("link")).toHaveText(["首页", "我的"]);
+  await expect(home.shell.nav.getByRole("link")).toHaveText(["首页", "消息", "我的"]);
   await expect(home.shell.navLink("首页")).toHaveAttribute("aria-current", "page");
   await page.screenshot({ path: `${SCREENSHOTS}/home-zh.png`, fullPage: true });
   // Residents never download the station desk's bundle.
