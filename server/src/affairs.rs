@@ -261,10 +261,14 @@ pub async fn list(db: &Db, q: ListQuery) -> Result<Vec<Stored>, sqlx::Error> {
         limit,
         lang,
     } = q;
+    // The page's ids first, from the affairs table alone; the joins and
+    // counts then run for those rows only.
     let sql = format!(
-        "{AFFAIR_COLUMNS} WHERE a.compound_id = $2 AND ($3 IS NULL OR a.status = $3) AND a.id < $4 \
-         AND (a.private = 0 OR a.filer_id = $1 OR $5 = 1) AND ($7 = 0 OR a.filer_id = $1) \
-         ORDER BY a.id DESC LIMIT $6"
+        "{AFFAIR_COLUMNS} WHERE a.id IN (SELECT x.id FROM affairs x WHERE x.compound_id = $2 \
+           AND ($3 IS NULL OR x.status = $3) AND x.id < $4 \
+           AND (x.private = 0 OR x.filer_id = $1 OR $5 = 1) AND ($7 = 0 OR x.filer_id = $1) \
+           ORDER BY x.id DESC LIMIT $6) \
+         ORDER BY a.id DESC"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(viewer)
@@ -373,6 +377,12 @@ pub async fn queue(db: &Db, q: QueueQuery) -> Result<Vec<Stored>, sqlx::Error> {
             "AND ((a.status = 'open' AND a.respond_due_at < $6) OR (a.status = 'in_progress' AND a.resolve_due_at < $6))"
         }
     };
+    // Literal when absent, so the status index serves the common case.
+    let status = if q.status.is_some() {
+        "a.status = $4"
+    } else {
+        "a.status IN ('open', 'in_progress') AND $4 IS NULL"
+    };
     let sql = format!(
         "{AFFAIR_COLUMNS} WHERE ((a.level = 'station' AND a.compound_id IN \
             (SELECT compound_id FROM role_grants WHERE person_id = $1 AND role = 'station_member' AND revoked_at IS NULL)) \
@@ -383,7 +393,7 @@ pub async fn queue(db: &Db, q: QueueQuery) -> Result<Vec<Stored>, sqlx::Error> {
              AND role IN ('community_staff', 'department_liaison') AND revoked_at IS NULL)) \
           OR a.assignee_id = $1) \
          AND ($2 IS NULL OR a.compound_id = $2) AND ($3 IS NULL OR a.category_id = $3) \
-         AND (($4 IS NULL AND a.status IN ('open', 'in_progress')) OR a.status = $4) {view} \
+         AND {status} {view} \
          ORDER BY CASE WHEN (a.status = 'open' AND a.respond_due_at < $6) \
              OR (a.status = 'in_progress' AND a.resolve_due_at < $6) THEN 0 ELSE 1 END, \
            a.urgent DESC, a.id LIMIT $5"
@@ -466,8 +476,9 @@ pub async fn recently_resolved(
     lang: Lang,
 ) -> Result<Vec<Stored>, sqlx::Error> {
     let sql = format!(
-        "{AFFAIR_COLUMNS} WHERE a.compound_id = $2 AND a.private = 0 \
-         AND a.status IN ('resolved', 'closed') ORDER BY a.resolved_at DESC LIMIT 5"
+        "{AFFAIR_COLUMNS} WHERE a.id IN (SELECT x.id FROM affairs x WHERE x.compound_id = $2 \
+           AND x.private = 0 AND x.status IN ('resolved', 'closed') ORDER BY x.resolved_at DESC LIMIT 5) \
+         ORDER BY a.resolved_at DESC"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(0_i64)
