@@ -189,6 +189,55 @@ pub struct Category {
     pub private_default: bool,
 }
 
+/// `POST /api/v1/categories`: a category a street admin adds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NewCategory {
+    /// The street it is for.
+    pub street_id: i64,
+    /// A stable code: lowercase letters, digits and `_` (e.g. `elevator`).
+    #[cfg_attr(feature = "server", schema(pattern = "^[a-z][a-z0-9_]{1,31}$"))]
+    pub code: String,
+    /// Its Chinese name.
+    pub name_zh: String,
+    /// Its English name.
+    pub name_en: String,
+    /// Advice shown while filing, in Chinese.
+    pub hint_zh: Option<String>,
+    /// The same advice in English.
+    pub hint_en: Option<String>,
+    /// Whether its affairs are private unless the filer says otherwise.
+    #[serde(default)]
+    pub private_default: bool,
+}
+
+/// The longest category name.
+pub const CATEGORY_NAME_MAX: usize = 20;
+/// The longest filing hint.
+pub const HINT_MAX: usize = 100;
+
+impl NewCategory {
+    /// Every rule the category breaks.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checks = Checks::default();
+        let code_ok = (2..=32).contains(&self.code.len())
+            && self.code.starts_with(|c: char| c.is_ascii_lowercase())
+            && self
+                .code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !code_ok {
+            checks.check(Err(FieldError::new("code", Rule::Invalid)));
+        }
+        checks
+            .check(required_text("name_zh", &self.name_zh, CATEGORY_NAME_MAX))
+            .check(required_text("name_en", &self.name_en, CATEGORY_NAME_MAX))
+            .check(optional_text("hint_zh", self.hint_zh.as_deref(), HINT_MAX))
+            .check(optional_text("hint_en", self.hint_en.as_deref(), HINT_MAX));
+        checks.finish()
+    }
+}
+
 /// `?street_id=` of the category list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::IntoParams))]

@@ -4,7 +4,9 @@ use crate::db::{Db, now_ms, rfc3339};
 use crate::error::AppError;
 use crate::{circulation, photos};
 use api_types::Lang;
-use api_types::affairs::{Affair, AffairEvent, AffairState, Category, Level, NewAffair, Status};
+use api_types::affairs::{
+    Affair, AffairEvent, AffairState, Category, Level, NewAffair, NewCategory, Status,
+};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -30,6 +32,31 @@ pub async fn categories(db: &Db, street: i64, lang: Lang) -> Result<Vec<Category
     })
     .fetch_all(&db.pool)
     .await
+}
+
+/// Adds a category at the end of a street's list; 409 if the code is taken.
+pub async fn add_category(db: &Db, category: &NewCategory) -> Result<i64, AppError> {
+    let text = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let id = sqlx::query_scalar(
+        "INSERT INTO affair_categories (street_id, code, name_zh, name_en, hint_zh, hint_en, private_default, sort_order) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, \
+           (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM affair_categories WHERE street_id = $1)) RETURNING id",
+    )
+    .bind(category.street_id)
+    .bind(category.code.clone())
+    .bind(category.name_zh.trim().to_owned())
+    .bind(category.name_en.trim().to_owned())
+    .bind(text(&category.hint_zh))
+    .bind(text(&category.hint_en))
+    .bind(i64::from(category.private_default))
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(id)
 }
 
 /// Whether a category is private by default, if it belongs to the

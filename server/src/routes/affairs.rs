@@ -8,7 +8,7 @@ use crate::routes::places::paging;
 use crate::{AppState, affairs, circulation, permissions, ratings};
 use api_types::affairs::{
     Affair, AffairFilter, Assignment, Category, CategoryFilter, FollowUp, Move, NewAffair,
-    NewRating, QueueFilter, Seconded, Status,
+    NewCategory, NewRating, QueueFilter, Seconded, Status,
 };
 use api_types::page::page_from_rows;
 use api_types::{ErrorBody, ErrorCode, FieldError, Page, PageParams, Rule};
@@ -21,7 +21,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 /// The affair routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_categories))
+        .routes(routes!(list_categories, create_category))
         .routes(routes!(create_affair, list_affairs))
         .routes(routes!(get_affair))
         .routes(routes!(create_second))
@@ -52,6 +52,40 @@ pub async fn list_categories(
         items,
         next_cursor: None,
     }))
+}
+
+/// Adds a category to a street's list (its street admin), with the hint
+/// shown while filing.
+#[utoipa::path(
+    post,
+    path = "/categories",
+    tag = "affairs",
+    request_body = NewCategory,
+    responses(
+        (status = 201, description = "Added, in the request's language", body = Category),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not the street's admin", body = ErrorBody),
+        (status = 409, description = "The street already has this code", body = ErrorBody),
+        (status = 422, description = "A field breaks a rule", body = ErrorBody),
+    )
+)]
+pub async fn create_category(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiJson(category): ApiJson<NewCategory>,
+) -> Result<(StatusCode, Json<Category>), AppError> {
+    category.validate().map_err(AppError::validation)?;
+    if !circulation::is_street_admin(&state.db, person.id, category.street_id).await? {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    let id = affairs::add_category(&state.db, &category).await?;
+    affairs::categories(&state.db, category.street_id, request_lang(&headers))
+        .await?
+        .into_iter()
+        .find(|c| c.id == id)
+        .map(|c| (StatusCode::CREATED, Json(c)))
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
 }
 
 /// Files an affair: open at the compound's station.

@@ -306,3 +306,39 @@ async fn similar_open_public_affairs_are_offered_before_filing() {
     let (status, counted) = second(&app, &neighbour, lamp["id"].as_i64().unwrap()).await;
     assert_eq!((status, counted["seconds"].as_i64()), (201, Some(1)));
 }
+
+#[tokio::test]
+async fn the_street_admin_extends_the_categories() {
+    let app = TestApp::with_demo().await;
+    let body = json!({
+        "street_id": 1, "code": "elevator", "name_zh": "电梯故障", "name_en": "Elevator",
+        "hint_zh": "有人被困？先拨打电梯里的救援电话。", "hint_en": "Someone trapped? Call the number in the car first.",
+    });
+    let head = app.sign_in(HEAD).await;
+    let (status, _) = app.post_as(&head, "/api/v1/categories", body.clone()).await;
+    assert_eq!(status, 403);
+    let admin = app.sign_in("13800000001").await;
+    let (status, added) = app
+        .post_as(&admin, "/api/v1/categories", body.clone())
+        .await;
+    assert_eq!((status, added["name"].as_str()), (201, Some("电梯故障")));
+    let (status, _) = app
+        .post_as(&admin, "/api/v1/categories", body.clone())
+        .await;
+    assert_eq!(status, 409, "the code is taken");
+    let mut bad = body.clone();
+    bad["code"] = json!("Elevator!");
+    bad["name_zh"] = json!(" ");
+    let (status, problem) = app.post_as(&admin, "/api/v1/categories", bad).await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["error"]["fields"]["code"], "invalid");
+    assert_eq!(problem["error"]["fields"]["name_zh"], "required");
+    let (_, list) = app.get_json("/api/v1/categories?street_id=1").await;
+    let codes: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.last(), Some(&"elevator"), "added at the end");
+}

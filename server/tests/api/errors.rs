@@ -264,6 +264,7 @@ async fn the_openapi_document_lists_every_route() {
             "POST /api/v1/affairs/{id}/rating/follow-up",
             "POST /api/v1/affairs/{id}/rating/re-rating",
             "POST /api/v1/affairs/{id}/seconds",
+            "POST /api/v1/categories",
             "POST /api/v1/client-errors",
             "POST /api/v1/household-requests",
             "POST /api/v1/household-requests/{id}/approvals",
