@@ -631,6 +631,7 @@ pub struct QueueFilter {
     /// Only this state (open and in progress when absent).
     pub status: Option<Status>,
     /// Only new, mine or overdue ones.
+    #[cfg_attr(feature = "server", param(inline))]
     pub view: Option<QueueView>,
 }
 
