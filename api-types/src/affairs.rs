@@ -869,6 +869,8 @@ pub struct Board {
     pub last_month: Metrics,
     /// Recently resolved public affairs, newest first.
     pub recently_resolved: Vec<Affair>,
+    /// Concluded consultations with their decisions, newest first.
+    pub consultations: Vec<crate::consultations::ConsultationSummary>,
 }
 
 /// `POST /api/v1/photos`: a stored photo.

@@ -6,6 +6,7 @@
 
 pub mod affairs;
 pub mod client_errors;
+pub mod consultations;
 pub mod error;
 pub mod health;
 pub mod households;

@@ -86,7 +86,9 @@ pub async fn requests_of_person(
     db: &Db,
     person: i64,
 ) -> Result<Vec<HouseholdRequest>, sqlx::Error> {
-    let sql = format!("{REQUEST_COLUMNS} WHERE r.person_id = $1 ORDER BY r.id DESC LIMIT 20");
+    let sql = format!(
+        "{REQUEST_COLUMNS} WHERE r.person_id = $1 AND r.ended_at IS NULL ORDER BY r.id DESC LIMIT 20"
+    );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(person)
         .try_map(|row: AnyRow| request_from_row(&row, false))
@@ -310,4 +312,22 @@ pub async fn create_invite(
 /// The error for an invite that cannot be used for this request.
 pub fn invalid_invite() -> AppError {
     AppError::validation(vec![FieldError::new("invite_token", Rule::Invalid)])
+}
+
+/// Ends an approved binding: the resident moved out. They stop being a
+/// verified resident from now on. 409 unless the binding is approved and
+/// still current.
+pub async fn end_binding(db: &Db, id: i64) -> Result<(), AppError> {
+    let ended = sqlx::query(
+        "UPDATE household_requests SET ended_at = $1 WHERE id = $2 AND status = 'approved' AND ended_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    if ended.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(AppError::new(api_types::ErrorCode::Conflict))
+    }
 }

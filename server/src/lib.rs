@@ -7,6 +7,7 @@ pub mod affairs;
 pub mod auth;
 pub mod circulation;
 pub mod config;
+pub mod consultations;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -13,7 +13,7 @@ use sqlx::any::AnyRow;
 pub const CHINA_OFFSET_MS: i64 = 8 * 3600 * 1000;
 
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;

@@ -78,7 +78,7 @@ fn decode_error(err: &image::ImageError) -> AppError {
 /// Stores `person`'s photo, not yet on any affair.
 pub async fn store(db: &Db, person: i64, photo: &Encoded) -> Result<Photo, AppError> {
     let pending: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM photos WHERE uploader_id = $1 AND affair_id IS NULL",
+        "SELECT COUNT(*) FROM photos WHERE uploader_id = $1 AND affair_id IS NULL AND consultation_id IS NULL",
     )
     .bind(person)
     .fetch_one(&db.pool)
@@ -104,12 +104,47 @@ pub async fn store(db: &Db, person: i64, photo: &Encoded) -> Result<Photo, AppEr
     })
 }
 
-/// A stored photo: its JPEG, its uploader and the affair it is on.
-pub async fn load(db: &Db, id: i64) -> Result<Option<(Vec<u8>, i64, Option<i64>)>, sqlx::Error> {
-    sqlx::query_as("SELECT jpeg, uploader_id, affair_id FROM photos WHERE id = $1")
+/// A stored photo: its JPEG, its uploader, and the affair or consultation
+/// it is on.
+pub async fn load(db: &Db, id: i64) -> Result<Option<StoredPhoto>, sqlx::Error> {
+    sqlx::query_as("SELECT jpeg, uploader_id, affair_id, consultation_id FROM photos WHERE id = $1")
         .bind(id)
         .fetch_optional(&db.pool)
         .await
+}
+
+/// A stored photo: JPEG, uploader, affair, consultation.
+pub type StoredPhoto = (Vec<u8>, i64, Option<i64>, Option<i64>);
+
+/// Puts `person`'s pending photos `ids` on a consultation (and a progress
+/// update of it). 422 on `field` if any is not theirs or already used.
+pub async fn claim_for_consultation(
+    tx: &mut sqlx::AnyConnection,
+    ids: &[i64],
+    person: i64,
+    consultation: i64,
+    progress: Option<i64>,
+    field: &str,
+) -> Result<(), AppError> {
+    for id in ids {
+        let claimed = sqlx::query(
+            "UPDATE photos SET consultation_id = $1, progress_id = $2 \
+             WHERE id = $3 AND uploader_id = $4 AND affair_id IS NULL AND consultation_id IS NULL",
+        )
+        .bind(consultation)
+        .bind(progress)
+        .bind(id)
+        .bind(person)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            return Err(AppError::validation(vec![api_types::FieldError::new(
+                field,
+                api_types::Rule::Invalid,
+            )]));
+        }
+    }
+    Ok(())
 }
 
 /// Puts `person`'s pending photos `ids` on an affair (and a step of it).
@@ -125,7 +160,7 @@ pub async fn claim(
     for id in ids {
         let claimed = sqlx::query(
             "UPDATE photos SET affair_id = $1, event_id = $2 \
-             WHERE id = $3 AND uploader_id = $4 AND affair_id IS NULL",
+             WHERE id = $3 AND uploader_id = $4 AND affair_id IS NULL AND consultation_id IS NULL",
         )
         .bind(affair)
         .bind(event)
@@ -143,10 +178,13 @@ pub async fn claim(
     Ok(())
 }
 
-/// Forgets photos uploaded more than a day ago and never put on an affair.
+/// Forgets photos uploaded more than a day ago and never put on an affair
+/// or a consultation.
 pub async fn purge_abandoned(db: &Db) -> Result<u64, sqlx::Error> {
     let cutoff = now_ms() - 24 * 3600 * 1000;
-    let done = sqlx::query("DELETE FROM photos WHERE affair_id IS NULL AND created_at < $1")
+    let done = sqlx::query(
+        "DELETE FROM photos WHERE affair_id IS NULL AND consultation_id IS NULL AND created_at < $1",
+    )
         .bind(cutoff)
         .execute(&db.pool)
         .await?;

@@ -3,6 +3,7 @@
 
 pub mod affairs;
 pub mod client_errors;
+pub mod consultations;
 pub mod health;
 pub mod households;
 pub mod invites;
@@ -36,6 +37,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "households", description = "Binding residents to households; invite links"),
         (name = "roles", description = "Place-scoped roles, granted and revoked from above, audited"),
         (name = "affairs", description = "Micro-affairs: filing with photos, \"me too\", circulation between station, grid and community, notices, rating and follow-up, the three rates"),
+        (name = "consultations", description = "\"Everyone participates\" consultations: topics, discussion, pledges, ballots, outcomes"),
         (name = "client-errors", description = "Failures the app reports from residents' phones"),
     )
 )]
@@ -87,6 +89,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(photos::router())
         .merge(notices::router())
         .merge(metrics::router())
+        .merge(consultations::router())
         .merge(client_errors::router())
         .merge(sessions::router())
         .merge(households::router())

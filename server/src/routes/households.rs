@@ -23,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_household_request))
         .routes(routes!(approve_household_request))
         .routes(routes!(reject_household_request))
+        .routes(routes!(create_move_out))
 }
 
 /// Asks to be bound to a household, by building, unit and room (and the
@@ -223,4 +224,29 @@ pub async fn reject_household_request(
         Some(&rejection.reason),
     )
     .await
+}
+
+/// Ends an approved binding: the resident moved out. The resident or the
+/// household's station or grid worker records it; from then on they are no
+/// longer a verified resident (their open ballots stop counting).
+#[utoipa::path(
+    post,
+    path = "/household-requests/{id}/move-outs",
+    tag = "households",
+    params(("id" = i64, Path, description = "The request's id")),
+    responses(
+        (status = 204, description = "Ended"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Absent, or not yours to see", body = ErrorBody),
+        (status = 409, description = "Not an approved, current binding", body = ErrorBody),
+    )
+)]
+pub async fn create_move_out(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, AppError> {
+    visible_request(&state, person, id).await?;
+    households::end_binding(&state.db, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -89,7 +89,7 @@ pub async fn export_metrics(
 }
 
 /// The compound's public board: its station's figures for this month and
-/// last, and recently resolved public affairs.
+/// last, recently resolved public affairs, and concluded consultations.
 #[utoipa::path(
     get,
     path = "/compounds/{id}/board",
@@ -113,10 +113,12 @@ pub async fn get_board(
     for stored in affairs::recently_resolved(db, id, request_lang(&headers)).await? {
         recently_resolved.push(view(&state, stored.affair.id, None, &headers).await?);
     }
+    let consultations = crate::consultations::list(db, id, true, i64::MAX, 5).await?;
     Ok(Json(Board {
         this_month,
         last_month,
         recently_resolved,
+        consultations,
     }))
 }
 

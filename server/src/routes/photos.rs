@@ -68,8 +68,8 @@ pub async fn create_photo(
     Ok((StatusCode::CREATED, Json(photo)))
 }
 
-/// A photo: for whoever may see its affair; before it is on one, for its
-/// uploader only.
+/// A photo: for whoever may see its affair (a consultation's: for anyone);
+/// before it is on one, for its uploader only.
 #[utoipa::path(
     get,
     path = "/photos/{id}",
@@ -86,15 +86,17 @@ pub async fn get_photo(
     person: MaybePerson,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<impl IntoResponse, AppError> {
-    let (jpeg, uploader, affair) = photos::load(&state.db, id)
+    let (jpeg, uploader, affair, consultation) = photos::load(&state.db, id)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    match affair {
-        Some(affair) => {
+    match (affair, consultation) {
+        (Some(affair), _) => {
             view(&state, affair, person.0, &headers).await?;
         }
-        None if person.0.is_some_and(|p| p.id == uploader) => {}
-        None => return Err(AppError::new(ErrorCode::NotFound)),
+        // Consultations are public, and so are their photos.
+        (None, Some(_)) => {}
+        (None, None) if person.0.is_some_and(|p| p.id == uploader) => {}
+        (None, None) => return Err(AppError::new(ErrorCode::NotFound)),
     }
     Ok((
         [

@@ -9,6 +9,7 @@ mod common;
 
 mod affairs;
 mod circulation;
+mod consultations;
 mod errors;
 mod households;
 mod idempotency;
