@@ -73,13 +73,16 @@ ensure_build_tools() {
   ensure_apt brotli
 }
 
-# The release build of both bundles, each file beside its .br and .gz: the
-# residents' app in dist/, the station desk in dist/station/ (served at
-# /station, so staff tools cost residents no bytes).
+# The release build of the three bundles, each file beside its .br and
+# .gz: the residents' app in dist/, the affairs bundle (station desk,
+# affairs, notices, boards) in dist/station/, consultations in
+# dist/consult/ — so pages a resident does not open first cost their first
+# load nothing.
 build_app() {
   say "building the app (release, size-optimised)"
   trunk build --release --offline
   trunk build station.html --release --offline --dist dist/station --public-url /station/
+  trunk build consult.html --release --offline --dist dist/consult --public-url /consult/
   find dist -type f \( -name '*.html' -o -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.svg' \) \
     -exec gzip -9 -k -f {} \; -exec brotli -q 11 -k -f {} \;
 }

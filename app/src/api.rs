@@ -5,6 +5,10 @@ use api_types::affairs::{
     Affair, Board, Category, FollowUp, MarkRead, Metrics, Move, NewAffair, NewRating, Notice,
     Photo, Seconded, Unread,
 };
+use api_types::consultations::{
+    BallotChoices, Comment, Consultation, ConsultationSummary, MoveTopic, NewComment, NewPledge,
+    NewProgress, NewTopic, Reason,
+};
 use api_types::households::{HouseholdRequest, Invite, NewHouseholdRequest, NewInvite, Rejection};
 use api_types::identity::{CodeRequest, CodeSent, CurrentSession, Me, SignIn};
 use api_types::places::{CompoundDetail, CompoundSummary, StreetSummary};
@@ -49,6 +53,7 @@ fn network_error<E>(_: E) -> ApiError {
 enum Method {
     Get,
     Post,
+    Put,
     Delete,
 }
 
@@ -65,6 +70,7 @@ async fn call(
     let mut builder = match method {
         Method::Get => Request::get(&url),
         Method::Post => Request::post(&url),
+        Method::Put => Request::put(&url),
         Method::Delete => Request::delete(&url),
     }
     .header("Accept-Language", lang.tag());
@@ -380,4 +386,115 @@ pub async fn upload_photo(photo: &web_sys::Blob, lang: Lang) -> Result<Photo, Ap
         .body(photo.clone())
         .map_err(network_error)?;
     decode(request.send().await.map_err(network_error)?).await
+}
+
+/// `GET /consultations?compound_id=`: newest first.
+pub async fn consultations(
+    compound_id: i64,
+    lang: Lang,
+) -> Result<Page<ConsultationSummary>, ApiError> {
+    get(
+        &format!("/consultations?compound_id={compound_id}&limit=50"),
+        lang,
+    )
+    .await
+}
+
+/// `POST /consultations`, safe to retry with the same `key`.
+pub async fn propose(topic: &NewTopic, key: &str, lang: Lang) -> Result<Consultation, ApiError> {
+    post("/consultations", topic, Some(key), lang).await
+}
+
+/// `GET /consultations/{id}`.
+pub async fn consultation(id: i64, lang: Lang) -> Result<Consultation, ApiError> {
+    get(&format!("/consultations/{id}"), lang).await
+}
+
+/// `POST /consultations/{id}/steps`: the convenor moves it on.
+pub async fn consultation_step(
+    id: i64,
+    step: &MoveTopic,
+    lang: Lang,
+) -> Result<Consultation, ApiError> {
+    post(&format!("/consultations/{id}/steps"), step, None, lang).await
+}
+
+/// `POST` to a consultation's sub-resource without a body (`supports`,
+/// `registrations`, `action-items/{item}/signups`).
+pub async fn consultation_post(id: i64, tail: &str, lang: Lang) -> Result<Consultation, ApiError> {
+    let path = format!("/consultations/{id}/{tail}");
+    decode(call(Method::Post, &path, None, None, lang).await?).await
+}
+
+/// `GET /consultations/{id}/comments`.
+pub async fn comments(id: i64, lang: Lang) -> Result<Page<Comment>, ApiError> {
+    get(&format!("/consultations/{id}/comments"), lang).await
+}
+
+/// `POST /consultations/{id}/comments`: every comment after it.
+pub async fn add_comment(
+    id: i64,
+    comment: &NewComment,
+    lang: Lang,
+) -> Result<Page<Comment>, ApiError> {
+    post(
+        &format!("/consultations/{id}/comments"),
+        comment,
+        None,
+        lang,
+    )
+    .await
+}
+
+/// `POST /comments/{id}/supports`, `/hidings` or `/reports` (`reason` for
+/// the last two): every comment after it.
+pub async fn comment_act(
+    id: i64,
+    act: &str,
+    reason: Option<String>,
+    lang: Lang,
+) -> Result<Page<Comment>, ApiError> {
+    let path = format!("/comments/{id}/{act}");
+    match reason {
+        Some(reason) => post(&path, &Reason { reason }, None, lang).await,
+        None => decode(call(Method::Post, &path, None, None, lang).await?).await,
+    }
+}
+
+/// `POST /consultations/{id}/pledges`, safe to retry with the same `key`.
+pub async fn add_pledge(
+    id: i64,
+    pledge: &NewPledge,
+    key: &str,
+    lang: Lang,
+) -> Result<Consultation, ApiError> {
+    post(
+        &format!("/consultations/{id}/pledges"),
+        pledge,
+        Some(key),
+        lang,
+    )
+    .await
+}
+
+/// `PUT /consultations/{id}/ballot`.
+pub async fn vote(id: i64, choices: Vec<usize>, lang: Lang) -> Result<Consultation, ApiError> {
+    let body = serde_json::to_string(&BallotChoices { choices }).map_err(network_error)?;
+    let path = format!("/consultations/{id}/ballot");
+    decode(call(Method::Put, &path, Some(body), None, lang).await?).await
+}
+
+/// `POST /consultations/{id}/progress`.
+pub async fn add_progress(
+    id: i64,
+    progress: &NewProgress,
+    lang: Lang,
+) -> Result<Consultation, ApiError> {
+    post(
+        &format!("/consultations/{id}/progress"),
+        progress,
+        None,
+        lang,
+    )
+    .await
 }

@@ -5,6 +5,8 @@ use crate::components::{bottom_nav::BottomNav, top_bar::TopBar};
 use crate::pages::affair::AffairPage;
 use crate::pages::affair_new::AffairNewPage;
 use crate::pages::board::BoardPage;
+use crate::pages::consultation::ConsultationPage;
+use crate::pages::consultations::{ConsultationsPage, NewTopicPage};
 use crate::pages::figures::FiguresPage;
 use crate::pages::household_new::HouseholdNewPage;
 use crate::pages::invite::InvitePage;
@@ -40,6 +42,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/affairs/*rest") view=LeaveBundle />
                 <Route path=path!("/notices") view=LeaveBundle />
                 <Route path=path!("/boards/*rest") view=LeaveBundle />
+                <Route path=path!("/consultations") view=LeaveBundle />
+                <Route path=path!("/consultations/*rest") view=LeaveBundle />
             </Routes>
         </Bundle>
     }
@@ -65,7 +69,21 @@ pub fn StationApp() -> impl IntoView {
     }
 }
 
-/// What both bundles wrap their routes in: preferences, the session, the
+/// The consultations bundle, at `/consultations`.
+#[component]
+pub fn ConsultApp() -> impl IntoView {
+    view! {
+        <Bundle>
+            <Routes fallback=LeaveBundle>
+                <Route path=path!("/consultations") view=ConsultationsPage />
+                <Route path=path!("/consultations/new") view=NewTopicPage />
+                <Route path=path!("/consultations/:id") view=ConsultationPage />
+            </Routes>
+        </Bundle>
+    }
+}
+
+/// What every bundle wraps their routes in: preferences, the session, the
 /// router, top bar and bottom navigation. Rendered afresh from the top when
 /// the language changes (see `use_lang`).
 #[component]

@@ -23,6 +23,8 @@ pub enum Key {
     PublicBoard,
     /// The resident's own affairs.
     MyAffairs,
+    /// The compound's consultations.
+    Consultations,
     /// The label of the main navigation landmark.
     NavLabel,
     /// The language switch's label (names the other language).
@@ -190,6 +192,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             FileAffair => "我要报事",
             PublicBoard => "办事公示",
             MyAffairs => "我报的事",
+            Consultations => "议事协商",
             NavLabel => "主导航",
             SwitchLanguage => "English",
             LargeTextShort => "大字",
@@ -276,6 +279,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             FileAffair => "Report an affair",
             PublicBoard => "Public board",
             MyAffairs => "My reports",
+            Consultations => "Consultations",
             NavLabel => "Main navigation",
             SwitchLanguage => "中文",
             LargeTextShort => "A+",

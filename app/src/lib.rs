@@ -7,6 +7,7 @@ pub mod affair_text;
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod consult_text;
 pub mod i18n;
 pub mod load;
 pub mod pages;

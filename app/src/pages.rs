@@ -4,6 +4,8 @@ pub mod affair;
 pub mod affair_new;
 pub mod board;
 pub mod compound;
+pub mod consultation;
+pub mod consultations;
 pub mod figures;
 pub mod home;
 pub mod household_new;

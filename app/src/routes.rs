@@ -34,6 +34,11 @@ pub fn new_affair(compound: i64) -> String {
     format!("/affairs/new?compound={compound}")
 }
 
+/// A compound's consultations.
+pub fn consultations(compound: i64) -> String {
+    format!("/consultations?compound={compound}")
+}
+
 /// A compound's public board.
 pub fn board(compound: i64) -> String {
     format!("/boards/{compound}")

@@ -26,7 +26,7 @@ pub struct AppShell {
 }
 
 impl AppShell {
-    /// Reads the shells of both bundles (if the app is built) and derives
+    /// Reads the shells of every bundle (if the app is built) and derives
     /// the CSP from their inline scripts and styles, so nothing else inline
     /// can run.
     pub fn load(dist: &Path) -> AppShell {
@@ -34,9 +34,11 @@ impl AppShell {
         if html.is_none() {
             tracing::warn!(dist = %dist.display(), "the app is not built: serving the API only");
         }
-        let station = std::fs::read_to_string(dist.join(&STATION_SHELL[1..])).unwrap_or_default();
-        let csp =
-            content_security_policy(&format!("{}{station}", html.as_deref().unwrap_or_default()));
+        let mut all = html.clone().unwrap_or_default();
+        for (_, shell) in BUNDLES {
+            all.push_str(&std::fs::read_to_string(dist.join(&shell[1..])).unwrap_or_default());
+        }
+        let csp = content_security_policy(&all);
         AppShell {
             dist: dist.to_path_buf(),
             built: html.is_some(),
@@ -46,20 +48,30 @@ impl AppShell {
     }
 }
 
-/// The affairs bundle — the station desk, filing and following affairs,
-/// notices, public boards — is a bundle of its own, so it costs the
-/// residents' first load nothing: these paths get its shell, built into
-/// `dist/station/`.
-const DESK_PATHS: [&str; 4] = ["/station", "/affairs", "/notices", "/boards"];
-const STATION_SHELL: &str = "/station/index.html";
+/// The bundles besides the residents' app, each with the paths it serves
+/// and its shell: a page a resident does not open at first costs their
+/// first load nothing. The affairs bundle (station desk, filing and
+/// following affairs, notices, public boards) is built into
+/// `dist/station/`, the consultations bundle into `dist/consult/`.
+const BUNDLES: [(&[&str], &str); 2] = [
+    (
+        &["/station", "/affairs", "/notices", "/boards"],
+        "/station/index.html",
+    ),
+    (&["/consultations"], "/consult/index.html"),
+];
 
 /// The shell that answers an app path.
 fn shell_for(path: &str) -> &'static str {
-    let desk = DESK_PATHS.iter().any(|prefix| {
-        path.strip_prefix(prefix)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    });
-    if desk { STATION_SHELL } else { "/index.html" }
+    BUNDLES
+        .iter()
+        .find(|(prefixes, _)| {
+            prefixes.iter().any(|prefix| {
+                path.strip_prefix(prefix)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+        })
+        .map_or("/index.html", |(_, shell)| shell)
 }
 
 /// The CSP for a shell: our own origin only, WebAssembly allowed to compile,
@@ -280,6 +292,8 @@ mod tests {
 
     #[test]
     fn the_station_desk_has_its_own_shell() {
+        const STATION_SHELL: &str = "/station/index.html";
+        assert_eq!(shell_for("/consultations/3"), "/consult/index.html");
         assert_eq!(shell_for("/station"), STATION_SHELL);
         assert_eq!(shell_for("/station/requests"), STATION_SHELL);
         assert_eq!(shell_for("/stationery"), "/index.html");

@@ -1,5 +1,6 @@
 //! `/boards/:id`: a compound's public board — its station's figures this
-//! month and last, and what was resolved lately. No sign-in needed.
+//! month and last, what was resolved lately, and the consultations'
+//! outcomes. No sign-in needed.
 
 use crate::affair_text::{W, w};
 use crate::api;
@@ -11,6 +12,7 @@ use crate::load::load;
 use crate::pages::figures::FiguresView;
 use crate::prefs::{use_lang, use_title};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::pages::affair_style as style;
@@ -59,6 +61,19 @@ pub fn BoardPage() -> impl IntoView {
                                     }}
                                 </div>
                             </section>
+                            {(!b.consultations.is_empty()).then(|| view! {
+                                <section class=style::panel>
+                                    <h2 class=style::panel_title>{w(lang, W::Concluded)}</h2>
+                                    <div class=style::list>
+                                        {b.consultations.into_iter().map(|topic| view! {
+                                            <A href=format!("/consultations/{}", topic.id) attr:class=style::card>
+                                                <p class=style::card_title>{topic.title}</p>
+                                                {topic.decision.map(|d| view! { <p class=style::meta>{d}</p> })}
+                                            </A>
+                                        }).collect_view()}
+                                    </div>
+                                </section>
+                            })}
                             <section class=style::panel>
                                 <h2 class=style::panel_title>{format!("{} {}", w(lang, W::LastMonth), b.last_month.month)}</h2>
                                 <FiguresView metrics=b.last_month />

@@ -22,15 +22,20 @@ export class SignInPage {
 
   /** The last code the server's development SMS sender wrote for `phone`. */
   textedCode(phone: string): string {
-    const outbox = join(process.env.LINLI_E2E_DATA_DIR ?? "", "sms-outbox.jsonl");
-    const codes = readFileSync(outbox, "utf8")
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as { phone: string; code: string })
-      .filter((m) => m.phone === phone);
-    if (codes.length === 0) throw new Error(`no code was texted to ${phone}`);
-    return codes[codes.length - 1].code;
+    return textedCode(phone);
   }
+}
+
+/** The last code the server's development SMS sender wrote for `phone`. */
+export function textedCode(phone: string): string {
+  const outbox = join(process.env.LINLI_E2E_DATA_DIR ?? "", "sms-outbox.jsonl");
+  const codes = readFileSync(outbox, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as { phone: string; code: string })
+    .filter((m) => m.phone === phone);
+  if (codes.length === 0) throw new Error(`no code was texted to ${phone}`);
+  return codes[codes.length - 1].code;
 }
 
 /** Signs in as `phone` through the real form and a texted code. */

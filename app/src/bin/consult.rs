@@ -1,0 +1,5 @@
+//! The consultations bundle, served under `/consultations`.
+
+fn main() {
+    app::start(app::app::ConsultApp);
+}
