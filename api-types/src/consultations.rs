@@ -313,6 +313,8 @@ pub fn tally(rule: &VoteRule, electorate: &Electorate, ballots: &[Ballot]) -> Ta
 /// What a consultation covers: who may take part and vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+// Named apart from the figures' `Scope` in the OpenAPI document.
+#[cfg_attr(feature = "server", schema(as = ConsultationScope))]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// One building of the compound.

@@ -103,7 +103,6 @@ pub enum W {
     NoCompound,
     Hours,
     Minutes,
-    NotRated,
 }
 
 /// The text of `key` in `lang`.
@@ -205,7 +204,6 @@ pub fn w(lang: Lang, key: W) -> &'static str {
             NoCompound => "请先在首页选择您住的小区",
             Hours => "小时",
             Minutes => "分钟",
-            NotRated => "暂无评价",
         },
         Lang::En => match key {
             FileTitle => "Report an affair",
@@ -302,7 +300,6 @@ pub fn w(lang: Lang, key: W) -> &'static str {
             NoCompound => "First choose your compound on the home page",
             Hours => "h",
             Minutes => "min",
-            NotRated => "Not rated yet",
         },
     }
 }

@@ -109,6 +109,11 @@ test("proposed, supported, adopted, discussed, pledged, voted per household, con
   await a1.getByLabel("数量（元）").fill("20000");
   await a1.getByRole("button", { name: "我来出" }).click();
   await expect(a1.getByText(/出钱：20000 元/)).toBeVisible();
+  // 吴秀兰 reads in large text from here on.
+  await a1.evaluate(() => localStorage.setItem("linli.large_text", "1"));
+  await a1.reload();
+  await expect(a1.getByText("我家愿意多出一些")).toBeVisible();
+  await a1.screenshot({ path: `${SCREENSHOTS}/consultation-topic-large.png`, fullPage: true });
   const second = await phone(browser, residents[B]);
   const b = second.page;
   await b.goto(path);
@@ -133,14 +138,17 @@ test("proposed, supported, adopted, discussed, pledged, voted per household, con
   await a1.getByRole("button", { name: "同意加装" }).click();
   await a1.getByRole("button", { name: "投票", exact: true }).click();
   await expect(a1.getByText("您已投票")).toBeVisible();
-  await a1.screenshot({ path: `${SCREENSHOTS}/consultation-ballot.png`, fullPage: true });
+  await a1.screenshot({ path: `${SCREENSHOTS}/consultation-ballot-large.png`, fullPage: true });
   const sameHousehold = await phone(browser, residents[A2]);
   await sameHousehold.page.goto(path);
   await expect(sameHousehold.page.getByText("您家已由这位家人投票：吴秀兰")).toBeVisible();
   await expect(sameHousehold.page.getByRole("button", { name: "同意加装" })).toHaveCount(0);
+  await sameHousehold.page.screenshot({ path: `${SCREENSHOTS}/consultation-household-voted.png`, fullPage: true });
   const refused = await residents[A2].put(`/api/v1${path}/ballot`, { data: { choices: [1] } });
   expect(refused.status()).toBe(409);
   await b.reload();
+  await expect(b.getByRole("button", { name: "同意加装" })).toBeVisible();
+  await b.screenshot({ path: `${SCREENSHOTS}/consultation-ballot.png`, fullPage: true });
   await b.getByRole("button", { name: "同意加装" }).click();
   await b.getByRole("button", { name: "投票", exact: true }).click();
   await expect(b.getByText("参与 2/4 · 达到最低参与比例")).toBeVisible();

@@ -115,6 +115,19 @@ fn TopicView(topic: Consultation, current: RwSignal<Option<Consultation>>) -> im
         ),
     };
     let can_support = topic.state == State::Proposed && topic.in_scope && !topic.supported;
+    let session = use_session();
+    let open = topic.state == State::Proposed || topic.state.deliberating();
+    let outside = (open && !topic.in_scope && !topic.can_convene).then(|| {
+        let signed_in = session.person.with(|p| matches!(p, Some(Some(_))));
+        c(
+            lang,
+            if signed_in {
+                C::NotInScope
+            } else {
+                C::SignInToTakePart
+            },
+        )
+    });
     view! {
         <article class=style::panel>
             <div class=style::badges>
@@ -132,6 +145,7 @@ fn TopicView(topic: Consultation, current: RwSignal<Option<Consultation>>) -> im
                     {c(lang, C::Support)}
                 </button>
             })}
+            {outside.map(|hint| view! { <p class=ui::hint>{hint}</p> })}
             {(topic.state == State::Proposed && topic.supported).then(|| view! { <p class=style::meta>{c(lang, C::Supported)}</p> })}
             {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
         </article>
@@ -655,7 +669,9 @@ where
     let id = comment.id;
     let replying = RwSignal::new(false);
     let reply = RwSignal::new(String::new());
-    let hide_reason = RwSignal::new(String::new());
+    // Hiding (a moderator) or reporting (a resident) asks for a reason first.
+    let asking = RwSignal::new(None::<&'static str>);
+    let reason = RwSignal::new(String::new());
     let head = format!(
         "{} · {}",
         comment.author_name.clone().unwrap_or_default(),
@@ -685,22 +701,29 @@ where
                         <button type="button" class=style::choice on:click=move |_| on_act(id, "supports", None)>{c(lang, C::SupportProposal)}</button>
                     })}
                     <button type="button" class=style::choice on:click=move |_| replying.set(true)>{c(lang, C::Reply)}</button>
-                    {(moderator && !comment.hidden).then(|| view! {
-                        <button type="button" class=style::choice on:click=move |_| {
-                            let reason = hide_reason.get_untracked();
-                            if reason.trim().is_empty() {
-                                hide_reason.set(" ".into());
-                            } else {
-                                on_act(id, "hidings", Some(reason));
-                            }
-                        }>{c(lang, C::Hide)}</button>
+                    {(!comment.hidden).then(|| {
+                        let (act_name, label) = if moderator { ("hidings", C::Hide) } else { ("reports", C::Report) };
+                        view! {
+                            <button type="button" class=style::choice on:click=move |_| asking.set(Some(act_name))>
+                                {c(lang, label)}
+                            </button>
+                        }
                     })}
                 </div>
             })}
-            <Show when=move || !hide_reason.get().is_empty()>
-                <label class=ui::label for=format!("hide-{id}")>{c(lang, C::Reason)}</label>
-                <input id=format!("hide-{id}") class=ui::input on:input=move |ev| hide_reason.set(event_target_value(&ev)) />
-            </Show>
+            {move || asking.get().map(|act_name| view! {
+                <label class=ui::label for=format!("reason-{id}")>{c(lang, C::Reason)}</label>
+                <input id=format!("reason-{id}") class=ui::input on:input=move |ev| reason.set(event_target_value(&ev)) />
+                <button type="button" class=style::secondary on:click=move |_| {
+                    let text = reason.get_untracked();
+                    if !text.trim().is_empty() {
+                        asking.set(None);
+                        on_act(id, act_name, Some(text));
+                    }
+                }>
+                    {c(lang, if act_name == "hidings" { C::Hide } else { C::Report })}
+                </button>
+            })}
             <Show when=move || replying.get()>
                 <textarea class=style::textarea aria-label=c(lang, C::Reply) on:input=move |ev| reply.set(event_target_value(&ev))></textarea>
                 <button type="button" class=style::secondary on:click=move |_| {
