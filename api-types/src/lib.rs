@@ -14,6 +14,7 @@ pub mod identity;
 pub mod lang;
 pub mod page;
 pub mod places;
+pub mod pool;
 pub mod roles;
 pub mod validate;
 

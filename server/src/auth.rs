@@ -59,7 +59,7 @@ fn same_digest(a: &str, b: &str) -> bool {
 }
 
 /// A uniformly drawn six-digit code.
-fn new_code() -> Result<String, AppError> {
+pub fn new_code() -> Result<String, AppError> {
     // Rejection sampling keeps every code equally likely.
     const LIMIT: u32 = u32::MAX - (u32::MAX % 1_000_000);
     loop {

@@ -155,6 +155,20 @@ const CATEGORIES: [DemoCategory; 6] = [
     ("other", "其他", "Other", None, false),
 ];
 
+/// The street-wide list of skills capable persons offer: code, Chinese, English.
+const SKILLS: [(&str, &str, &str); 10] = [
+    ("plumbing_electrics", "水电维修", "Plumbing and electrics"),
+    ("gas", "燃气", "Gas"),
+    ("medicine", "医药", "Medicine and pharmacy"),
+    ("law", "法律", "Law"),
+    ("tutoring", "辅导功课", "Tutoring"),
+    ("elder_care", "照护老人", "Elder care"),
+    ("hairdressing", "理发", "Hairdressing"),
+    ("psychological", "心理疏导", "Psychological support"),
+    ("arts", "文艺", "Arts"),
+    ("it_help", "电脑手机", "Computers and phones"),
+];
+
 /// Residents without a role yet: they file affairs, vote and volunteer once
 /// those features exist (the retired gas fitter and the pharmacist are the
 /// capable persons of the brief).
@@ -292,6 +306,18 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
         .bind(hint.map(|h| h.0))
         .bind(hint.map(|h| h.1))
         .bind(i64::from(private))
+        .bind(i64::try_from(order).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (order, (code, zh, en)) in SKILLS.into_iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO skills (street_id, code, name_zh, name_en, sort_order) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(street)
+        .bind(code)
+        .bind(zh)
+        .bind(en)
         .bind(i64::try_from(order).unwrap_or_default())
         .execute(&mut *tx)
         .await?;

@@ -20,6 +20,7 @@ pub mod people;
 pub mod permissions;
 pub mod photos;
 pub mod places;
+pub mod pool;
 pub mod ratings;
 pub mod roles;
 pub mod routes;

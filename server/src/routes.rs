@@ -12,6 +12,7 @@ pub mod notices;
 pub mod people;
 pub mod photos;
 pub mod places;
+pub mod pool;
 pub mod roles;
 pub mod sessions;
 
@@ -38,6 +39,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "roles", description = "Place-scoped roles, granted and revoked from above, audited"),
         (name = "affairs", description = "Micro-affairs: filing with photos, \"me too\", circulation between station, grid and community, notices, rating and follow-up, the three rates"),
         (name = "consultations", description = "\"Everyone participates\" consultations: topics, discussion, pledges, ballots, outcomes"),
+        (name = "pool", description = "The capable-person pool, volunteer posts, claims, attendance and hours"),
         (name = "client-errors", description = "Failures the app reports from residents' phones"),
     )
 )]
@@ -90,6 +92,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(notices::router())
         .merge(metrics::router())
         .merge(consultations::router())
+        .merge(pool::router())
         .merge(client_errors::router())
         .merge(sessions::router())
         .merge(households::router())

@@ -18,5 +18,6 @@ mod logs;
 mod people;
 mod photos;
 mod places;
+mod pool;
 mod roles;
 mod web;

@@ -1,0 +1,580 @@
+//! The capable-person pool and volunteer posts: storage of applications,
+//! posts, slots and claims. The slot rules are [`api_types::pool`]'s.
+
+use crate::db::{Db, now_ms, rfc3339};
+use crate::error::AppError;
+use api_types::pool::{
+    ApplicationStatus, ClaimStatus, NewApplication, NewPost, PoolMember, Post, Service, Skill,
+    Slot, Span, VolunteerRecord, may_cancel, promote,
+};
+use api_types::{ErrorCode, Lang};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A street's skills, in order, in `lang`.
+pub async fn skills(db: &Db, street: i64, lang: Lang) -> Result<Vec<Skill>, sqlx::Error> {
+    let name = if lang == Lang::Zh {
+        "name_zh"
+    } else {
+        "name_en"
+    };
+    let sql = format!(
+        "SELECT id, code, {name} AS name FROM skills WHERE street_id = $1 ORDER BY sort_order, id"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(street)
+        .fetch_all(&db.pool)
+        .await
+        .map(|rows: Vec<(i64, String, String)>| {
+            rows.into_iter()
+                .map(|(id, code, name)| Skill { id, code, name })
+                .collect()
+        })
+}
+
+/// Whether `person` is a verified resident (a current, approved binding) of
+/// a household in `compound`.
+pub async fn is_resident_of(db: &Db, person: i64, compound: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT r.id FROM household_requests r JOIN households h ON h.id = r.household_id \
+         JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id \
+         JOIN grids g ON g.id = b.grid_id \
+         WHERE r.person_id = $1 AND g.compound_id = $2 AND r.status = 'approved' AND r.ended_at IS NULL",
+    )
+    .bind(person)
+    .bind(compound)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Files an application; 409 if one is already open; 422 for a skill of
+/// another street.
+pub async fn apply(db: &Db, person: i64, a: &NewApplication) -> Result<i64, AppError> {
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO pool_members (person_id, compound_id, other_skills, availability, intro, show_party_member, \
+           status, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id",
+    )
+    .bind(person)
+    .bind(a.compound_id)
+    .bind(a.other_skills.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned))
+    .bind(a.availability.trim().to_owned())
+    .bind(a.intro.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned))
+    .bind(i64::from(a.show_party_member))
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    for skill in &a.skill_ids {
+        let added = sqlx::query(
+            "INSERT INTO pool_member_skills (member_id, skill_id) \
+             SELECT $1, k.id FROM skills k JOIN communities cm ON cm.street_id = k.street_id \
+             JOIN compounds c ON c.community_id = cm.id WHERE k.id = $2 AND c.id = $3 \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(skill)
+        .bind(a.compound_id)
+        .execute(&mut *tx)
+        .await?;
+        if added.rows_affected() != 1 {
+            return Err(AppError::validation(vec![api_types::FieldError::new(
+                "skill_ids",
+                api_types::Rule::Invalid,
+            )]));
+        }
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// One application, and the compound it is for.
+pub async fn member(db: &Db, id: i64, lang: Lang) -> Result<Option<PoolMember>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT m.id, m.person_id, p.name, m.compound_id, m.other_skills, m.availability, m.intro, \
+           m.show_party_member, m.status, m.reason FROM pool_members m JOIN people p ON p.id = m.person_id \
+         WHERE m.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let name = if lang == Lang::Zh {
+        "k.name_zh"
+    } else {
+        "k.name_en"
+    };
+    let sql = format!(
+        "SELECT {name} FROM pool_member_skills s JOIN skills k ON k.id = s.skill_id \
+         WHERE s.member_id = $1 ORDER BY k.sort_order"
+    );
+    let skills: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+    let status: String = row.try_get("status")?;
+    Ok(Some(PoolMember {
+        id,
+        person_id: row.try_get("person_id")?,
+        name: row.try_get("name")?,
+        compound_id: row.try_get("compound_id")?,
+        skills,
+        other_skills: row.try_get("other_skills")?,
+        availability: row.try_get("availability")?,
+        intro: row.try_get("intro")?,
+        party_member: row.try_get::<i64, _>("show_party_member")? != 0,
+        status: ApplicationStatus::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode("unknown stored application status".into()))?,
+        reason: row.try_get("reason")?,
+    }))
+}
+
+/// The applications of a compound, optionally in one state, oldest first.
+pub async fn members(
+    db: &Db,
+    compound: i64,
+    status: Option<ApplicationStatus>,
+    lang: Lang,
+) -> Result<Vec<PoolMember>, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM pool_members WHERE compound_id = $1 AND ($2 IS NULL OR status = $2) ORDER BY id LIMIT 200",
+    )
+    .bind(compound)
+    .bind(status.map(ApplicationStatus::as_str))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for id in ids {
+        out.extend(member(db, id, lang).await?);
+    }
+    Ok(out)
+}
+
+/// Approves or declines a pending application; 409 unless pending.
+pub async fn decide(
+    db: &Db,
+    id: i64,
+    by: i64,
+    status: ApplicationStatus,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let done = sqlx::query(
+        "UPDATE pool_members SET status = $1, reason = $2, decided_by = $3, decided_at = $4 \
+         WHERE id = $5 AND status = 'pending'",
+    )
+    .bind(status.as_str())
+    .bind(reason.map(|r| r.trim().to_owned()))
+    .bind(by)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(AppError::new(ErrorCode::Conflict))
+    }
+}
+
+/// Sets a post with its slots (one, or one a week).
+pub async fn create_post(db: &Db, by: i64, post: &NewPost, first: Span) -> Result<i64, AppError> {
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO posts (compound_id, title, description, place, skill_id, places, cutoff_hours, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(post.compound_id)
+    .bind(post.title.trim().to_owned())
+    .bind(post.description.trim().to_owned())
+    .bind(post.place.trim().to_owned())
+    .bind(post.skill_id)
+    .bind(post.places)
+    .bind(post.cutoff_hours)
+    .bind(by)
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    for span in api_types::pool::weekly(first, post.weeks) {
+        sqlx::query("INSERT INTO slots (post_id, starts_at, ends_at) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(span.start)
+            .bind(span.end)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A post's place and rules, for the checks.
+#[derive(Debug, Clone, Copy)]
+pub struct HeldSlot {
+    /// The slot.
+    pub id: i64,
+    /// Its post.
+    pub post: i64,
+    /// The post's compound.
+    pub compound: i64,
+    /// The skill the post needs.
+    pub skill: Option<i64>,
+    /// Places.
+    pub places: i64,
+    /// Cancellation cut-off.
+    pub cutoff_hours: i64,
+    /// When.
+    pub span: Span,
+}
+
+/// The slot `id` with its post's rules.
+pub async fn slot(db: &Db, id: i64) -> Result<Option<HeldSlot>, sqlx::Error> {
+    sqlx::query(
+        "SELECT s.id, p.id AS post_id, p.compound_id, p.skill_id, p.places, p.cutoff_hours, s.starts_at, s.ends_at \
+         FROM slots s JOIN posts p ON p.id = s.post_id WHERE s.id = $1",
+    )
+    .bind(id)
+    .try_map(|row: AnyRow| {
+        Ok(HeldSlot {
+            id: row.try_get("id")?,
+            post: row.try_get("post_id")?,
+            compound: row.try_get("compound_id")?,
+            skill: row.try_get("skill_id")?,
+            places: row.try_get("places")?,
+            cutoff_hours: row.try_get("cutoff_hours")?,
+            span: Span {
+                start: row.try_get("starts_at")?,
+                end: row.try_get("ends_at")?,
+            },
+        })
+    })
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Whether `person` may claim places of posts needing `skill` in `compound`:
+/// an approved member of its pool with that skill; for posts needing none,
+/// also any verified resident.
+pub async fn may_volunteer(
+    db: &Db,
+    person: i64,
+    compound: i64,
+    skill: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let member: Option<i64> = sqlx::query_scalar(
+        "SELECT m.id FROM pool_members m WHERE m.person_id = $1 AND m.compound_id = $2 AND m.status = 'approved' \
+         AND ($3 IS NULL OR EXISTS (SELECT 1 FROM pool_member_skills s WHERE s.member_id = m.id AND s.skill_id = $3))",
+    )
+    .bind(person)
+    .bind(compound)
+    .bind(skill)
+    .fetch_optional(&db.pool)
+    .await?;
+    if member.is_some() {
+        return Ok(true);
+    }
+    Ok(skill.is_none() && is_resident_of(db, person, compound).await?)
+}
+
+/// Claims a place (or the waiting list); 409 if the person already holds a
+/// claim on a slot that overlaps this one (this one included).
+pub async fn claim(db: &Db, slot: &HeldSlot, person: i64) -> Result<ClaimStatus, AppError> {
+    let clash: Option<i64> = sqlx::query_scalar(
+        "SELECT c.id FROM claims c JOIN slots s ON s.id = c.slot_id \
+         WHERE c.person_id = $1 AND c.status <> 'cancelled' AND s.starts_at < $2 AND $3 < s.ends_at",
+    )
+    .bind(person)
+    .bind(slot.span.end)
+    .bind(slot.span.start)
+    .fetch_optional(&db.pool)
+    .await?;
+    if clash.is_some() {
+        return Err(AppError::new(ErrorCode::Conflict));
+    }
+    let mut tx = db.pool.begin().await?;
+    // Taking a place is one conditional update: of two claims for the last
+    // place, exactly one changes a row.
+    let took =
+        sqlx::query("UPDATE slots SET confirmed = confirmed + 1 WHERE id = $1 AND confirmed < $2")
+            .bind(slot.id)
+            .bind(slot.places)
+            .execute(&mut *tx)
+            .await?;
+    let status = if took.rows_affected() == 1 {
+        ClaimStatus::Confirmed
+    } else {
+        ClaimStatus::Waiting
+    };
+    sqlx::query(
+        "INSERT INTO claims (slot_id, person_id, status, claimed_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(slot.id)
+    .bind(person)
+    .bind(status.as_str())
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(status)
+}
+
+/// Cancels the person's claim before the cut-off; a freed place goes to the
+/// earliest on the waiting list. 404 without a claim, 409 past the cut-off.
+pub async fn cancel(db: &Db, slot: &HeldSlot, person: i64) -> Result<(), AppError> {
+    if !may_cancel(now_ms(), slot.span, slot.cutoff_hours) {
+        return Err(AppError::new(ErrorCode::IllegalMove));
+    }
+    let mut tx = db.pool.begin().await?;
+    let mine: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, status FROM claims WHERE slot_id = $1 AND person_id = $2 AND status <> 'cancelled'",
+    )
+    .bind(slot.id)
+    .bind(person)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((claim, status)) = mine else {
+        return Err(AppError::new(ErrorCode::NotFound));
+    };
+    sqlx::query("UPDATE claims SET status = 'cancelled' WHERE id = $1")
+        .bind(claim)
+        .execute(&mut *tx)
+        .await?;
+    if status == "confirmed" {
+        let waiting: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, claimed_at FROM claims WHERE slot_id = $1 AND status = 'waiting'",
+        )
+        .bind(slot.id)
+        .fetch_all(&mut *tx)
+        .await?;
+        match promote(&waiting) {
+            Some(next) => {
+                sqlx::query("UPDATE claims SET status = 'confirmed' WHERE id = $1")
+                    .bind(next)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            None => {
+                sqlx::query("UPDATE slots SET confirmed = confirmed - 1 WHERE id = $1")
+                    .bind(slot.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Issues a fresh check-in code for a slot.
+pub async fn issue_code(db: &Db, slot: i64) -> Result<(String, i64), AppError> {
+    let code = crate::auth::new_code()?;
+    let now = now_ms();
+    sqlx::query("UPDATE slots SET code = $1, code_issued_at = $2 WHERE id = $3")
+        .bind(code.clone())
+        .bind(now)
+        .bind(slot)
+        .execute(&db.pool)
+        .await?;
+    Ok((code, now))
+}
+
+/// The slot's current code and when it was shown.
+pub async fn current_code(db: &Db, slot: i64) -> Result<Option<(String, i64)>, sqlx::Error> {
+    let row: Option<(Option<String>, Option<i64>)> =
+        sqlx::query_as("SELECT code, code_issued_at FROM slots WHERE id = $1")
+            .bind(slot)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.and_then(|(code, at)| code.zip(at)))
+}
+
+/// The person's confirmed claim on a slot: id, checked in, checked out.
+pub async fn confirmed_claim(
+    db: &Db,
+    slot: i64,
+    person: i64,
+) -> Result<Option<(i64, Option<i64>, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, checked_in_at, checked_out_at FROM claims WHERE slot_id = $1 AND person_id = $2 AND status = 'confirmed'",
+    )
+    .bind(slot)
+    .bind(person)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Records a check-in, or a check-out with the minutes served.
+pub async fn record_check(db: &Db, claim: i64, out: Option<i64>) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    match out {
+        None => {
+            sqlx::query("UPDATE claims SET checked_in_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(claim)
+                .execute(&db.pool)
+                .await?
+        }
+        Some(minutes) => {
+            sqlx::query(
+                "UPDATE claims SET checked_out_at = $1, minutes = $2, no_show = 0 WHERE id = $3",
+            )
+            .bind(now)
+            .bind(minutes)
+            .bind(claim)
+            .execute(&db.pool)
+            .await?
+        }
+    };
+    Ok(())
+}
+
+/// A member confirms afterwards whether the volunteer came: the slot's
+/// length is counted, or a no-show recorded.
+pub async fn confirm(
+    db: &Db,
+    slot: &HeldSlot,
+    person: i64,
+    attended: bool,
+) -> Result<(), AppError> {
+    let minutes = (slot.span.end - slot.span.start) / 60_000;
+    let done = sqlx::query(
+        "UPDATE claims SET minutes = $1, no_show = $2 WHERE slot_id = $3 AND person_id = $4 AND status = 'confirmed'",
+    )
+    .bind(attended.then_some(minutes))
+    .bind(i64::from(!attended))
+    .bind(slot.id)
+    .bind(person)
+    .execute(&db.pool)
+    .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(AppError::validation(vec![api_types::FieldError::new(
+            "person_id",
+            api_types::Rule::Invalid,
+        )]))
+    }
+}
+
+/// A post as `viewer` sees it; `skills` are the viewer's approved skills.
+pub async fn post(db: &Db, id: i64, viewer: i64, lang: Lang) -> Result<Option<Post>, sqlx::Error> {
+    let name = if lang == Lang::Zh {
+        "k.name_zh"
+    } else {
+        "k.name_en"
+    };
+    let sql = format!(
+        "SELECT p.id, p.compound_id, p.title, p.description, p.place, p.skill_id, {name} AS skill, p.places, \
+           p.cutoff_hours, (SELECT COUNT(*) FROM pool_members m JOIN pool_member_skills s ON s.member_id = m.id \
+             WHERE m.person_id = $2 AND m.status = 'approved' AND s.skill_id = p.skill_id) AS fits \
+         FROM posts p LEFT JOIN skills k ON k.id = p.skill_id WHERE p.id = $1"
+    );
+    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(viewer)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let cutoff: i64 = row.try_get("cutoff_hours")?;
+    let now = now_ms();
+    let slots = sqlx::query(
+        "SELECT s.id, s.starts_at, s.ends_at, s.confirmed, \
+           (SELECT COUNT(*) FROM claims c WHERE c.slot_id = s.id AND c.status = 'waiting') AS waiting, \
+           (SELECT c.status FROM claims c WHERE c.slot_id = s.id AND c.person_id = $2 AND c.status <> 'cancelled') AS mine, \
+           (SELECT c.minutes FROM claims c WHERE c.slot_id = s.id AND c.person_id = $2 AND c.status = 'confirmed') AS my_minutes \
+         FROM slots s WHERE s.post_id = $1 ORDER BY s.starts_at",
+    )
+    .bind(id)
+    .bind(viewer)
+    .try_map(|row: AnyRow| {
+        let start: i64 = row.try_get("starts_at")?;
+        let end: i64 = row.try_get("ends_at")?;
+        let mine: Option<String> = row.try_get("mine")?;
+        let mine = mine.as_deref().and_then(ClaimStatus::parse);
+        Ok(Slot {
+            id: row.try_get("id")?,
+            starts_at: rfc3339(start),
+            ends_at: rfc3339(end),
+            confirmed: row.try_get("confirmed")?,
+            waiting: row.try_get("waiting")?,
+            can_cancel: mine.is_some() && may_cancel(now, Span { start, end }, cutoff),
+            mine,
+            my_minutes: row.try_get("my_minutes")?,
+        })
+    })
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(Some(Post {
+        id: row.try_get("id")?,
+        compound_id: row.try_get("compound_id")?,
+        title: row.try_get("title")?,
+        description: row.try_get("description")?,
+        place: row.try_get("place")?,
+        skill: row.try_get("skill")?,
+        fits: row.try_get::<i64, _>("fits")? > 0,
+        places: row.try_get("places")?,
+        cutoff_hours: cutoff,
+        slots,
+    }))
+}
+
+/// A compound's posts with a slot still to come: those fitting the viewer's
+/// skills first, then the soonest.
+pub async fn posts(
+    db: &Db,
+    compound: i64,
+    viewer: i64,
+    lang: Lang,
+) -> Result<Vec<Post>, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT p.id FROM posts p WHERE p.compound_id = $1 \
+           AND EXISTS (SELECT 1 FROM slots s WHERE s.post_id = p.id AND s.ends_at > $2) \
+         ORDER BY (SELECT MIN(s.starts_at) FROM slots s WHERE s.post_id = p.id AND s.ends_at > $2) LIMIT 50",
+    )
+    .bind(compound)
+    .bind(now_ms())
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for id in ids {
+        out.extend(post(db, id, viewer, lang).await?);
+    }
+    out.sort_by_key(|p| !p.fits);
+    Ok(out)
+}
+
+/// The person's record: every service with its minutes, and no-shows.
+pub async fn record(db: &Db, person: i64) -> Result<VolunteerRecord, sqlx::Error> {
+    let name: String = sqlx::query_scalar("SELECT name FROM people WHERE id = $1")
+        .bind(person)
+        .fetch_one(&db.pool)
+        .await?;
+    let services = sqlx::query(
+        "SELECT p.title, c.name AS compound, s.starts_at, k.minutes FROM claims k \
+         JOIN slots s ON s.id = k.slot_id JOIN posts p ON p.id = s.post_id JOIN compounds c ON c.id = p.compound_id \
+         WHERE k.person_id = $1 AND k.status = 'confirmed' AND k.minutes IS NOT NULL ORDER BY s.starts_at DESC",
+    )
+    .bind(person)
+    .try_map(|row: AnyRow| {
+        Ok(Service {
+            post_title: row.try_get("title")?,
+            compound_name: row.try_get("compound")?,
+            starts_at: rfc3339(row.try_get("starts_at")?),
+            minutes: row.try_get("minutes")?,
+        })
+    })
+    .fetch_all(&db.pool)
+    .await?;
+    let no_shows: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM claims WHERE person_id = $1 AND status = 'confirmed' AND no_show = 1",
+    )
+    .bind(person)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(VolunteerRecord {
+        name,
+        total_minutes: services.iter().map(|s| s.minutes).sum(),
+        services,
+        no_shows,
+    })
+}

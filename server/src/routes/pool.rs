@@ -1,0 +1,624 @@
+//! The capable-person pool and volunteer posts: applying and approval,
+//! posts and their slots, claims and the waiting list, check-in codes,
+//! attendance, and each volunteer's record.
+
+use crate::auth::{CurrentPerson, MaybePerson};
+use crate::error::{AppError, request_lang};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::{AppState, permissions, pool};
+use api_types::consultations::Reason;
+use api_types::pool::{
+    ApplicationStatus, CheckInCode, CodeEntry, Confirmation, NewApplication, NewPost, PoolMember,
+    Post, PostFilter, Skill, Span, VolunteerRecord, code_valid, minutes_served,
+};
+use api_types::validate::required_text;
+use api_types::{ErrorBody, ErrorCode, FieldError, Page, Rule};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// The pool routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_skills))
+        .routes(routes!(create_application, list_applications))
+        .routes(routes!(approve_application))
+        .routes(routes!(decline_application))
+        .routes(routes!(create_post, list_posts))
+        .routes(routes!(get_post))
+        .routes(routes!(create_claim))
+        .routes(routes!(create_cancellation))
+        .routes(routes!(create_code))
+        .routes(routes!(create_check_in))
+        .routes(routes!(create_check_out))
+        .routes(routes!(create_confirmation))
+        .routes(routes!(get_record))
+        .routes(routes!(export_record))
+}
+
+/// `?street_id=` of the skill list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SkillFilter {
+    /// The street.
+    pub street_id: i64,
+}
+
+/// The street-wide list of skills.
+#[utoipa::path(
+    get,
+    path = "/skills",
+    tag = "pool",
+    params(SkillFilter),
+    responses((status = 200, description = "Every skill, in order (one page)", body = Page<Skill>))
+)]
+pub async fn list_skills(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(filter): ApiQuery<SkillFilter>,
+) -> Result<Json<Page<Skill>>, AppError> {
+    Ok(Json(Page {
+        items: pool::skills(&state.db, filter.street_id, request_lang(&headers)).await?,
+        next_cursor: None,
+    }))
+}
+
+async fn must_be_station(state: &AppState, person: i64, compound: i64) -> Result<(), AppError> {
+    if permissions::is_station_member(&state.db, person, compound).await? {
+        Ok(())
+    } else {
+        Err(AppError::new(ErrorCode::Forbidden))
+    }
+}
+
+/// A verified resident applies to the compound's pool with their skills.
+#[utoipa::path(
+    post,
+    path = "/pool-applications",
+    tag = "pool",
+    request_body = NewApplication,
+    responses(
+        (status = 201, description = "Applied; the station decides", body = PoolMember),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a verified resident of the compound", body = ErrorBody),
+        (status = 409, description = "An application is already open", body = ErrorBody),
+        (status = 422, description = "No skill, no availability, or another street's skill", body = ErrorBody),
+    )
+)]
+pub async fn create_application(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiJson(application): ApiJson<NewApplication>,
+) -> Result<(StatusCode, Json<PoolMember>), AppError> {
+    application.validate().map_err(AppError::validation)?;
+    if !pool::is_resident_of(&state.db, person.id, application.compound_id).await? {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    let id = pool::apply(&state.db, person.id, &application).await?;
+    let member = pool::member(&state.db, id, request_lang(&headers))
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    Ok((StatusCode::CREATED, Json(member)))
+}
+
+/// `?compound_id=&status=` of the application list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ApplicationFilter {
+    /// The compound.
+    pub compound_id: i64,
+    /// Only this state.
+    #[param(inline)]
+    pub status: Option<ApplicationStatus>,
+}
+
+/// The compound's applications and pool members, for its station.
+#[utoipa::path(
+    get,
+    path = "/pool-applications",
+    tag = "pool",
+    params(ApplicationFilter),
+    responses(
+        (status = 200, description = "At most 200, oldest first (one page)", body = Page<PoolMember>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a station member of the compound", body = ErrorBody),
+    )
+)]
+pub async fn list_applications(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiQuery(filter): ApiQuery<ApplicationFilter>,
+) -> Result<Json<Page<PoolMember>>, AppError> {
+    must_be_station(&state, person.id, filter.compound_id).await?;
+    Ok(Json(Page {
+        items: pool::members(
+            &state.db,
+            filter.compound_id,
+            filter.status,
+            request_lang(&headers),
+        )
+        .await?,
+        next_cursor: None,
+    }))
+}
+
+async fn decide(
+    state: &AppState,
+    headers: &HeaderMap,
+    person: CurrentPerson,
+    id: i64,
+    status: ApplicationStatus,
+    reason: Option<&str>,
+) -> Result<(StatusCode, Json<PoolMember>), AppError> {
+    let lang = request_lang(headers);
+    let member = pool::member(&state.db, id, lang)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    must_be_station(state, person.id, member.compound_id).await?;
+    pool::decide(&state.db, id, person.id, status, reason).await?;
+    let member = pool::member(&state.db, id, lang)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    Ok((StatusCode::CREATED, Json(member)))
+}
+
+/// The station takes the applicant into the pool.
+#[utoipa::path(
+    post,
+    path = "/pool-applications/{id}/approvals",
+    tag = "pool",
+    params(("id" = i64, Path, description = "The application's id")),
+    responses(
+        (status = 201, description = "In the pool", body = PoolMember),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a station member of the compound", body = ErrorBody),
+        (status = 404, description = "No such application", body = ErrorBody),
+        (status = 409, description = "Already decided", body = ErrorBody),
+    )
+)]
+pub async fn approve_application(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<PoolMember>), AppError> {
+    decide(
+        &state,
+        &headers,
+        person,
+        id,
+        ApplicationStatus::Approved,
+        None,
+    )
+    .await
+}
+
+/// The station declines an application, with a reason.
+#[utoipa::path(
+    post,
+    path = "/pool-applications/{id}/rejections",
+    tag = "pool",
+    request_body = Reason,
+    params(("id" = i64, Path, description = "The application's id")),
+    responses(
+        (status = 201, description = "Declined", body = PoolMember),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a station member of the compound", body = ErrorBody),
+        (status = 404, description = "No such application", body = ErrorBody),
+        (status = 409, description = "Already decided", body = ErrorBody),
+        (status = 422, description = "No reason", body = ErrorBody),
+    )
+)]
+pub async fn decline_application(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(reason): ApiJson<Reason>,
+) -> Result<(StatusCode, Json<PoolMember>), AppError> {
+    required_text("reason", &reason.reason, 500).map_err(|e| AppError::validation(vec![e]))?;
+    decide(
+        &state,
+        &headers,
+        person,
+        id,
+        ApplicationStatus::Declined,
+        Some(&reason.reason),
+    )
+    .await
+}
+
+/// A station member sets a post: one slot, or one a week.
+#[utoipa::path(
+    post,
+    path = "/posts",
+    tag = "pool",
+    request_body = NewPost,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
+    responses(
+        (status = 201, description = "Posted with its slots", body = Post),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a station member of the compound", body = ErrorBody),
+        (status = 422, description = "A field breaks a rule", body = ErrorBody),
+    )
+)]
+pub async fn create_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiJson(post): ApiJson<NewPost>,
+) -> Result<(StatusCode, Json<Post>), AppError> {
+    post.validate().map_err(AppError::validation)?;
+    let start = crate::consultations::parse_time(&post.starts_at)
+        .ok_or_else(|| AppError::validation(vec![FieldError::new("starts_at", Rule::Invalid)]))?;
+    must_be_station(&state, person.id, post.compound_id).await?;
+    if let Some(skill) = post.skill_id {
+        let known = pool::skills(
+            &state.db,
+            street_of(&state, post.compound_id).await?,
+            request_lang(&headers),
+        )
+        .await?
+        .iter()
+        .any(|s| s.id == skill);
+        if !known {
+            return Err(AppError::validation(vec![FieldError::new(
+                "skill_id",
+                Rule::Invalid,
+            )]));
+        }
+    }
+    let first = Span {
+        start,
+        end: start + post.minutes * 60_000,
+    };
+    let id = pool::create_post(&state.db, person.id, &post, first).await?;
+    let shown = pool::post(&state.db, id, person.id, request_lang(&headers))
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    Ok((StatusCode::CREATED, Json(shown)))
+}
+
+async fn street_of(state: &AppState, compound: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT cm.street_id FROM compounds c JOIN communities cm ON cm.id = c.community_id WHERE c.id = $1",
+    )
+    .bind(compound)
+    .fetch_one(&state.db.pool)
+    .await?)
+}
+
+/// A compound's posts with slots to come, those fitting the viewer's skills first.
+#[utoipa::path(
+    get,
+    path = "/posts",
+    tag = "pool",
+    params(PostFilter),
+    responses((status = 200, description = "At most 50 posts (one page)", body = Page<Post>))
+)]
+pub async fn list_posts(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: MaybePerson,
+    ApiQuery(filter): ApiQuery<PostFilter>,
+) -> Result<Json<Page<Post>>, AppError> {
+    let viewer = person.0.map_or(0, |p| p.id);
+    Ok(Json(Page {
+        items: pool::posts(
+            &state.db,
+            filter.compound_id,
+            viewer,
+            request_lang(&headers),
+        )
+        .await?,
+        next_cursor: None,
+    }))
+}
+
+/// One post with its slots and the viewer's claims.
+#[utoipa::path(
+    get,
+    path = "/posts/{id}",
+    tag = "pool",
+    params(("id" = i64, Path, description = "The post's id")),
+    responses(
+        (status = 200, description = "The post", body = Post),
+        (status = 404, description = "No such post", body = ErrorBody),
+    )
+)]
+pub async fn get_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: MaybePerson,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Post>, AppError> {
+    let viewer = person.0.map_or(0, |p| p.id);
+    pool::post(&state.db, id, viewer, request_lang(&headers))
+        .await?
+        .map(Json)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+async fn slot_of(state: &AppState, id: i64) -> Result<pool::HeldSlot, AppError> {
+    pool::slot(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+async fn post_after(
+    state: &AppState,
+    headers: &HeaderMap,
+    slot: &pool::HeldSlot,
+    person: i64,
+) -> Result<(StatusCode, Json<Post>), AppError> {
+    let shown = pool::post(&state.db, slot.post, person, request_lang(headers))
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    Ok((StatusCode::CREATED, Json(shown)))
+}
+
+/// Claims a place in a slot, or joins its waiting list when it is full.
+#[utoipa::path(
+    post,
+    path = "/slots/{id}/claims",
+    tag = "pool",
+    params(("id" = i64, Path, description = "The slot's id")),
+    responses(
+        (status = 201, description = "Claimed (or waiting); the post", body = Post),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a volunteer of the compound, or without the skill", body = ErrorBody),
+        (status = 404, description = "No such slot", body = ErrorBody),
+        (status = 409, description = "Already claimed, or it overlaps another claimed slot, or it is over", body = ErrorBody),
+    )
+)]
+pub async fn create_claim(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<Post>), AppError> {
+    let slot = slot_of(&state, id).await?;
+    if slot.span.end <= crate::db::now_ms() {
+        return Err(AppError::new(ErrorCode::IllegalMove));
+    }
+    if !pool::may_volunteer(&state.db, person.id, slot.compound, slot.skill).await? {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    pool::claim(&state.db, &slot, person.id).await?;
+    post_after(&state, &headers, &slot, person.id).await
+}
+
+/// Cancels the viewer's claim before the cut-off; the first on the waiting
+/// list moves up.
+#[utoipa::path(
+    post,
+    path = "/slots/{id}/cancellations",
+    tag = "pool",
+    params(("id" = i64, Path, description = "The slot's id")),
+    responses(
+        (status = 201, description = "Cancelled; the post", body = Post),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such slot, or no claim on it", body = ErrorBody),
+        (status = 409, description = "Past the cancellation cut-off", body = ErrorBody),
+    )
+)]
+pub async fn create_cancellation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<Post>), AppError> {
+    let slot = slot_of(&state, id).await?;
+    pool::cancel(&state.db, &slot, person.id).await?;
+    post_after(&state, &headers, &slot, person.id).await
+}
+
+/// A station member shows a fresh check-in code at the post.
+#[utoipa::path(
+    post,
+    path = "/slots/{id}/codes",
+    tag = "pool",
+    params(("id" = i64, Path, description = "The slot's id")),
+    responses(
+        (status = 201, description = "The code to show", body = CheckInCode),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a station member of the compound", body = ErrorBody),
+        (status = 404, description = "No such slot", body = ErrorBody),
+    )
+)]
+pub async fn create_code(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<CheckInCode>), AppError> {
+    let slot = slot_of(&state, id).await?;
+    must_be_station(&state, person.id, slot.compound).await?;
+    let (code, issued) = pool::issue_code(&state.db, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CheckInCode {
+            code,
+            expires_at: crate::db::rfc3339(issued + api_types::pool::CODE_MINUTES * 60_000),
+        }),
+    ))
+}
+
+/// Checks the code a volunteer typed: 422 when wrong or expired.
+async fn check_code(
+    state: &AppState,
+    slot: &pool::HeldSlot,
+    entry: &CodeEntry,
+) -> Result<(), AppError> {
+    let wrong = || AppError::validation(vec![FieldError::new("code", Rule::Invalid)]);
+    let (code, issued) = pool::current_code(&state.db, slot.id)
+        .await?
+        .ok_or_else(wrong)?;
+    if code != entry.code.trim() || !code_valid(crate::db::now_ms(), issued, slot.span) {
+        return Err(wrong());
+    }
+    Ok(())
+}
+
+/// A volunteer with a place checks in with the code shown at the post.
+#[utoipa::path(
+    post,
+    path = "/slots/{id}/check-ins",
+    tag = "pool",
+    request_body = CodeEntry,
+    params(("id" = i64, Path, description = "The slot's id")),
+    responses(
+        (status = 201, description = "Checked in; the post", body = Post),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such slot, or no place in it", body = ErrorBody),
+        (status = 409, description = "Already checked in", body = ErrorBody),
+        (status = 422, description = "The code is wrong or expired", body = ErrorBody),
+    )
+)]
+pub async fn create_check_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(entry): ApiJson<CodeEntry>,
+) -> Result<(StatusCode, Json<Post>), AppError> {
+    let slot = slot_of(&state, id).await?;
+    let (claim, checked_in, _) = pool::confirmed_claim(&state.db, id, person.id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    check_code(&state, &slot, &entry).await?;
+    if checked_in.is_some() {
+        return Err(AppError::new(ErrorCode::Conflict));
+    }
+    pool::record_check(&state.db, claim, None).await?;
+    post_after(&state, &headers, &slot, person.id).await
+}
+
+/// The volunteer checks out with the code; the minutes since checking in
+/// are added to their record.
+#[utoipa::path(
+    post,
+    path = "/slots/{id}/check-outs",
+    tag = "pool",
+    request_body = CodeEntry,
+    params(("id" = i64, Path, description = "The slot's id")),
+    responses(
+        (status = 201, description = "Checked out; the post", body = Post),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such slot, or no place in it", body = ErrorBody),
+        (status = 409, description = "Not checked in, or already checked out", body = ErrorBody),
+        (status = 422, description = "The code is wrong or expired", body = ErrorBody),
+    )
+)]
+pub async fn create_check_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(entry): ApiJson<CodeEntry>,
+) -> Result<(StatusCode, Json<Post>), AppError> {
+    let slot = slot_of(&state, id).await?;
+    let (claim, checked_in, checked_out) = pool::confirmed_claim(&state.db, id, person.id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    check_code(&state, &slot, &entry).await?;
+    let (Some(checked_in), None) = (checked_in, checked_out) else {
+        return Err(AppError::new(ErrorCode::Conflict));
+    };
+    let minutes = minutes_served(checked_in, crate::db::now_ms());
+    pool::record_check(&state.db, claim, Some(minutes)).await?;
+    post_after(&state, &headers, &slot, person.id).await
+}
+
+/// A station member confirms afterwards that a volunteer came (the slot's
+/// length counts) or did not (a no-show).
+#[utoipa::path(
+    post,
+    path = "/slots/{id}/confirmations",
+    tag = "pool",
+    request_body = Confirmation,
+    params(("id" = i64, Path, description = "The slot's id")),
+    responses(
+        (status = 201, description = "Recorded; the post", body = Post),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a station member of the compound", body = ErrorBody),
+        (status = 404, description = "No such slot", body = ErrorBody),
+        (status = 422, description = "That person holds no place in the slot", body = ErrorBody),
+    )
+)]
+pub async fn create_confirmation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(confirmation): ApiJson<Confirmation>,
+) -> Result<(StatusCode, Json<Post>), AppError> {
+    let slot = slot_of(&state, id).await?;
+    must_be_station(&state, person.id, slot.compound).await?;
+    pool::confirm(
+        &state.db,
+        &slot,
+        confirmation.person_id,
+        confirmation.attended,
+    )
+    .await?;
+    post_after(&state, &headers, &slot, person.id).await
+}
+
+/// The signed-in volunteer's record: services, hours, no-shows.
+#[utoipa::path(
+    get,
+    path = "/me/volunteer-record",
+    tag = "pool",
+    responses(
+        (status = 200, description = "The record", body = VolunteerRecord),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
+pub async fn get_record(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+) -> Result<Json<VolunteerRecord>, AppError> {
+    Ok(Json(pool::record(&state.db, person.id).await?))
+}
+
+/// The record as CSV (UTF-8 with a byte-order mark).
+#[utoipa::path(
+    get,
+    path = "/me/volunteer-record/export",
+    tag = "pool",
+    responses(
+        (status = 200, description = "CSV", content_type = "text/csv", body = String),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
+pub async fn export_record(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+) -> Result<impl IntoResponse, AppError> {
+    let record = pool::record(&state.db, person.id).await?;
+    let mut csv = String::from("\u{feff}岗位,小区,时间,服务分钟\r\n");
+    for s in &record.services {
+        let cell = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+        csv.push_str(&format!(
+            "{},{},{},{}\r\n",
+            cell(&s.post_title),
+            cell(&s.compound_name),
+            cell(&s.starts_at),
+            s.minutes
+        ));
+    }
+    csv.push_str(&format!("\"合计\",,,{}\r\n", record.total_minutes));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"volunteer-record.csv\"",
+            ),
+        ],
+        csv,
+    ))
+}

@@ -1,0 +1,443 @@
+//! The capable-person pool and volunteer posts over HTTP: applying and
+//! approval, posts, claims and the waiting list, the race for the last
+//! place, check-in codes, hours and the record.
+
+use crate::common::TestApp;
+use serde_json::{Value, json};
+
+const HEAD: &str = "13800000002";
+const OTHER_HEAD: &str = "13800000011";
+
+struct World {
+    app: TestApp,
+    compound: i64,
+    head: String,
+    /// Verified residents of 海景花园: 李阿婆, 陈志明, 王药师.
+    residents: Vec<String>,
+    /// Signed in, not verified: 赵小宝.
+    outsider: String,
+    skills: Vec<i64>,
+}
+
+impl World {
+    async fn new() -> World {
+        let app = TestApp::with_demo().await;
+        let (_, list) = app.get_json("/api/v1/compounds?limit=1").await;
+        let compound = list["items"][0]["id"].as_i64().unwrap();
+        let (_, detail) = app.get_json(&format!("/api/v1/compounds/{compound}")).await;
+        let building = detail["grids"][0]["buildings"][0]["id"].as_i64().unwrap();
+        let head = app.sign_in(HEAD).await;
+        let mut residents = Vec::new();
+        for (phone, room) in [
+            ("13800000044", "101"),
+            ("13800000045", "102"),
+            ("13800000046", "201"),
+        ] {
+            let token = app.sign_in(phone).await;
+            let (_, request) = app
+                .post_as(
+                    &token,
+                    "/api/v1/household-requests",
+                    json!({"building_id": building, "unit": "1单元", "room": room}),
+                )
+                .await;
+            let id = request["id"].as_i64().unwrap();
+            let (status, _) = app
+                .post_as(
+                    &head,
+                    &format!("/api/v1/household-requests/{id}/approvals"),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(status, 201);
+            residents.push(token);
+        }
+        let (_, skills) = app.get_json("/api/v1/skills?street_id=1").await;
+        let skills = skills["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_i64().unwrap())
+            .collect();
+        World {
+            outsider: app.sign_in("13800000047").await,
+            compound,
+            head,
+            residents,
+            skills,
+            app,
+        }
+    }
+
+    /// A post of `places` places starting `from_now_min` minutes from now,
+    /// lasting two hours, for `weeks` weeks.
+    async fn post(&self, places: i64, from_now_min: i64, weeks: u32, skill: Option<i64>) -> Value {
+        let start = server::db::now_ms() + from_now_min * 60_000;
+        let (status, post) = self
+            .app
+            .post_as(
+                &self.head,
+                "/api/v1/posts",
+                json!({
+                    "compound_id": self.compound, "title": "夜间安全巡逻", "description": "沿小区四周巡查",
+                    "place": "北门岗亭", "skill_id": skill, "places": places, "cutoff_hours": 1,
+                    "starts_at": server::db::rfc3339(start), "minutes": 120, "weeks": weeks,
+                }),
+            )
+            .await;
+        assert_eq!(status, 201, "{post}");
+        post
+    }
+
+    async fn on_slot(&self, token: &str, slot: i64, what: &str, body: Value) -> (u16, Value) {
+        self.app
+            .post_as(token, &format!("/api/v1/slots/{slot}/{what}"), body)
+            .await
+    }
+}
+
+fn slot(post: &Value, n: usize) -> i64 {
+    post["slots"][n]["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn a_resident_applies_and_the_station_decides() {
+    let w = World::new().await;
+    let body = json!({
+        "compound_id": w.compound, "skill_ids": [w.skills[1]], "other_skills": "退休燃气公司师傅",
+        "availability": "周末上午", "intro": "干了三十年燃气维修", "show_party_member": true,
+    });
+    let (status, _) = w
+        .app
+        .post_as(&w.outsider, "/api/v1/pool-applications", body.clone())
+        .await;
+    assert_eq!(status, 403, "not a verified resident");
+    let (status, applied) = w
+        .app
+        .post_as(&w.residents[0], "/api/v1/pool-applications", body.clone())
+        .await;
+    assert_eq!(status, 201, "{applied}");
+    assert_eq!(applied["status"], "pending");
+    assert_eq!(applied["skills"], json!(["燃气"]));
+    assert_eq!(applied["party_member"], true);
+    let (status, _) = w
+        .app
+        .post_as(&w.residents[0], "/api/v1/pool-applications", body.clone())
+        .await;
+    assert_eq!(status, 409, "one open application");
+    let mut bad = body.clone();
+    bad["skill_ids"] = json!([99_999]);
+    let (status, problem) = w
+        .app
+        .post_as(&w.residents[1], "/api/v1/pool-applications", bad)
+        .await;
+    assert_eq!(
+        (status, problem["error"]["fields"]["skill_ids"].as_str()),
+        (422, Some("invalid"))
+    );
+    let id = applied["id"].as_i64().unwrap();
+    let other = w.app.sign_in(OTHER_HEAD).await;
+    let approve = format!("/api/v1/pool-applications/{id}/approvals");
+    assert_eq!(w.app.post_as(&other, &approve, json!({})).await.0, 403);
+    let (status, approved) = w.app.post_as(&w.head, &approve, json!({})).await;
+    assert_eq!(
+        (status, approved["status"].as_str()),
+        (201, Some("approved"))
+    );
+    assert_eq!(w.app.post_as(&w.head, &approve, json!({})).await.0, 409);
+    let (_, listed) = w
+        .app
+        .get_as(
+            &w.head,
+            &format!(
+                "/api/v1/pool-applications?compound_id={}&status=approved",
+                w.compound
+            ),
+        )
+        .await;
+    assert_eq!(listed["items"][0]["name"], "李阿婆（李桂兰）");
+    assert_eq!(
+        w.app
+            .get_as(
+                &w.residents[1],
+                &format!("/api/v1/pool-applications?compound_id={}", w.compound)
+            )
+            .await
+            .0,
+        403
+    );
+    let (_, second) = w
+        .app
+        .post_as(&w.residents[1], "/api/v1/pool-applications", body)
+        .await;
+    let decline = format!("/api/v1/pool-applications/{}/rejections", second["id"]);
+    assert_eq!(
+        w.app
+            .post_as(&w.head, &decline, json!({"reason": ""}))
+            .await
+            .0,
+        422
+    );
+    let (status, declined) = w
+        .app
+        .post_as(&w.head, &decline, json!({"reason": "暂不需要"}))
+        .await;
+    assert_eq!(
+        (status, declined["status"].as_str()),
+        (201, Some("declined"))
+    );
+}
+
+#[tokio::test]
+async fn places_fill_the_waiting_list_moves_up_and_clashes_are_refused() {
+    let w = World::new().await;
+    let patrol = w.post(2, 24 * 60, 4, None).await;
+    assert_eq!(
+        patrol["slots"].as_array().unwrap().len(),
+        4,
+        "weekly for four weeks"
+    );
+    let first = slot(&patrol, 0);
+    let [a, b, c] = [&w.residents[0], &w.residents[1], &w.residents[2]];
+    for token in [a, b] {
+        let (status, after) = w.on_slot(token, first, "claims", json!({})).await;
+        assert_eq!(
+            (status, after["slots"][0]["mine"].as_str()),
+            (201, Some("confirmed"))
+        );
+    }
+    let (_, waiting) = w.on_slot(c, first, "claims", json!({})).await;
+    assert_eq!(waiting["slots"][0]["mine"], "waiting");
+    assert_eq!(
+        (
+            waiting["slots"][0]["confirmed"].as_i64(),
+            waiting["slots"][0]["waiting"].as_i64()
+        ),
+        (Some(2), Some(1))
+    );
+    assert_eq!(
+        w.on_slot(a, first, "claims", json!({})).await.0,
+        409,
+        "already claimed"
+    );
+    assert_eq!(
+        w.on_slot(&w.outsider, first, "claims", json!({})).await.0,
+        403
+    );
+    // Another post at the same time clashes for whoever holds the first.
+    let clashing = w.post(5, 24 * 60 + 30, 1, None).await;
+    assert_eq!(
+        w.on_slot(a, slot(&clashing, 0), "claims", json!({}))
+            .await
+            .0,
+        409
+    );
+    // A cancels; C moves up.
+    let (status, _) = w.on_slot(a, first, "cancellations", json!({})).await;
+    assert_eq!(status, 201);
+    let (_, seen) = w
+        .app
+        .get_as(c, &format!("/api/v1/posts/{}", patrol["id"]))
+        .await;
+    assert_eq!(seen["slots"][0]["mine"], "confirmed");
+    assert_eq!(
+        (
+            seen["slots"][0]["confirmed"].as_i64(),
+            seen["slots"][0]["waiting"].as_i64()
+        ),
+        (Some(2), Some(0))
+    );
+    // Past the cut-off (an hour before), cancelling is refused.
+    let soon = w.post(2, 30, 1, None).await;
+    w.on_slot(a, slot(&soon, 0), "claims", json!({})).await;
+    let r = w
+        .on_slot(a, slot(&soon, 0), "cancellations", json!({}))
+        .await;
+    assert_eq!(
+        (r.0, r.1["error"]["code"].as_str()),
+        (409, Some("illegal_move"))
+    );
+}
+
+#[tokio::test]
+async fn of_three_claims_for_the_last_place_exactly_one_wins() {
+    let w = World::new().await;
+    let post = w.post(1, 24 * 60, 1, None).await;
+    let id = slot(&post, 0);
+    let claims = w
+        .residents
+        .iter()
+        .map(|token| w.on_slot(token, id, "claims", json!({})));
+    let answers = futures_util::future::join_all(claims).await;
+    assert!(answers.iter().all(|(status, _)| *status == 201));
+    let mine: Vec<&str> = answers
+        .iter()
+        .map(|(_, p)| p["slots"][0]["mine"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        mine.iter().filter(|m| **m == "confirmed").count(),
+        1,
+        "{mine:?}"
+    );
+    assert_eq!(mine.iter().filter(|m| **m == "waiting").count(), 2);
+    let confirmed: i64 = sqlx::query_scalar("SELECT confirmed FROM slots WHERE id = $1")
+        .bind(id)
+        .fetch_one(&w.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(confirmed, 1);
+}
+
+#[tokio::test]
+async fn check_in_codes_are_checked_and_hours_reach_the_record() {
+    let w = World::new().await;
+    // A slot that started ten minutes ago.
+    let post = w.post(3, -10, 1, None).await;
+    let id = slot(&post, 0);
+    let a = &w.residents[0];
+    w.on_slot(a, id, "claims", json!({})).await;
+    w.on_slot(&w.residents[1], id, "claims", json!({})).await;
+    assert_eq!(
+        w.on_slot(a, id, "codes", json!({})).await.0,
+        403,
+        "the station shows codes"
+    );
+    let (status, code) = w.on_slot(&w.head, id, "codes", json!({})).await;
+    assert_eq!(status, 201);
+    let code = code["code"].as_str().unwrap().to_owned();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let r = w.on_slot(a, id, "check-ins", json!({"code": wrong})).await;
+    assert_eq!(
+        (r.0, r.1["error"]["fields"]["code"].as_str()),
+        (422, Some("invalid"))
+    );
+    assert_eq!(
+        w.on_slot(a, id, "check-outs", json!({"code": code}))
+            .await
+            .0,
+        409,
+        "not in yet"
+    );
+    assert_eq!(
+        w.on_slot(a, id, "check-ins", json!({"code": code})).await.0,
+        201
+    );
+    assert_eq!(
+        w.on_slot(a, id, "check-ins", json!({"code": code})).await.0,
+        409,
+        "reused"
+    );
+    // An hour on duty.
+    sqlx::query("UPDATE claims SET checked_in_at = checked_in_at - 3600000 WHERE slot_id = $1")
+        .bind(id)
+        .execute(&w.app.db.pool)
+        .await
+        .unwrap();
+    let (status, out) = w.on_slot(a, id, "check-outs", json!({"code": code})).await;
+    assert_eq!(
+        (status, out["slots"][0]["my_minutes"].as_i64()),
+        (201, Some(60))
+    );
+    // An expired code no longer works.
+    sqlx::query("UPDATE slots SET code_issued_at = code_issued_at - 3600000 WHERE id = $1")
+        .bind(id)
+        .execute(&w.app.db.pool)
+        .await
+        .unwrap();
+    let r = w
+        .on_slot(&w.residents[1], id, "check-ins", json!({"code": code}))
+        .await;
+    assert_eq!(r.0, 422, "expired");
+    // The station confirms the second volunteer did not come.
+    let (status, _) = w
+        .on_slot(
+            &w.head,
+            id,
+            "confirmations",
+            json!({"person_id": 45, "attended": false}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, record) = w.app.get_as(a, "/api/v1/me/volunteer-record").await;
+    assert_eq!(record["total_minutes"], 60);
+    assert_eq!(record["services"][0]["post_title"], "夜间安全巡逻");
+    let (_, other) = w
+        .app
+        .get_as(&w.residents[1], "/api/v1/me/volunteer-record")
+        .await;
+    assert_eq!(
+        (other["total_minutes"].as_i64(), other["no_shows"].as_i64()),
+        (Some(0), Some(1))
+    );
+    let (status, csv) = w
+        .app
+        .send_as(
+            a,
+            reqwest::Method::GET,
+            "/api/v1/me/volunteer-record/export",
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(csv.as_str().unwrap().contains("\"合计\",,,60"));
+}
+
+#[tokio::test]
+async fn a_post_needing_a_skill_is_for_the_pool_members_who_have_it() {
+    let w = World::new().await;
+    let gas = w.skills[1];
+    let (_, applied) = w
+        .app
+        .post_as(
+            &w.residents[0],
+            "/api/v1/pool-applications",
+            json!({"compound_id": w.compound, "skill_ids": [gas], "availability": "随时"}),
+        )
+        .await;
+    w.app
+        .post_as(
+            &w.head,
+            &format!("/api/v1/pool-applications/{}/approvals", applied["id"]),
+            json!({}),
+        )
+        .await;
+    let post = w.post(2, 24 * 60, 1, Some(gas)).await;
+    assert_eq!(
+        w.on_slot(&w.residents[1], slot(&post, 0), "claims", json!({}))
+            .await
+            .0,
+        403
+    );
+    let (status, claimed) = w
+        .on_slot(&w.residents[0], slot(&post, 0), "claims", json!({}))
+        .await;
+    assert_eq!((status, claimed["fits"].as_bool()), (201, Some(true)));
+    let (_, list) = w
+        .app
+        .get_as(
+            &w.residents[0],
+            &format!("/api/v1/posts?compound_id={}", w.compound),
+        )
+        .await;
+    assert_eq!(list["items"][0]["skill"], "燃气", "fitting posts first");
+    let (status, bad) = w
+        .app
+        .post_as(
+            &w.head,
+            "/api/v1/posts",
+            json!({"compound_id": w.compound, "title": "", "description": "x", "place": "x", "places": 0,
+                   "cutoff_hours": 1, "starts_at": "明天", "minutes": 60, "weeks": 1}),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(bad["error"]["fields"]["title"], "required");
+    assert_eq!(
+        w.app
+            .post_as(&w.residents[0], "/api/v1/posts", json!({
+                "compound_id": w.compound, "title": "x", "description": "x", "place": "x", "places": 1,
+                "cutoff_hours": 1, "starts_at": "2026-12-01T19:00:00+08:00", "minutes": 60, "weeks": 1}))
+            .await
+            .0,
+        403
+    );
+}
