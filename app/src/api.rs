@@ -12,6 +12,9 @@ use api_types::consultations::{
 use api_types::households::{HouseholdRequest, Invite, NewHouseholdRequest, NewInvite, Rejection};
 use api_types::identity::{CodeRequest, CodeSent, CurrentSession, Me, SignIn};
 use api_types::places::{CompoundDetail, CompoundSummary, StreetSummary};
+use api_types::pool::{
+    CheckInCode, CodeEntry, NewApplication, NewPost, PoolMember, Post, Skill, VolunteerRecord,
+};
 use api_types::{API_PREFIX, ErrorBody, ErrorCode, Lang, Page};
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
@@ -497,4 +500,101 @@ pub async fn add_progress(
         lang,
     )
     .await
+}
+
+/// `GET /skills?street_id=`.
+pub async fn skills(street_id: i64, lang: Lang) -> Result<Vec<Skill>, ApiError> {
+    get::<Page<Skill>>(&format!("/skills?street_id={street_id}"), lang)
+        .await
+        .map(|p| p.items)
+}
+
+/// `POST /pool-applications`.
+pub async fn apply_to_pool(
+    application: &NewApplication,
+    lang: Lang,
+) -> Result<PoolMember, ApiError> {
+    post("/pool-applications", application, None, lang).await
+}
+
+/// `GET /pool-applications?compound_id=&status=pending`: for the station.
+pub async fn pending_applications(
+    compound_id: i64,
+    lang: Lang,
+) -> Result<Page<PoolMember>, ApiError> {
+    get(
+        &format!("/pool-applications?compound_id={compound_id}&status=pending"),
+        lang,
+    )
+    .await
+}
+
+/// Approves (`reason` is `None`) or declines an application.
+pub async fn decide_application(
+    id: i64,
+    reason: Option<String>,
+    lang: Lang,
+) -> Result<PoolMember, ApiError> {
+    match reason {
+        None => {
+            let path = format!("/pool-applications/{id}/approvals");
+            decode(call(Method::Post, &path, None, None, lang).await?).await
+        }
+        Some(reason) => {
+            let body = api_types::consultations::Reason { reason };
+            post(
+                &format!("/pool-applications/{id}/rejections"),
+                &body,
+                None,
+                lang,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /posts`, safe to retry with the same `key`.
+pub async fn create_post(new: &NewPost, key: &str, lang: Lang) -> Result<Post, ApiError> {
+    post("/posts", new, Some(key), lang).await
+}
+
+/// `GET /posts?compound_id=`: fitting posts first.
+pub async fn posts(compound_id: i64, lang: Lang) -> Result<Vec<Post>, ApiError> {
+    get::<Page<Post>>(&format!("/posts?compound_id={compound_id}"), lang)
+        .await
+        .map(|p| p.items)
+}
+
+/// `GET /posts/{id}`.
+pub async fn get_post(id: i64, lang: Lang) -> Result<Post, ApiError> {
+    get(&format!("/posts/{id}"), lang).await
+}
+
+/// `POST /slots/{id}/claims` or `/cancellations`: the post after it.
+pub async fn slot_act(slot: i64, act: &str, lang: Lang) -> Result<Post, ApiError> {
+    let path = format!("/slots/{slot}/{act}");
+    decode(call(Method::Post, &path, None, None, lang).await?).await
+}
+
+/// `POST /slots/{id}/check-ins` or `/check-outs` with the code shown.
+pub async fn check(slot: i64, out: bool, code: String, lang: Lang) -> Result<Post, ApiError> {
+    let tail = if out { "check-outs" } else { "check-ins" };
+    post(
+        &format!("/slots/{slot}/{tail}"),
+        &CodeEntry { code },
+        None,
+        lang,
+    )
+    .await
+}
+
+/// `POST /slots/{id}/codes`: a fresh code for the station member to show.
+pub async fn new_code(slot: i64, lang: Lang) -> Result<CheckInCode, ApiError> {
+    let path = format!("/slots/{slot}/codes");
+    decode(call(Method::Post, &path, None, None, lang).await?).await
+}
+
+/// `GET /me/volunteer-record`.
+pub async fn volunteer_record(lang: Lang) -> Result<VolunteerRecord, ApiError> {
+    get("/me/volunteer-record", lang).await
 }

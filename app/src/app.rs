@@ -12,6 +12,9 @@ use crate::pages::household_new::HouseholdNewPage;
 use crate::pages::invite::InvitePage;
 use crate::pages::my_affairs::MyAffairsPage;
 use crate::pages::notices::NoticesPage;
+use crate::pages::pool::{
+    ApplicationsPage, ApplyPage, NewPostPage, PoolPage, PostPage, RecordPage,
+};
 use crate::pages::sign_in::SignInPage;
 use crate::pages::station::StationPage;
 use crate::pages::{compound::CompoundPage, home::HomePage, me::MePage, not_found::NotFoundPage};
@@ -44,6 +47,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/boards/*rest") view=LeaveBundle />
                 <Route path=path!("/consultations") view=LeaveBundle />
                 <Route path=path!("/consultations/*rest") view=LeaveBundle />
+                <Route path=path!("/pool") view=LeaveBundle />
+                <Route path=path!("/pool/*rest") view=LeaveBundle />
             </Routes>
         </Bundle>
     }
@@ -78,6 +83,23 @@ pub fn ConsultApp() -> impl IntoView {
                 <Route path=path!("/consultations") view=ConsultationsPage />
                 <Route path=path!("/consultations/new") view=NewTopicPage />
                 <Route path=path!("/consultations/:id") view=ConsultationPage />
+            </Routes>
+        </Bundle>
+    }
+}
+
+/// The pool bundle, at `/pool`: capable persons and volunteer posts.
+#[component]
+pub fn PoolApp() -> impl IntoView {
+    view! {
+        <Bundle>
+            <Routes fallback=LeaveBundle>
+                <Route path=path!("/pool") view=PoolPage />
+                <Route path=path!("/pool/apply") view=ApplyPage />
+                <Route path=path!("/pool/applications") view=ApplicationsPage />
+                <Route path=path!("/pool/posts/new") view=NewPostPage />
+                <Route path=path!("/pool/posts/:id") view=PostPage />
+                <Route path=path!("/pool/record") view=RecordPage />
             </Routes>
         </Bundle>
     }

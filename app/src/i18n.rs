@@ -25,6 +25,8 @@ pub enum Key {
     MyAffairs,
     /// The compound's consultations.
     Consultations,
+    /// Volunteer posts and the pool.
+    Volunteers,
     /// The label of the main navigation landmark.
     NavLabel,
     /// The language switch's label (names the other language).
@@ -193,6 +195,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             PublicBoard => "办事公示",
             MyAffairs => "我报的事",
             Consultations => "议事协商",
+            Volunteers => "志愿服务",
             NavLabel => "主导航",
             SwitchLanguage => "English",
             LargeTextShort => "大字",
@@ -280,6 +283,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             PublicBoard => "Public board",
             MyAffairs => "My reports",
             Consultations => "Consultations",
+            Volunteers => "Volunteering",
             NavLabel => "Main navigation",
             SwitchLanguage => "中文",
             LargeTextShort => "A+",

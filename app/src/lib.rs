@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod load;
 pub mod pages;
 pub mod photo;
+pub mod pool_text;
 pub mod prefs;
 pub mod report;
 pub mod routes;

@@ -15,6 +15,7 @@ pub mod my_affairs;
 pub mod not_found;
 pub mod notices;
 pub mod photos;
+pub mod pool;
 pub mod queue;
 pub mod sign_in;
 pub mod station;

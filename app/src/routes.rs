@@ -28,6 +28,8 @@ pub const STATION: &str = "/station";
 pub const NOTICES: &str = "/notices";
 /// The resident's own affairs.
 pub const MY_AFFAIRS: &str = "/affairs";
+/// Volunteer posts and the capable-person pool.
+pub const POOL: &str = "/pool";
 
 /// Filing an affair in a compound.
 pub fn new_affair(compound: i64) -> String {

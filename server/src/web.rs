@@ -52,13 +52,15 @@ impl AppShell {
 /// and its shell: a page a resident does not open at first costs their
 /// first load nothing. The affairs bundle (station desk, filing and
 /// following affairs, notices, public boards) is built into
-/// `dist/station/`, the consultations bundle into `dist/consult/`.
-const BUNDLES: [(&[&str], &str); 2] = [
+/// `dist/station/`, the consultations bundle into `dist/consult/`, the pool
+/// (capable persons and volunteer posts) into `dist/pool/`.
+const BUNDLES: [(&[&str], &str); 3] = [
     (
         &["/station", "/affairs", "/notices", "/boards"],
         "/station/index.html",
     ),
     (&["/consultations"], "/consult/index.html"),
+    (&["/pool"], "/pool/index.html"),
 ];
 
 /// The shell that answers an app path.
@@ -294,6 +296,7 @@ mod tests {
     fn the_station_desk_has_its_own_shell() {
         const STATION_SHELL: &str = "/station/index.html";
         assert_eq!(shell_for("/consultations/3"), "/consult/index.html");
+        assert_eq!(shell_for("/pool/posts/3"), "/pool/index.html");
         assert_eq!(shell_for("/station"), STATION_SHELL);
         assert_eq!(shell_for("/station/requests"), STATION_SHELL);
         assert_eq!(shell_for("/stationery"), "/index.html");

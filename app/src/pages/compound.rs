@@ -116,6 +116,7 @@ fn CompoundView(detail: CompoundDetail) -> impl IntoView {
                 <A href=routes::new_affair(summary.id) attr:class=ui::primary>{t(lang, Key::FileAffair)}</A>
                 <A href=routes::board(summary.id) attr:class=style::board>{t(lang, Key::PublicBoard)}</A>
                 <A href=routes::consultations(summary.id) attr:class=style::board>{t(lang, Key::Consultations)}</A>
+                <A href=routes::POOL attr:class=style::board>{t(lang, Key::Volunteers)}</A>
             </nav>
             <section class=style::panel>
                 <h2 class=style::panel_title>{t(lang, Key::Station)}</h2>
