@@ -648,25 +648,28 @@ pub enum QueueView {
     Overdue,
 }
 
-/// A step's notice in the in-app inbox.
+/// A notice in the in-app inbox: a step of an affair, or news of a post.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Notice {
     /// The notice's id.
     pub id: i64,
-    /// The affair it concerns.
-    pub affair_id: i64,
-    /// Its title.
-    pub affair_title: String,
+    /// The affair it concerns, if any.
+    pub affair_id: Option<i64>,
+    /// The volunteer post it concerns, if any.
+    pub post_id: Option<i64>,
+    /// The affair's or the post's title.
+    pub title: String,
     /// What happened: `file`, an act's name, `assign`, `rate`, `follow_up`,
-    /// `re_rate`.
+    /// `re_rate`, `help_request`, `help_accepted`, `help_done`; for posts
+    /// `slot_reminder`, `post_changed`, `post_cancelled`.
     pub act: String,
     /// Who did it.
     pub actor_name: Option<String>,
     /// Where the affair stands now.
-    pub status: Status,
-    /// Who holds it now.
-    pub level: Level,
+    pub status: Option<Status>,
+    /// Who holds the affair now.
+    pub level: Option<Level>,
     /// When (RFC 3339, UTC).
     pub at: String,
     /// Whether it was read.

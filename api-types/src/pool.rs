@@ -404,6 +404,123 @@ pub struct VolunteerRecord {
     pub no_shows: i64,
 }
 
+/// `PUT /api/v1/posts/{id}/details`: what a post says changed; those
+/// holding a claim are told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PostDetails {
+    /// What.
+    pub title: String,
+    /// What the volunteer does.
+    pub description: String,
+    /// Where.
+    pub place: String,
+}
+
+impl PostDetails {
+    /// Every rule the details break.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checks = Checks::default();
+        checks
+            .check(required_text("title", &self.title, 40))
+            .check(required_text("description", &self.description, 1000))
+            .check(required_text("place", &self.place, 60));
+        checks.finish()
+    }
+}
+
+/// An approved capable person a handler may ask for help.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CapablePerson {
+    /// The person's id.
+    pub person_id: i64,
+    /// Their name.
+    pub name: String,
+    /// Their skills, by name.
+    pub skills: Vec<String>,
+    /// When they are free.
+    pub availability: String,
+}
+
+/// `?skill_id=` of the capable persons offered for an affair.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+pub struct CapableFilter {
+    /// Only those with this skill.
+    pub skill_id: Option<i64>,
+}
+
+/// `POST /api/v1/affairs/{id}/help-requests`: a handler asks a capable
+/// person for help with the affair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NewHelpRequest {
+    /// The capable person.
+    pub person_id: i64,
+    /// What is needed.
+    pub note: Option<String>,
+}
+
+/// Where a help request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HelpStatus {
+    /// Asked, not yet answered.
+    Pending,
+    /// Accepted: a service under way.
+    Accepted,
+    /// Declined by the capable person.
+    Declined,
+    /// Done, with the minutes it took.
+    Done,
+}
+
+impl HelpStatus {
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Option<HelpStatus> {
+        match s {
+            "pending" => Some(HelpStatus::Pending),
+            "accepted" => Some(HelpStatus::Accepted),
+            "declined" => Some(HelpStatus::Declined),
+            "done" => Some(HelpStatus::Done),
+            _ => None,
+        }
+    }
+}
+
+/// A help request with its service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct HelpRequest {
+    /// Its id.
+    pub id: i64,
+    /// The affair.
+    pub affair_id: i64,
+    /// The affair's title.
+    pub affair_title: String,
+    /// The capable person asked.
+    pub person_name: String,
+    /// What is needed.
+    pub note: Option<String>,
+    /// Where it stands.
+    pub status: HelpStatus,
+    /// Minutes the service took, once done.
+    pub minutes: Option<i64>,
+    /// The filer's rating of the service, 1 to 5.
+    pub score: Option<i64>,
+}
+
+/// `POST /api/v1/help-requests/{id}/completions`: the service is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct HelpDone {
+    /// Minutes it took.
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 1440))]
+    pub minutes: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -192,8 +192,9 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-/// Runs the periodic clean-ups (expired idempotency keys, old client error
-/// reports) every hour, forever.
+/// Runs the periodic jobs every hour, forever: clean-ups (expired
+/// idempotency keys, old client error reports, abandoned photos) and the
+/// reminders of tomorrow's volunteer slots.
 pub async fn housekeeping(db: Db) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
@@ -206,6 +207,9 @@ pub async fn housekeeping(db: Db) {
         }
         if let Err(err) = photos::purge_abandoned(&db).await {
             tracing::warn!(error = %err, "could not purge abandoned photos");
+        }
+        if let Err(err) = pool::send_reminders(&db, db::now_ms()).await {
+            tracing::warn!(error = %err, "could not send volunteer reminders");
         }
     }
 }

@@ -13,9 +13,10 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<Notice>, sqlx::Error> {
     sqlx::query(
-        "SELECT n.id, n.affair_id, a.title, e.act, p.name AS actor_name, a.status, a.level, e.at, n.read_at \
-         FROM notices n JOIN affairs a ON a.id = n.affair_id JOIN affair_events e ON e.id = n.event_id \
-         LEFT JOIN people p ON p.id = e.actor_id \
+        "SELECT n.id, n.affair_id, n.post_id, COALESCE(a.title, p.title) AS title, COALESCE(e.act, n.kind) AS act, \
+           u.name AS actor_name, a.status, a.level, COALESCE(e.at, n.at) AS at, n.read_at \
+         FROM notices n LEFT JOIN affairs a ON a.id = n.affair_id LEFT JOIN affair_events e ON e.id = n.event_id \
+         LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN people u ON u.id = e.actor_id \
          WHERE n.person_id = $1 AND n.id < $2 ORDER BY n.id DESC LIMIT $3",
     )
     .bind(person)
@@ -23,22 +24,43 @@ pub async fn list(
     .bind(limit)
     .try_map(|row: AnyRow| {
         let bad = || sqlx::Error::Decode("unknown stored status or level".into());
-        let status: String = row.try_get("status")?;
-        let level: String = row.try_get("level")?;
+        let status: Option<String> = row.try_get("status")?;
+        let level: Option<String> = row.try_get("level")?;
         Ok(Notice {
             id: row.try_get("id")?,
             affair_id: row.try_get("affair_id")?,
-            affair_title: row.try_get("title")?,
-            act: row.try_get("act")?,
+            post_id: row.try_get("post_id")?,
+            title: row.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
+            act: row.try_get::<Option<String>, _>("act")?.unwrap_or_default(),
             actor_name: row.try_get("actor_name")?,
-            status: Status::parse(&status).ok_or_else(bad)?,
-            level: Level::parse(&level).ok_or_else(bad)?,
-            at: rfc3339(row.try_get("at")?),
+            status: status.map(|s| Status::parse(&s).ok_or_else(bad)).transpose()?,
+            level: level.map(|l| Level::parse(&l).ok_or_else(bad)).transpose()?,
+            at: rfc3339(row.try_get::<Option<i64>, _>("at")?.unwrap_or_default()),
             read: row.try_get::<Option<i64>, _>("read_at")?.is_some(),
         })
     })
     .fetch_all(&db.pool)
     .await
+}
+
+/// Leaves a notice about a post for each of `people`.
+pub async fn notify_post(
+    db: &Db,
+    people: &[i64],
+    post: i64,
+    kind: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    for person in people {
+        sqlx::query("INSERT INTO notices (person_id, post_id, kind, at) VALUES ($1, $2, $3, $4)")
+            .bind(person)
+            .bind(post)
+            .bind(kind.to_owned())
+            .bind(at)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(())
 }
 
 /// How many of `person`'s notices are unread.

@@ -527,7 +527,7 @@ pub async fn posts(
     lang: Lang,
 ) -> Result<Vec<Post>, sqlx::Error> {
     let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT p.id FROM posts p WHERE p.compound_id = $1 \
+        "SELECT p.id FROM posts p WHERE p.compound_id = $1 AND p.cancelled_at IS NULL \
            AND EXISTS (SELECT 1 FROM slots s WHERE s.post_id = p.id AND s.ends_at > $2) \
          ORDER BY (SELECT MIN(s.starts_at) FROM slots s WHERE s.post_id = p.id AND s.ends_at > $2) LIMIT 50",
     )
@@ -565,6 +565,25 @@ pub async fn record(db: &Db, person: i64) -> Result<VolunteerRecord, sqlx::Error
     })
     .fetch_all(&db.pool)
     .await?;
+    let helped = sqlx::query(
+        "SELECT a.title, c.name AS compound, h.done_at, h.minutes FROM help_requests h \
+         JOIN affairs a ON a.id = h.affair_id JOIN compounds c ON c.id = a.compound_id \
+         WHERE h.person_id = $1 AND h.status = 'done' ORDER BY h.done_at DESC",
+    )
+    .bind(person)
+    .try_map(|row: AnyRow| {
+        Ok(Service {
+            post_title: row.try_get("title")?,
+            compound_name: row.try_get("compound")?,
+            starts_at: rfc3339(row.try_get("done_at")?),
+            minutes: row.try_get::<Option<i64>, _>("minutes")?.unwrap_or(0),
+        })
+    })
+    .fetch_all(&db.pool)
+    .await?;
+    let mut services = services;
+    services.extend(helped);
+    services.sort_by(|a, b| b.starts_at.cmp(&a.starts_at));
     let no_shows: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM claims WHERE person_id = $1 AND status = 'confirmed' AND no_show = 1",
     )
@@ -577,4 +596,265 @@ pub async fn record(db: &Db, person: i64) -> Result<VolunteerRecord, sqlx::Error
         services,
         no_shows,
     })
+}
+
+/// The people holding a live claim on a slot of `post` still to come.
+async fn claimants(db: &Db, post: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let mut people: Vec<i64> = sqlx::query_scalar(
+        "SELECT c.person_id FROM claims c JOIN slots s ON s.id = c.slot_id \
+         WHERE s.post_id = $1 AND c.status <> 'cancelled' AND s.ends_at > $2",
+    )
+    .bind(post)
+    .bind(now_ms())
+    .fetch_all(&db.pool)
+    .await?;
+    people.sort_unstable();
+    people.dedup();
+    Ok(people)
+}
+
+/// Changes what a post says, and tells those holding a claim.
+pub async fn change_post(
+    db: &Db,
+    post: i64,
+    d: &api_types::pool::PostDetails,
+) -> Result<(), AppError> {
+    let changed = sqlx::query(
+        "UPDATE posts SET title = $1, description = $2, place = $3 WHERE id = $4 AND cancelled_at IS NULL",
+    )
+    .bind(d.title.trim().to_owned())
+    .bind(d.description.trim().to_owned())
+    .bind(d.place.trim().to_owned())
+    .bind(post)
+    .execute(&db.pool)
+    .await?;
+    if changed.rows_affected() != 1 {
+        return Err(AppError::new(ErrorCode::IllegalMove));
+    }
+    let people = claimants(db, post).await?;
+    crate::notices::notify_post(db, &people, post, "post_changed", now_ms()).await?;
+    Ok(())
+}
+
+/// Cancels a post: its slots to come take no more claims, and those holding
+/// one are told. 409 if already cancelled.
+pub async fn cancel_post(db: &Db, post: i64) -> Result<(), AppError> {
+    let now = now_ms();
+    let people = claimants(db, post).await?;
+    let cancelled =
+        sqlx::query("UPDATE posts SET cancelled_at = $1 WHERE id = $2 AND cancelled_at IS NULL")
+            .bind(now)
+            .bind(post)
+            .execute(&db.pool)
+            .await?;
+    if cancelled.rows_affected() != 1 {
+        return Err(AppError::new(ErrorCode::IllegalMove));
+    }
+    crate::notices::notify_post(db, &people, post, "post_cancelled", now).await?;
+    Ok(())
+}
+
+/// Whether a post was cancelled.
+pub async fn is_cancelled(db: &Db, post: i64) -> Result<bool, sqlx::Error> {
+    let at: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT cancelled_at FROM posts WHERE id = $1")
+            .bind(post)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(at.flatten().is_some())
+}
+
+/// Leaves a reminder for every place in a slot starting within a day, once.
+/// Run by the hourly housekeeping; returns how many were sent.
+pub async fn send_reminders(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
+    let due: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT c.id, c.person_id, s.post_id FROM claims c JOIN slots s ON s.id = c.slot_id \
+         JOIN posts p ON p.id = s.post_id \
+         WHERE c.status = 'confirmed' AND c.reminded_at IS NULL AND p.cancelled_at IS NULL \
+           AND s.starts_at > $1 AND s.starts_at <= $2",
+    )
+    .bind(now)
+    .bind(now + 24 * 3_600_000)
+    .fetch_all(&db.pool)
+    .await?;
+    for (claim, person, post) in &due {
+        crate::notices::notify_post(db, &[*person], *post, "slot_reminder", now).await?;
+        sqlx::query("UPDATE claims SET reminded_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(claim)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(due.len())
+}
+
+/// Approved capable persons of `compound`, optionally with `skill`.
+pub async fn capable_persons(
+    db: &Db,
+    compound: i64,
+    skill: Option<i64>,
+    lang: Lang,
+) -> Result<Vec<api_types::pool::CapablePerson>, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT m.id FROM pool_members m WHERE m.compound_id = $1 AND m.status = 'approved' \
+         AND ($2 IS NULL OR EXISTS (SELECT 1 FROM pool_member_skills s WHERE s.member_id = m.id AND s.skill_id = $2)) \
+         ORDER BY m.id",
+    )
+    .bind(compound)
+    .bind(skill)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(m) = member(db, id, lang).await? {
+            out.push(api_types::pool::CapablePerson {
+                person_id: m.person_id,
+                name: m.name,
+                skills: m.skills,
+                availability: m.availability,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// One help request.
+pub async fn help_request(
+    db: &Db,
+    id: i64,
+) -> Result<Option<api_types::pool::HelpRequest>, sqlx::Error> {
+    sqlx::query(
+        "SELECT h.id, h.affair_id, a.title, p.name, h.note, h.status, h.minutes, h.score \
+         FROM help_requests h JOIN affairs a ON a.id = h.affair_id JOIN people p ON p.id = h.person_id \
+         WHERE h.id = $1",
+    )
+    .bind(id)
+    .try_map(|row: AnyRow| {
+        let status: String = row.try_get("status")?;
+        Ok(api_types::pool::HelpRequest {
+            id: row.try_get("id")?,
+            affair_id: row.try_get("affair_id")?,
+            affair_title: row.try_get("title")?,
+            person_name: row.try_get("name")?,
+            note: row.try_get("note")?,
+            status: api_types::pool::HelpStatus::parse(&status)
+                .ok_or_else(|| sqlx::Error::Decode("unknown stored help status".into()))?,
+            minutes: row.try_get("minutes")?,
+            score: row.try_get("score")?,
+        })
+    })
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// The affair and the capable person of a help request.
+pub async fn help_parties(db: &Db, id: i64) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT affair_id, person_id, status FROM help_requests WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// Records a help request, with a step on the affair's timeline that tells
+/// the capable person.
+pub async fn ask_for_help(
+    db: &Db,
+    affair: &crate::circulation::Held,
+    by: i64,
+    person: i64,
+    note: Option<&str>,
+) -> Result<i64, AppError> {
+    let now = now_ms();
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO help_requests (affair_id, person_id, requested_by, note, status, created_at) \
+         VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id",
+    )
+    .bind(affair.id)
+    .bind(person)
+    .bind(by)
+    .bind(note.map(str::to_owned))
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let event = crate::circulation::insert_event(
+        &mut tx,
+        affair,
+        "help_request",
+        by,
+        affair.state,
+        note,
+        now,
+    )
+    .await?;
+    crate::circulation::notify(&mut tx, &[person], by, affair.id, event).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Moves a help request on (`accepted`, `declined`, or `done` with its
+/// minutes) from the state it must be in, with a timeline step telling
+/// the handler who asked and the filer. 409 from the wrong state.
+pub async fn answer_help(
+    db: &Db,
+    id: i64,
+    affair: &crate::circulation::Held,
+    by: i64,
+    to: &str,
+    minutes: Option<i64>,
+) -> Result<(), AppError> {
+    let from = if to == "done" { "accepted" } else { "pending" };
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let moved = sqlx::query(
+        "UPDATE help_requests SET status = $1, minutes = COALESCE($2, minutes), \
+           done_at = CASE WHEN $1 = 'done' THEN $3 ELSE done_at END WHERE id = $4 AND status = $5",
+    )
+    .bind(to.to_owned())
+    .bind(minutes)
+    .bind(now)
+    .bind(id)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    if moved.rows_affected() != 1 {
+        return Err(AppError::new(ErrorCode::IllegalMove));
+    }
+    let asker: i64 = sqlx::query_scalar("SELECT requested_by FROM help_requests WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let act = match to {
+        "accepted" => "help_accepted",
+        "done" => "help_done",
+        _ => "help_declined",
+    };
+    let event =
+        crate::circulation::insert_event(&mut tx, affair, act, by, affair.state, None, now).await?;
+    crate::circulation::notify(&mut tx, &[asker, affair.filer], by, affair.id, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The filer rates a done help service once.
+pub async fn rate_help(
+    db: &Db,
+    id: i64,
+    score: i64,
+    comment: Option<&str>,
+) -> Result<(), AppError> {
+    let rated = sqlx::query(
+        "UPDATE help_requests SET score = $1, comment = $2 WHERE id = $3 AND status = 'done' AND score IS NULL",
+    )
+    .bind(score)
+    .bind(comment.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned))
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    if rated.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(AppError::new(ErrorCode::IllegalMove))
+    }
 }

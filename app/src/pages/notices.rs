@@ -44,19 +44,28 @@ pub fn NoticesPage() -> impl IntoView {
                                     .items
                                     .into_iter()
                                     .map(|n| {
-                                        let head = format!(
-                                            "{} {} · {}",
-                                            n.actor_name.unwrap_or_default(),
-                                            act_label(lang, &n.act),
-                                            status_label(lang, n.status),
-                                        );
+                                        let head = match n.status {
+                                            Some(status) => format!(
+                                                "{} {} · {}",
+                                                n.actor_name.unwrap_or_default(),
+                                                act_label(lang, &n.act),
+                                                status_label(lang, status),
+                                            ),
+                                            None => act_label(lang, &n.act).to_owned(),
+                                        };
+                                        // A post's notice opens the post (pool bundle).
+                                        let href = match (n.affair_id, n.post_id) {
+                                            (Some(affair), _) => format!("/affairs/{affair}"),
+                                            (None, Some(post)) => format!("/pool/posts/{post}"),
+                                            (None, None) => "/notices".to_owned(),
+                                        };
                                         view! {
-                                            <A href=format!("/affairs/{}", n.affair_id) attr:class=style::card>
+                                            <A href=href attr:class=style::card>
                                                 <div class=style::badges>
                                                     {(!n.read).then(|| view! { <span class=style::badge_alert>"●"</span> })}
                                                     <span class=style::meta>{local_time(lang, &n.at)}</span>
                                                 </div>
-                                                <p class=style::card_title>{n.affair_title}</p>
+                                                <p class=style::card_title>{n.title}</p>
                                                 <p class=style::meta>{head}</p>
                                             </A>
                                         }

@@ -5,11 +5,13 @@
 use crate::auth::{CurrentPerson, MaybePerson};
 use crate::error::{AppError, request_lang};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::{AppState, permissions, pool};
+use crate::{AppState, circulation, permissions, pool};
+use api_types::affairs::NewRating;
 use api_types::consultations::Reason;
 use api_types::pool::{
-    ApplicationStatus, CheckInCode, CodeEntry, Confirmation, NewApplication, NewPost, PoolMember,
-    Post, PostFilter, Skill, Span, VolunteerRecord, code_valid, minutes_served,
+    ApplicationStatus, CapableFilter, CapablePerson, CheckInCode, CodeEntry, Confirmation,
+    HelpDone, HelpRequest, NewApplication, NewHelpRequest, NewPost, PoolMember, Post, PostDetails,
+    PostFilter, Skill, Span, VolunteerRecord, code_valid, minutes_served,
 };
 use api_types::validate::required_text;
 use api_types::{ErrorBody, ErrorCode, FieldError, Page, Rule};
@@ -37,6 +39,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_confirmation))
         .routes(routes!(get_record))
         .routes(routes!(export_record))
+        .routes(routes!(put_post_details))
+        .routes(routes!(create_post_cancellation))
+        .routes(routes!(list_capable_persons))
+        .routes(routes!(create_help_request))
+        .routes(routes!(create_help_acceptance))
+        .routes(routes!(create_help_decline))
+        .routes(routes!(create_help_completion))
+        .routes(routes!(create_help_rating))
 }
 
 /// `?street_id=` of the skill list.
@@ -371,7 +381,7 @@ async fn post_after(
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not a volunteer of the compound, or without the skill", body = ErrorBody),
         (status = 404, description = "No such slot", body = ErrorBody),
-        (status = 409, description = "Already claimed, or it overlaps another claimed slot, or it is over", body = ErrorBody),
+        (status = 409, description = "Already claimed, overlapping another claimed slot, over, or the post was cancelled", body = ErrorBody),
     )
 )]
 pub async fn create_claim(
@@ -381,7 +391,7 @@ pub async fn create_claim(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<(StatusCode, Json<Post>), AppError> {
     let slot = slot_of(&state, id).await?;
-    if slot.span.end <= crate::db::now_ms() {
+    if slot.span.end <= crate::db::now_ms() || pool::is_cancelled(&state.db, slot.post).await? {
         return Err(AppError::new(ErrorCode::IllegalMove));
     }
     if !pool::may_volunteer(&state.db, person.id, slot.compound, slot.skill).await? {
@@ -621,4 +631,327 @@ pub async fn export_record(
         ],
         csv,
     ))
+}
+
+async fn station_post(state: &AppState, person: i64, id: i64) -> Result<i64, AppError> {
+    let compound: i64 = sqlx::query_scalar("SELECT compound_id FROM posts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&state.db.pool)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    must_be_station(state, person, compound).await?;
+    Ok(compound)
+}
+
+async fn shown_post(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: i64,
+    person: i64,
+) -> Result<Post, AppError> {
+    pool::post(&state.db, id, person, request_lang(headers))
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+/// Changes what a post says (a station member); those holding a claim get a notice.
+#[utoipa::path(
+    put,
+    path = "/posts/{id}/details",
+    tag = "pool",
+    request_body = PostDetails,
+    params(("id" = i64, Path, description = "The post's id")),
+    responses(
+        (status = 200, description = "Changed", body = Post),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a station member of the compound", body = ErrorBody),
+        (status = 404, description = "No such post", body = ErrorBody),
+        (status = 409, description = "The post was cancelled", body = ErrorBody),
+        (status = 422, description = "A field breaks a rule", body = ErrorBody),
+    )
+)]
+pub async fn put_post_details(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(details): ApiJson<PostDetails>,
+) -> Result<Json<Post>, AppError> {
+    details.validate().map_err(AppError::validation)?;
+    station_post(&state, person.id, id).await?;
+    pool::change_post(&state.db, id, &details).await?;
+    Ok(Json(shown_post(&state, &headers, id, person.id).await?))
+}
+
+/// Cancels a post (a station member); those holding a claim get a notice.
+#[utoipa::path(
+    post,
+    path = "/posts/{id}/cancellations",
+    tag = "pool",
+    params(("id" = i64, Path, description = "The post's id")),
+    responses(
+        (status = 201, description = "Cancelled", body = Post),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a station member of the compound", body = ErrorBody),
+        (status = 404, description = "No such post", body = ErrorBody),
+        (status = 409, description = "Already cancelled", body = ErrorBody),
+    )
+)]
+pub async fn create_post_cancellation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<Post>), AppError> {
+    station_post(&state, person.id, id).await?;
+    pool::cancel_post(&state.db, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(shown_post(&state, &headers, id, person.id).await?),
+    ))
+}
+
+/// The affair `id` for a handler of it: 404 if unseen, 403 if not a handler.
+async fn handled_affair(
+    state: &AppState,
+    headers: &HeaderMap,
+    person: CurrentPerson,
+    id: i64,
+) -> Result<circulation::Held, AppError> {
+    crate::routes::affairs::view(state, id, Some(person), headers).await?;
+    let held = circulation::held(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if circulation::levels_of(&state.db, person.id, &held)
+        .await?
+        .is_empty()
+    {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    Ok(held)
+}
+
+/// The compound's approved capable persons a handler may ask for help with
+/// the affair (the resources list matched to the needs list).
+#[utoipa::path(
+    get,
+    path = "/affairs/{id}/capable-persons",
+    tag = "pool",
+    params(("id" = i64, Path, description = "The affair's id"), CapableFilter),
+    responses(
+        (status = 200, description = "Every match (one page)", body = Page<CapablePerson>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a handler of the affair", body = ErrorBody),
+        (status = 404, description = "Absent, or private and not yours", body = ErrorBody),
+    )
+)]
+pub async fn list_capable_persons(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(filter): ApiQuery<CapableFilter>,
+) -> Result<Json<Page<CapablePerson>>, AppError> {
+    let held = handled_affair(&state, &headers, person, id).await?;
+    Ok(Json(Page {
+        items: pool::capable_persons(
+            &state.db,
+            held.compound,
+            filter.skill_id,
+            request_lang(&headers),
+        )
+        .await?,
+        next_cursor: None,
+    }))
+}
+
+async fn shown_help(state: &AppState, id: i64) -> Result<HelpRequest, AppError> {
+    pool::help_request(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+/// A handler asks a capable person of the compound to help with the affair;
+/// they get a notice.
+#[utoipa::path(
+    post,
+    path = "/affairs/{id}/help-requests",
+    tag = "pool",
+    request_body = NewHelpRequest,
+    params(("id" = i64, Path, description = "The affair's id")),
+    responses(
+        (status = 201, description = "Asked", body = HelpRequest),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a handler of the affair", body = ErrorBody),
+        (status = 404, description = "Absent, or private and not yours", body = ErrorBody),
+        (status = 422, description = "Not an approved capable person of the compound", body = ErrorBody),
+    )
+)]
+pub async fn create_help_request(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(request): ApiJson<NewHelpRequest>,
+) -> Result<(StatusCode, Json<HelpRequest>), AppError> {
+    api_types::validate::optional_text("note", request.note.as_deref(), 500)
+        .map_err(|e| AppError::validation(vec![e]))?;
+    let held = handled_affair(&state, &headers, person, id).await?;
+    let capable = pool::capable_persons(&state.db, held.compound, None, request_lang(&headers))
+        .await?
+        .iter()
+        .any(|c| c.person_id == request.person_id);
+    if !capable {
+        return Err(AppError::validation(vec![FieldError::new(
+            "person_id",
+            Rule::Invalid,
+        )]));
+    }
+    let help = pool::ask_for_help(
+        &state.db,
+        &held,
+        person.id,
+        request.person_id,
+        request.note.as_deref(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(shown_help(&state, help).await?)))
+}
+
+/// The capable person answers or completes a help request.
+async fn answer(
+    state: &AppState,
+    person: CurrentPerson,
+    id: i64,
+    to: &str,
+    minutes: Option<i64>,
+) -> Result<(StatusCode, Json<HelpRequest>), AppError> {
+    let (affair, helper, _) = pool::help_parties(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if helper != person.id {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    let held = circulation::held(&state.db, affair)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    pool::answer_help(&state.db, id, &held, person.id, to, minutes).await?;
+    Ok((StatusCode::CREATED, Json(shown_help(state, id).await?)))
+}
+
+/// The capable person accepts: it becomes a service that counts hours.
+#[utoipa::path(
+    post,
+    path = "/help-requests/{id}/acceptances",
+    tag = "pool",
+    params(("id" = i64, Path, description = "The help request's id")),
+    responses(
+        (status = 201, description = "Accepted", body = HelpRequest),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not the person asked", body = ErrorBody),
+        (status = 404, description = "No such help request", body = ErrorBody),
+        (status = 409, description = "Already answered", body = ErrorBody),
+    )
+)]
+pub async fn create_help_acceptance(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<HelpRequest>), AppError> {
+    answer(&state, person, id, "accepted", None).await
+}
+
+/// The capable person declines.
+#[utoipa::path(
+    post,
+    path = "/help-requests/{id}/declines",
+    tag = "pool",
+    params(("id" = i64, Path, description = "The help request's id")),
+    responses(
+        (status = 201, description = "Declined", body = HelpRequest),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not the person asked", body = ErrorBody),
+        (status = 404, description = "No such help request", body = ErrorBody),
+        (status = 409, description = "Already answered", body = ErrorBody),
+    )
+)]
+pub async fn create_help_decline(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<HelpRequest>), AppError> {
+    answer(&state, person, id, "declined", None).await
+}
+
+/// The capable person records the service done and how long it took.
+#[utoipa::path(
+    post,
+    path = "/help-requests/{id}/completions",
+    tag = "pool",
+    request_body = HelpDone,
+    params(("id" = i64, Path, description = "The help request's id")),
+    responses(
+        (status = 201, description = "Done; the minutes count in the record", body = HelpRequest),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not the person asked", body = ErrorBody),
+        (status = 404, description = "No such help request", body = ErrorBody),
+        (status = 409, description = "Not accepted, or already done", body = ErrorBody),
+        (status = 422, description = "Minutes out of range", body = ErrorBody),
+    )
+)]
+pub async fn create_help_completion(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(done): ApiJson<HelpDone>,
+) -> Result<(StatusCode, Json<HelpRequest>), AppError> {
+    if !(1..=1440).contains(&done.minutes) {
+        return Err(AppError::validation(vec![FieldError::new(
+            "minutes",
+            Rule::OutOfRange { min: 1, max: 1440 },
+        )]));
+    }
+    answer(&state, person, id, "done", Some(done.minutes)).await
+}
+
+/// The affair's filer rates the help service on the five levels.
+#[utoipa::path(
+    post,
+    path = "/help-requests/{id}/rating",
+    tag = "pool",
+    request_body = NewRating,
+    params(("id" = i64, Path, description = "The help request's id")),
+    responses(
+        (status = 201, description = "Rated", body = HelpRequest),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not the affair's filer", body = ErrorBody),
+        (status = 404, description = "No such help request", body = ErrorBody),
+        (status = 409, description = "Not done yet, or already rated", body = ErrorBody),
+        (status = 422, description = "A poor rating without a reason", body = ErrorBody),
+    )
+)]
+pub async fn create_help_rating(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(rating): ApiJson<NewRating>,
+) -> Result<(StatusCode, Json<HelpRequest>), AppError> {
+    rating.validate().map_err(AppError::validation)?;
+    let (affair, _, _) = pool::help_parties(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let held = circulation::held(&state.db, affair)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if held.filer != person.id {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    pool::rate_help(
+        &state.db,
+        id,
+        rating.satisfaction.score(),
+        rating.comment.as_deref(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(shown_help(&state, id).await?)))
 }

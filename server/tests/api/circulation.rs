@@ -365,7 +365,7 @@ async fn each_step_tells_the_people_it_concerns() {
     assert_eq!(status, 200);
     let newest = &notices["items"][0];
     assert_eq!(newest["act"], "pass_to_grid");
-    assert_eq!(newest["affair_title"], "垃圾房门坏了");
+    assert_eq!(newest["title"], "垃圾房门坏了");
     assert_eq!(newest["actor_name"], "王秀英");
     assert_eq!(newest["read"], false);
     let (status, left) = w

@@ -441,3 +441,227 @@ async fn a_post_needing_a_skill_is_for_the_pool_members_who_have_it() {
         403
     );
 }
+
+#[tokio::test]
+async fn an_affair_is_matched_to_a_capable_person_whose_service_counts() {
+    let w = World::new().await;
+    // 王药师 joins the pool as a plumber.
+    let plumber = &w.residents[2];
+    let (_, applied) = w
+        .app
+        .post_as(
+            plumber,
+            "/api/v1/pool-applications",
+            json!({"compound_id": w.compound, "skill_ids": [w.skills[0]], "availability": "随时"}),
+        )
+        .await;
+    w.app
+        .post_as(
+            &w.head,
+            &format!("/api/v1/pool-applications/{}/approvals", applied["id"]),
+            json!({}),
+        )
+        .await;
+    // 李阿婆 files a leak.
+    let filer = &w.residents[0];
+    let (_, categories) = w.app.get_json("/api/v1/categories?street_id=1").await;
+    let (status, affair) = w
+        .app
+        .post_as(
+            filer,
+            "/api/v1/affairs",
+            json!({"compound_id": w.compound, "category_id": categories["items"][0]["id"],
+                   "title": "厨房水管漏水", "description": "水一直滴", "common_area": "家中"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let id = affair["id"].as_i64().unwrap();
+    let capable = format!(
+        "/api/v1/affairs/{id}/capable-persons?skill_id={}",
+        w.skills[0]
+    );
+    assert_eq!(w.app.get_as(filer, &capable).await.0, 403, "handlers only");
+    let (status, matches) = w.app.get_as(&w.head, &capable).await;
+    assert_eq!(status, 200);
+    assert_eq!(matches["items"][0]["name"], "王药师（王淑贞）");
+    let (_, other_skill) = w
+        .app
+        .get_as(
+            &w.head,
+            &format!(
+                "/api/v1/affairs/{id}/capable-persons?skill_id={}",
+                w.skills[5]
+            ),
+        )
+        .await;
+    assert!(other_skill["items"].as_array().unwrap().is_empty());
+    let ask = format!("/api/v1/affairs/{id}/help-requests");
+    let r = w.app.post_as(&w.head, &ask, json!({"person_id": 45})).await;
+    assert_eq!(r.0, 422, "not in the pool");
+    let (status, help) = w
+        .app
+        .post_as(
+            &w.head,
+            &ask,
+            json!({"person_id": 46, "note": "能上门看看吗？"}),
+        )
+        .await;
+    assert_eq!((status, help["status"].as_str()), (201, Some("pending")));
+    let help_id = help["id"].as_i64().unwrap();
+    let (_, notices) = w.app.get_as(plumber, "/api/v1/notices").await;
+    assert_eq!(
+        (
+            notices["items"][0]["act"].as_str(),
+            notices["items"][0]["title"].as_str()
+        ),
+        (Some("help_request"), Some("厨房水管漏水"))
+    );
+    let on = |what: &str| format!("/api/v1/help-requests/{help_id}/{what}");
+    assert_eq!(
+        w.app.post_as(filer, &on("acceptances"), json!({})).await.0,
+        403
+    );
+    assert_eq!(
+        w.app
+            .post_as(plumber, &on("completions"), json!({"minutes": 45}))
+            .await
+            .0,
+        409,
+        "not accepted yet"
+    );
+    assert_eq!(
+        w.app
+            .post_as(plumber, &on("acceptances"), json!({}))
+            .await
+            .0,
+        201
+    );
+    assert_eq!(
+        w.app
+            .post_as(plumber, &on("completions"), json!({"minutes": 0}))
+            .await
+            .0,
+        422
+    );
+    let (status, done) = w
+        .app
+        .post_as(plumber, &on("completions"), json!({"minutes": 45}))
+        .await;
+    assert_eq!((status, done["minutes"].as_i64()), (201, Some(45)));
+    assert_eq!(
+        w.app
+            .post_as(&w.head, &on("rating"), json!({"satisfaction": "satisfied"}))
+            .await
+            .0,
+        403
+    );
+    let (status, rated) = w
+        .app
+        .post_as(
+            filer,
+            &on("rating"),
+            json!({"satisfaction": "very_satisfied", "comment": "师傅很细心"}),
+        )
+        .await;
+    assert_eq!((status, rated["score"].as_i64()), (201, Some(5)));
+    assert_eq!(
+        w.app
+            .post_as(filer, &on("rating"), json!({"satisfaction": "satisfied"}))
+            .await
+            .0,
+        409
+    );
+    let (_, record) = w.app.get_as(plumber, "/api/v1/me/volunteer-record").await;
+    assert_eq!(record["total_minutes"], 45);
+    assert_eq!(record["services"][0]["post_title"], "厨房水管漏水");
+    let (_, timeline) = w.app.get_as(filer, &format!("/api/v1/affairs/{id}")).await;
+    let acts: Vec<&str> = timeline["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["act"].as_str().unwrap())
+        .collect();
+    assert_eq!(acts, ["file", "help_request", "help_accepted", "help_done"]);
+}
+
+#[tokio::test]
+async fn volunteers_are_reminded_the_day_before_and_told_of_changes() {
+    let w = World::new().await;
+    let post = w.post(2, 20 * 60, 2, None).await;
+    let post_id = post["id"].as_i64().unwrap();
+    let volunteer = &w.residents[0];
+    w.on_slot(volunteer, slot(&post, 0), "claims", json!({}))
+        .await;
+    w.on_slot(volunteer, slot(&post, 1), "claims", json!({}))
+        .await;
+    // Tonight's slot is within a day; next week's is not.
+    let sent = server::pool::send_reminders(&w.app.db, server::db::now_ms())
+        .await
+        .unwrap();
+    assert_eq!(sent, 1);
+    assert_eq!(
+        server::pool::send_reminders(&w.app.db, server::db::now_ms())
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    let (_, notices) = w.app.get_as(volunteer, "/api/v1/notices").await;
+    assert_eq!(notices["items"][0]["act"], "slot_reminder");
+    assert_eq!(notices["items"][0]["post_id"], post_id);
+    assert_eq!(notices["items"][0]["title"], "夜间安全巡逻");
+    let details =
+        json!({"title": "夜间安全巡逻", "description": "改为沿河一侧巡查", "place": "东门"});
+    let path = format!("/api/v1/posts/{post_id}/details");
+    assert_eq!(
+        w.app
+            .send_as(
+                volunteer,
+                reqwest::Method::PUT,
+                &path,
+                Some(details.clone())
+            )
+            .await
+            .0,
+        403
+    );
+    let (status, changed) = w
+        .app
+        .send_as(&w.head, reqwest::Method::PUT, &path, Some(details))
+        .await;
+    assert_eq!((status, changed["place"].as_str()), (200, Some("东门")));
+    let (status, _) = w
+        .app
+        .post_as(
+            &w.head,
+            &format!("/api/v1/posts/{post_id}/cancellations"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, notices) = w.app.get_as(volunteer, "/api/v1/notices").await;
+    let acts: Vec<&str> = notices["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["act"].as_str().unwrap())
+        .collect();
+    assert_eq!(acts, ["post_cancelled", "post_changed", "slot_reminder"]);
+    assert_eq!(
+        w.on_slot(&w.residents[1], slot(&post, 1), "claims", json!({}))
+            .await
+            .0,
+        409
+    );
+    let (_, list) = w
+        .app
+        .get_as(
+            volunteer,
+            &format!("/api/v1/posts?compound_id={}", w.compound),
+        )
+        .await;
+    assert!(
+        list["items"].as_array().unwrap().is_empty(),
+        "cancelled posts are not listed"
+    );
+}
