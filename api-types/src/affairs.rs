@@ -874,6 +874,8 @@ pub struct Board {
     pub recently_resolved: Vec<Affair>,
     /// Concluded consultations with their decisions, newest first.
     pub consultations: Vec<crate::consultations::ConsultationSummary>,
+    /// This month's capable-person pool and volunteer service.
+    pub pool: crate::pool::PoolFigures,
 }
 
 /// `POST /api/v1/photos`: a stored photo.

@@ -521,6 +521,37 @@ pub struct HelpDone {
     pub minutes: i64,
 }
 
+/// A month of the pool at a station: who is in it and what they gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PoolFigures {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Approved capable persons of the compound.
+    pub pool_size: i64,
+    /// People who served this month (posts or help requests).
+    pub active_volunteers: i64,
+    /// Services given this month.
+    pub services: i64,
+    /// Minutes served this month.
+    pub minutes: i64,
+    /// Places offered in this month's slots.
+    pub places_offered: i64,
+    /// Of them, taken.
+    pub places_filled: i64,
+}
+
+/// `?compound_id=&month=` of the pool's figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+pub struct PoolFiguresQuery {
+    /// The compound.
+    pub compound_id: i64,
+    /// `YYYY-MM`, in China time.
+    #[cfg_attr(feature = "server", param(pattern = r"^\d{4}-\d{2}$"))]
+    pub month: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

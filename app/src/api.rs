@@ -13,7 +13,8 @@ use api_types::households::{HouseholdRequest, Invite, NewHouseholdRequest, NewIn
 use api_types::identity::{CodeRequest, CodeSent, CurrentSession, Me, SignIn};
 use api_types::places::{CompoundDetail, CompoundSummary, StreetSummary};
 use api_types::pool::{
-    CheckInCode, CodeEntry, NewApplication, NewPost, PoolMember, Post, Skill, VolunteerRecord,
+    CheckInCode, CodeEntry, NewApplication, NewPost, PoolFigures, PoolMember, Post, Skill,
+    VolunteerRecord,
 };
 use api_types::{API_PREFIX, ErrorBody, ErrorCode, Lang, Page};
 use gloo_net::http::{Request, Response};
@@ -592,6 +593,19 @@ pub async fn check(slot: i64, out: bool, code: String, lang: Lang) -> Result<Pos
 pub async fn new_code(slot: i64, lang: Lang) -> Result<CheckInCode, ApiError> {
     let path = format!("/slots/{slot}/codes");
     decode(call(Method::Post, &path, None, None, lang).await?).await
+}
+
+/// `GET /pool-figures?compound_id=&month=`.
+pub async fn pool_figures(
+    compound_id: i64,
+    month: &str,
+    lang: Lang,
+) -> Result<PoolFigures, ApiError> {
+    get(
+        &format!("/pool-figures?compound_id={compound_id}&month={month}"),
+        lang,
+    )
+    .await
 }
 
 /// `GET /me/volunteer-record`.

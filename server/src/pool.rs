@@ -858,3 +858,60 @@ pub async fn rate_help(
         Err(AppError::new(ErrorCode::IllegalMove))
     }
 }
+
+/// A month of the pool at a compound's station (China time).
+pub async fn figures(
+    db: &Db,
+    compound: i64,
+    month: &str,
+) -> Result<api_types::pool::PoolFigures, AppError> {
+    let (start, end) = crate::metrics::month_range(month).ok_or_else(|| {
+        AppError::validation(vec![api_types::FieldError::new(
+            "month",
+            api_types::Rule::Invalid,
+        )])
+    })?;
+    let pool_size: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM pool_members WHERE compound_id = $1 AND status = 'approved'",
+    )
+    .bind(compound)
+    .fetch_one(&db.pool)
+    .await?;
+    // Every service of the month: a slot served, or a help request done.
+    let served: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT c.person_id, c.minutes FROM claims c JOIN slots s ON s.id = c.slot_id \
+         JOIN posts p ON p.id = s.post_id \
+         WHERE p.compound_id = $1 AND c.status = 'confirmed' AND c.minutes IS NOT NULL \
+           AND s.starts_at >= $2 AND s.starts_at < $3 \
+         UNION ALL \
+         SELECT h.person_id, h.minutes FROM help_requests h JOIN affairs a ON a.id = h.affair_id \
+         WHERE a.compound_id = $1 AND h.status = 'done' AND h.done_at >= $2 AND h.done_at < $3",
+    )
+    .bind(compound)
+    .bind(start)
+    .bind(end)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut people: Vec<i64> = served.iter().map(|(p, _)| *p).collect();
+    people.sort_unstable();
+    people.dedup();
+    let (offered, filled): (i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(p.places), 0) AS BIGINT), CAST(COALESCE(SUM(s.confirmed), 0) AS BIGINT) \
+         FROM slots s JOIN posts p ON p.id = s.post_id \
+         WHERE p.compound_id = $1 AND p.cancelled_at IS NULL AND s.starts_at >= $2 AND s.starts_at < $3",
+    )
+    .bind(compound)
+    .bind(start)
+    .bind(end)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(api_types::pool::PoolFigures {
+        month: month.to_owned(),
+        pool_size,
+        active_volunteers: people.len() as i64,
+        services: served.len() as i64,
+        minutes: served.iter().map(|(_, m)| m).sum(),
+        places_offered: offered,
+        places_filled: filled,
+    })
+}

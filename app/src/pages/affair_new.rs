@@ -280,9 +280,7 @@ fn Form(compound_id: i64, detail: CompoundDetail, categories: Vec<Category>) -> 
                 <section class=style::panel aria-live="polite">
                     <h2 class=style::panel_title>{w(lang, W::SimilarTitle)}</h2>
                     <p class=ui::hint>{w(lang, W::SimilarHint)}</p>
-                    <For each=move || similar.get() key=|a| a.id let:affair>
-                        <SimilarAffair affair />
-                    </For>
+                    {move || similar.get().into_iter().map(|affair| view! { <SimilarAffair affair /> }).collect_view()}
                 </section>
             </Show>
             <label class=ui::label for="affair-description">{w(lang, W::Description)}</label>

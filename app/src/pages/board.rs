@@ -75,6 +75,10 @@ pub fn BoardPage() -> impl IntoView {
                                 </section>
                             })}
                             <section class=style::panel>
+                                <h2 class=style::panel_title>{w(lang, W::Volunteering)}</h2>
+                                <p>{pool_line(lang, &b.pool)}</p>
+                            </section>
+                            <section class=style::panel>
                                 <h2 class=style::panel_title>{format!("{} {}", w(lang, W::LastMonth), b.last_month.month)}</h2>
                                 <FiguresView metrics=b.last_month />
                             </section>
@@ -84,5 +88,20 @@ pub fn BoardPage() -> impl IntoView {
                     Err(error) => view! { <LoadError error on_retry=Callback::new(move |()| board.reload()) /> }.into_any(),
                 })
         }}
+    }
+}
+
+/// The month's volunteer service in one line.
+pub fn pool_line(lang: api_types::Lang, f: &api_types::pool::PoolFigures) -> String {
+    let hours = f.minutes / 60;
+    match lang {
+        api_types::Lang::Zh => format!(
+            "能人库 {} 人 · 本月 {} 人服务 {} 次，共 {hours} 小时 · 岗位认领 {}/{}",
+            f.pool_size, f.active_volunteers, f.services, f.places_filled, f.places_offered
+        ),
+        api_types::Lang::En => format!(
+            "Pool: {} · this month {} volunteers gave {} services, {hours} h · places taken {}/{}",
+            f.pool_size, f.active_volunteers, f.services, f.places_filled, f.places_offered
+        ),
     }
 }

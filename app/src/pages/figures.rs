@@ -137,6 +137,7 @@ pub fn FiguresPage() -> impl IntoView {
                                     <strong>{m.month.clone()}</strong>
                                     <A href=link(-1) attr:class=style::secondary>{w(lang, W::NextMonth)}</A>
                                 </div>
+                                {(scope == "station").then(|| view! { <PoolLine compound=id month=m.month.clone() /> })}
                                 <FiguresView metrics=m />
                                 <a class=ui::primary href=csv rel="external" download>{w(lang, W::ExportCsv)}</a>
                             </section>
@@ -147,5 +148,23 @@ pub fn FiguresPage() -> impl IntoView {
                     Err(error) => view! { <LoadError error on_retry=Callback::new(move |()| metrics.reload()) /> }.into_any(),
                 })
         }}
+    }
+}
+
+/// The station's volunteer service in the month.
+#[component]
+fn PoolLine(compound: i64, month: String) -> impl IntoView {
+    let lang = use_lang();
+    let figures = load(move || {
+        let month = month.clone();
+        async move { api::pool_figures(compound, &month, lang).await }
+    });
+    move || {
+        figures.get().and_then(Result::ok).map(|f| {
+            view! {
+                <h2 class=style::panel_title>{w(lang, W::Volunteering)}</h2>
+                <p>{crate::pages::board::pool_line(lang, &f)}</p>
+            }
+        })
     }
 }

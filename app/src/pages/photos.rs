@@ -59,14 +59,14 @@ pub fn PhotoPicker(
         <fieldset class=style::group>
             <legend class=ui::label>{w(lang, W::Photos)}</legend>
             <div class=style::photos>
-                <For each=move || ids.get() key=|id| *id let:id>
+                {move || ids.get().into_iter().map(|id| view! {
                     <div class=style::photo>
                         <img src=photo_url(id) alt="" />
                         <button type="button" on:click=move |_| ids.update(|all| all.retain(|x| *x != id))>
                             {w(lang, W::Remove)}
                         </button>
                     </div>
-                </For>
+                }).collect_view()}
                 <Show when=move || ids.with(Vec::len) + uploading.get() < PHOTOS_MAX>
                     <label class=style::add_photo>
                         <input type="file" accept="image/*" multiple on:change=pick />

@@ -89,7 +89,8 @@ pub async fn export_metrics(
 }
 
 /// The compound's public board: its station's figures for this month and
-/// last, recently resolved public affairs, and concluded consultations.
+/// last, recently resolved public affairs, concluded consultations, and
+/// the month's volunteer service.
 #[utoipa::path(
     get,
     path = "/compounds/{id}/board",
@@ -114,11 +115,13 @@ pub async fn get_board(
         recently_resolved.push(view(&state, stored.affair.id, None, &headers).await?);
     }
     let consultations = crate::consultations::list(db, id, true, i64::MAX, 5).await?;
+    let pool = crate::pool::figures(db, id, &metrics::month_of(now, 0)).await?;
     Ok(Json(Board {
         this_month,
         last_month,
         recently_resolved,
         consultations,
+        pool,
     }))
 }
 

@@ -10,8 +10,9 @@ use api_types::affairs::NewRating;
 use api_types::consultations::Reason;
 use api_types::pool::{
     ApplicationStatus, CapableFilter, CapablePerson, CheckInCode, CodeEntry, Confirmation,
-    HelpDone, HelpRequest, NewApplication, NewHelpRequest, NewPost, PoolMember, Post, PostDetails,
-    PostFilter, Skill, Span, VolunteerRecord, code_valid, minutes_served,
+    HelpDone, HelpRequest, NewApplication, NewHelpRequest, NewPost, PoolFigures, PoolFiguresQuery,
+    PoolMember, Post, PostDetails, PostFilter, Skill, Span, VolunteerRecord, code_valid,
+    minutes_served,
 };
 use api_types::validate::required_text;
 use api_types::{ErrorBody, ErrorCode, FieldError, Page, Rule};
@@ -47,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_help_decline))
         .routes(routes!(create_help_completion))
         .routes(routes!(create_help_rating))
+        .routes(routes!(get_pool_figures))
 }
 
 /// `?street_id=` of the skill list.
@@ -954,4 +956,26 @@ pub async fn create_help_rating(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(shown_help(&state, id).await?)))
+}
+
+/// A month of the pool at a compound's station: its size, active
+/// volunteers, services and hours, places filled of those offered. Public,
+/// like the board that shows them.
+#[utoipa::path(
+    get,
+    path = "/pool-figures",
+    tag = "pool",
+    params(PoolFiguresQuery),
+    responses(
+        (status = 200, description = "The month's figures", body = PoolFigures),
+        (status = 422, description = "The month is not YYYY-MM", body = ErrorBody),
+    )
+)]
+pub async fn get_pool_figures(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<PoolFiguresQuery>,
+) -> Result<Json<PoolFigures>, AppError> {
+    Ok(Json(
+        pool::figures(&state.db, query.compound_id, &query.month).await?,
+    ))
 }

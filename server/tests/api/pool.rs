@@ -665,3 +665,65 @@ async fn volunteers_are_reminded_the_day_before_and_told_of_changes() {
         "cancelled posts are not listed"
     );
 }
+
+#[tokio::test]
+async fn the_months_figures_count_the_pool_services_hours_and_places() {
+    let w = World::new().await;
+    let (_, applied) = w
+        .app
+        .post_as(
+            &w.residents[2],
+            "/api/v1/pool-applications",
+            json!({"compound_id": w.compound, "skill_ids": [w.skills[0]], "availability": "随时"}),
+        )
+        .await;
+    w.app
+        .post_as(
+            &w.head,
+            &format!("/api/v1/pool-applications/{}/approvals", applied["id"]),
+            json!({}),
+        )
+        .await;
+    let post = w.post(3, -10, 1, None).await;
+    let id = slot(&post, 0);
+    for token in &w.residents[..2] {
+        w.on_slot(token, id, "claims", json!({})).await;
+    }
+    let (_, code) = w.on_slot(&w.head, id, "codes", json!({})).await;
+    let code = code["code"].clone();
+    w.on_slot(&w.residents[0], id, "check-ins", json!({"code": code}))
+        .await;
+    sqlx::query("UPDATE claims SET checked_in_at = checked_in_at - 3600000 WHERE slot_id = $1")
+        .bind(id)
+        .execute(&w.app.db.pool)
+        .await
+        .unwrap();
+    w.on_slot(&w.residents[0], id, "check-outs", json!({"code": code}))
+        .await;
+    w.on_slot(
+        &w.head,
+        id,
+        "confirmations",
+        json!({"person_id": 45, "attended": false}),
+    )
+    .await;
+    let month = server::metrics::month_of(server::db::now_ms(), 0);
+    let (status, figures) = w
+        .app
+        .get_json(&format!(
+            "/api/v1/pool-figures?compound_id={}&month={month}",
+            w.compound
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        figures,
+        json!({"month": month, "pool_size": 1, "active_volunteers": 1, "services": 1, "minutes": 60,
+               "places_offered": 3, "places_filled": 2})
+    );
+    let (_, board) = w
+        .app
+        .get_json(&format!("/api/v1/compounds/{}/board", w.compound))
+        .await;
+    assert_eq!(board["pool"]["minutes"], 60);
+}
