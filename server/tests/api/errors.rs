@@ -262,6 +262,7 @@ async fn the_openapi_document_lists_every_route() {
             "GET /api/v1/notices/unread",
             "GET /api/v1/photos/{id}",
             "GET /api/v1/pool-applications",
+            "GET /api/v1/pool-figures",
             "GET /api/v1/posts",
             "GET /api/v1/posts/{id}",
             "GET /api/v1/sessions/current",
