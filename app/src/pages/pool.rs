@@ -36,9 +36,10 @@ fn my_compound() -> impl Fn() -> Option<i64> + Copy {
     }
 }
 
-/// Whether the viewer is a station member of `compound`.
+/// Whether the viewer is a station member of `compound` (tracked: a view
+/// asking re-renders once the session is known).
 fn is_station(compound: i64) -> bool {
-    use_session().person.with_untracked(|p| {
+    use_session().person.with(|p| {
         p.as_ref().and_then(|p| p.as_ref()).is_some_and(|me| {
             me.roles
                 .iter()
