@@ -396,6 +396,8 @@ pub struct Service {
 pub struct VolunteerRecord {
     /// The volunteer's name.
     pub name: String,
+    /// The studios they belong to.
+    pub studios: Vec<String>,
     /// Every service, newest first.
     pub services: Vec<Service>,
     /// Total minutes served.
@@ -550,6 +552,57 @@ pub struct PoolFiguresQuery {
     /// `YYYY-MM`, in China time.
     #[cfg_attr(feature = "server", param(pattern = r"^\d{4}-\d{2}$"))]
     pub month: String,
+}
+
+/// `POST /api/v1/studios`: a capable person forms a studio they lead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NewStudio {
+    /// The compound.
+    pub compound_id: i64,
+    /// Its name, usually the lead's (e.g. 老周水电工作室).
+    pub name: String,
+    /// What it does.
+    pub description: String,
+}
+
+impl NewStudio {
+    /// Every rule the studio breaks.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checks = Checks::default();
+        checks
+            .check(required_text("name", &self.name, 30))
+            .check(required_text("description", &self.description, 500));
+        checks.finish()
+    }
+}
+
+/// A studio with its members and this month's service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Studio {
+    /// Its id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// What it does.
+    pub description: String,
+    /// Its lead.
+    pub lead_name: String,
+    /// Its members, the lead first.
+    pub members: Vec<String>,
+    /// Services its members gave this month.
+    pub month_services: i64,
+    /// Minutes they served this month.
+    pub month_minutes: i64,
+}
+
+/// `?compound_id=` of the studio list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+pub struct StudioFilter {
+    /// The compound.
+    pub compound_id: i64,
 }
 
 #[cfg(test)]

@@ -590,8 +590,15 @@ pub async fn record(db: &Db, person: i64) -> Result<VolunteerRecord, sqlx::Error
     .bind(person)
     .fetch_one(&db.pool)
     .await?;
+    let studios: Vec<String> = sqlx::query_scalar(
+        "SELECT s.name FROM studio_members m JOIN studios s ON s.id = m.studio_id WHERE m.person_id = $1 ORDER BY s.id",
+    )
+    .bind(person)
+    .fetch_all(&db.pool)
+    .await?;
     Ok(VolunteerRecord {
         name,
+        studios,
         total_minutes: services.iter().map(|s| s.minutes).sum(),
         services,
         no_shows,
@@ -914,4 +921,122 @@ pub async fn figures(
         places_offered: offered,
         places_filled: filled,
     })
+}
+
+/// Whether `person` is an approved capable person of `compound`.
+pub async fn is_member(db: &Db, person: i64, compound: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM pool_members WHERE person_id = $1 AND compound_id = $2 AND status = 'approved'",
+    )
+    .bind(person)
+    .bind(compound)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Forms a studio led by `lead`, who is its first member; 409 if the name
+/// is taken in the compound.
+pub async fn create_studio(
+    db: &Db,
+    lead: i64,
+    s: &api_types::pool::NewStudio,
+) -> Result<i64, AppError> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO studios (compound_id, lead_id, name, description, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(s.compound_id)
+    .bind(lead)
+    .bind(s.name.trim().to_owned())
+    .bind(s.description.trim().to_owned())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO studio_members (studio_id, person_id, joined_at) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(lead)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The compound a studio belongs to.
+pub async fn studio_compound(db: &Db, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT compound_id FROM studios WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// Joins a studio; 409 if already a member.
+pub async fn join_studio(db: &Db, id: i64, person: i64) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO studio_members (studio_id, person_id, joined_at) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(person)
+        .bind(now_ms())
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// A compound's studios with their members and this month's service (the
+/// posts and help requests of the compound their members served).
+pub async fn studios(
+    db: &Db,
+    compound: i64,
+    month: &str,
+) -> Result<Vec<api_types::pool::Studio>, AppError> {
+    let (start, end) = crate::metrics::month_range(month).ok_or_else(|| {
+        AppError::validation(vec![api_types::FieldError::new(
+            "month",
+            api_types::Rule::Invalid,
+        )])
+    })?;
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT s.id, s.name, s.description, p.name FROM studios s JOIN people p ON p.id = s.lead_id \
+         WHERE s.compound_id = $1 ORDER BY s.id",
+    )
+    .bind(compound)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for (id, name, description, lead_name) in rows {
+        let members: Vec<String> = sqlx::query_scalar(
+            "SELECT p.name FROM studio_members m JOIN people p ON p.id = m.person_id \
+             WHERE m.studio_id = $1 ORDER BY m.joined_at, p.id",
+        )
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+        let served: Vec<i64> = sqlx::query_scalar(
+            "SELECT c.minutes FROM claims c JOIN slots s ON s.id = c.slot_id JOIN posts p ON p.id = s.post_id \
+             WHERE p.compound_id = $1 AND c.status = 'confirmed' AND c.minutes IS NOT NULL \
+               AND s.starts_at >= $2 AND s.starts_at < $3 \
+               AND c.person_id IN (SELECT person_id FROM studio_members WHERE studio_id = $4) \
+             UNION ALL \
+             SELECT h.minutes FROM help_requests h JOIN affairs a ON a.id = h.affair_id \
+             WHERE a.compound_id = $1 AND h.status = 'done' AND h.done_at >= $2 AND h.done_at < $3 \
+               AND h.person_id IN (SELECT person_id FROM studio_members WHERE studio_id = $4)",
+        )
+        .bind(compound)
+        .bind(start)
+        .bind(end)
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+        out.push(api_types::pool::Studio {
+            id,
+            name,
+            description,
+            lead_name,
+            members,
+            month_services: served.len() as i64,
+            month_minutes: served.iter().sum(),
+        });
+    }
+    Ok(out)
 }

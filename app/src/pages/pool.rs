@@ -504,6 +504,7 @@ pub fn RecordPage() -> impl IntoView {
                 <section class=style::panel>
                     <p class=style::meta>{p(lang, P::Certificate)}</p>
                     <h1 class=style::title>{r.name.clone()}</h1>
+                    {(!r.studios.is_empty()).then(|| view! { <p class=style::meta>{r.studios.join("、")}</p> })}
                     <div class=style::figures>
                         <div class=style::figure><span>{p(lang, P::TotalHours)}</span><strong>{hours(lang, r.total_minutes)}</strong></div>
                         <div class=style::figure><span>{p(lang, P::Services)}</span><strong>{r.services.len().to_string()}</strong></div>

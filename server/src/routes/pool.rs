@@ -10,9 +10,9 @@ use api_types::affairs::NewRating;
 use api_types::consultations::Reason;
 use api_types::pool::{
     ApplicationStatus, CapableFilter, CapablePerson, CheckInCode, CodeEntry, Confirmation,
-    HelpDone, HelpRequest, NewApplication, NewHelpRequest, NewPost, PoolFigures, PoolFiguresQuery,
-    PoolMember, Post, PostDetails, PostFilter, Skill, Span, VolunteerRecord, code_valid,
-    minutes_served,
+    HelpDone, HelpRequest, NewApplication, NewHelpRequest, NewPost, NewStudio, PoolFigures,
+    PoolFiguresQuery, PoolMember, Post, PostDetails, PostFilter, Skill, Span, Studio, StudioFilter,
+    VolunteerRecord, code_valid, minutes_served,
 };
 use api_types::validate::required_text;
 use api_types::{ErrorBody, ErrorCode, FieldError, Page, Rule};
@@ -49,6 +49,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_help_completion))
         .routes(routes!(create_help_rating))
         .routes(routes!(get_pool_figures))
+        .routes(routes!(create_studio, list_studios))
+        .routes(routes!(create_studio_member))
 }
 
 /// `?street_id=` of the skill list.
@@ -977,5 +979,90 @@ pub async fn get_pool_figures(
 ) -> Result<Json<PoolFigures>, AppError> {
     Ok(Json(
         pool::figures(&state.db, query.compound_id, &query.month).await?,
+    ))
+}
+
+/// An approved capable person forms a studio they lead.
+#[utoipa::path(
+    post,
+    path = "/studios",
+    tag = "pool",
+    request_body = NewStudio,
+    responses(
+        (status = 201, description = "Formed; the compound's studios", body = Page<Studio>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an approved capable person of the compound", body = ErrorBody),
+        (status = 409, description = "The compound has a studio of that name", body = ErrorBody),
+        (status = 422, description = "A field breaks a rule", body = ErrorBody),
+    )
+)]
+pub async fn create_studio(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+    ApiJson(studio): ApiJson<NewStudio>,
+) -> Result<(StatusCode, Json<Page<Studio>>), AppError> {
+    studio.validate().map_err(AppError::validation)?;
+    if !pool::is_member(&state.db, person.id, studio.compound_id).await? {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    pool::create_studio(&state.db, person.id, &studio).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(studio_page(&state, studio.compound_id).await?),
+    ))
+}
+
+async fn studio_page(state: &AppState, compound: i64) -> Result<Page<Studio>, AppError> {
+    let month = crate::metrics::month_of(crate::db::now_ms(), 0);
+    Ok(Page {
+        items: pool::studios(&state.db, compound, &month).await?,
+        next_cursor: None,
+    })
+}
+
+/// A compound's studios, with their members and this month's service.
+#[utoipa::path(
+    get,
+    path = "/studios",
+    tag = "pool",
+    params(StudioFilter),
+    responses((status = 200, description = "Every studio (one page)", body = Page<Studio>))
+)]
+pub async fn list_studios(
+    State(state): State<AppState>,
+    ApiQuery(filter): ApiQuery<StudioFilter>,
+) -> Result<Json<Page<Studio>>, AppError> {
+    Ok(Json(studio_page(&state, filter.compound_id).await?))
+}
+
+/// An approved capable person of the compound joins a studio.
+#[utoipa::path(
+    post,
+    path = "/studios/{id}/members",
+    tag = "pool",
+    params(("id" = i64, Path, description = "The studio's id")),
+    responses(
+        (status = 201, description = "Joined; the compound's studios", body = Page<Studio>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an approved capable person of the compound", body = ErrorBody),
+        (status = 404, description = "No such studio", body = ErrorBody),
+        (status = 409, description = "Already a member", body = ErrorBody),
+    )
+)]
+pub async fn create_studio_member(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<Page<Studio>>), AppError> {
+    let compound = pool::studio_compound(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if !pool::is_member(&state.db, person.id, compound).await? {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    pool::join_studio(&state.db, id, person.id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(studio_page(&state, compound).await?),
     ))
 }

@@ -727,3 +727,87 @@ async fn the_months_figures_count_the_pool_services_hours_and_places() {
         .await;
     assert_eq!(board["pool"]["minutes"], 60);
 }
+
+#[tokio::test]
+async fn capable_persons_form_and_join_studios() {
+    let w = World::new().await;
+    let mut members = Vec::new();
+    for token in &w.residents[..2] {
+        let (_, applied) = w
+            .app
+            .post_as(
+                token,
+                "/api/v1/pool-applications",
+                json!({"compound_id": w.compound, "skill_ids": [w.skills[0]], "availability": "周末"}),
+            )
+            .await;
+        w.app
+            .post_as(
+                &w.head,
+                &format!("/api/v1/pool-applications/{}/approvals", applied["id"]),
+                json!({}),
+            )
+            .await;
+        members.push(token);
+    }
+    let studio = json!({"compound_id": w.compound, "name": "李阿婆编织工作室", "description": "教邻居织毛衣"});
+    assert_eq!(
+        w.app
+            .post_as(&w.residents[2], "/api/v1/studios", studio.clone())
+            .await
+            .0,
+        403,
+        "not in the pool"
+    );
+    let (status, list) = w
+        .app
+        .post_as(members[0], "/api/v1/studios", studio.clone())
+        .await;
+    assert_eq!(status, 201, "{list}");
+    assert_eq!(list["items"][0]["lead_name"], "李阿婆（李桂兰）");
+    assert_eq!(
+        w.app.post_as(members[0], "/api/v1/studios", studio).await.0,
+        409,
+        "the name is taken"
+    );
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    let join = format!("/api/v1/studios/{id}/members");
+    assert_eq!(
+        w.app.post_as(&w.residents[2], &join, json!({})).await.0,
+        403
+    );
+    let (status, joined) = w.app.post_as(members[1], &join, json!({})).await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        joined["items"][0]["members"],
+        json!(["李阿婆（李桂兰）", "陈志明"])
+    );
+    assert_eq!(w.app.post_as(members[1], &join, json!({})).await.0, 409);
+    // A service by a member counts for the studio this month.
+    let post = w.post(2, -10, 1, None).await;
+    let slot_id = slot(&post, 0);
+    w.on_slot(members[1], slot_id, "claims", json!({})).await;
+    w.on_slot(
+        &w.head,
+        slot_id,
+        "confirmations",
+        json!({"person_id": 45, "attended": true}),
+    )
+    .await;
+    let (_, studios) = w
+        .app
+        .get_json(&format!("/api/v1/studios?compound_id={}", w.compound))
+        .await;
+    assert_eq!(
+        (
+            studios["items"][0]["month_services"].as_i64(),
+            studios["items"][0]["month_minutes"].as_i64()
+        ),
+        (Some(1), Some(120))
+    );
+    let (_, record) = w
+        .app
+        .get_as(members[1], "/api/v1/me/volunteer-record")
+        .await;
+    assert_eq!(record["studios"], json!(["李阿婆编织工作室"]));
+}
