@@ -13,8 +13,8 @@ use api_types::households::{HouseholdRequest, Invite, NewHouseholdRequest, NewIn
 use api_types::identity::{CodeRequest, CodeSent, CurrentSession, Me, SignIn};
 use api_types::places::{CompoundDetail, CompoundSummary, StreetSummary};
 use api_types::pool::{
-    CheckInCode, CodeEntry, NewApplication, NewPost, PoolFigures, PoolMember, Post, Skill,
-    VolunteerRecord,
+    CapablePerson, CheckInCode, CodeEntry, HelpDone, HelpRequest, NewApplication, NewHelpRequest,
+    NewPost, PoolFigures, PoolMember, Post, Skill, VolunteerRecord,
 };
 use api_types::{API_PREFIX, ErrorBody, ErrorCode, Lang, Page};
 use gloo_net::http::{Request, Response};
@@ -606,6 +606,55 @@ pub async fn pool_figures(
         lang,
     )
     .await
+}
+
+/// `GET /affairs/{id}/capable-persons`: for the affair's handlers.
+pub async fn capable_persons(affair: i64, lang: Lang) -> Result<Vec<CapablePerson>, ApiError> {
+    get::<Page<CapablePerson>>(&format!("/affairs/{affair}/capable-persons"), lang)
+        .await
+        .map(|p| p.items)
+}
+
+/// `GET /affairs/{id}/help-requests`, or with `None` the viewer's own
+/// (`GET /me/help-requests`).
+pub async fn help_requests(affair: Option<i64>, lang: Lang) -> Result<Vec<HelpRequest>, ApiError> {
+    let path = match affair {
+        Some(id) => format!("/affairs/{id}/help-requests"),
+        None => "/me/help-requests".to_owned(),
+    };
+    get::<Page<HelpRequest>>(&path, lang).await.map(|p| p.items)
+}
+
+/// `POST /affairs/{id}/help-requests`.
+pub async fn ask_for_help(
+    affair: i64,
+    request: &NewHelpRequest,
+    lang: Lang,
+) -> Result<HelpRequest, ApiError> {
+    post(
+        &format!("/affairs/{affair}/help-requests"),
+        request,
+        None,
+        lang,
+    )
+    .await
+}
+
+/// `POST /help-requests/{id}/acceptances`, `/declines`, `/completions`
+/// (with minutes) or `/rating` (with a rating).
+pub async fn help_act(
+    id: i64,
+    act: &str,
+    minutes: Option<i64>,
+    rating: Option<&api_types::affairs::NewRating>,
+    lang: Lang,
+) -> Result<HelpRequest, ApiError> {
+    let path = format!("/help-requests/{id}/{act}");
+    match (minutes, rating) {
+        (Some(minutes), _) => post(&path, &HelpDone { minutes }, None, lang).await,
+        (None, Some(rating)) => post(&path, rating, None, lang).await,
+        (None, None) => decode(call(Method::Post, &path, None, None, lang).await?).await,
+    }
 }
 
 /// `GET /me/volunteer-record`.

@@ -13,7 +13,8 @@ use crate::pages::invite::InvitePage;
 use crate::pages::my_affairs::MyAffairsPage;
 use crate::pages::notices::NoticesPage;
 use crate::pages::pool::{
-    ApplicationsPage, ApplyPage, NewPostPage, PoolPage, PostPage, RecordPage,
+    AffairHelpPage, ApplicationsPage, ApplyPage, MyHelpPage, NewPostPage, PoolPage, PostPage,
+    RecordPage,
 };
 use crate::pages::sign_in::SignInPage;
 use crate::pages::station::StationPage;
@@ -100,6 +101,8 @@ pub fn PoolApp() -> impl IntoView {
                 <Route path=path!("/pool/posts/new") view=NewPostPage />
                 <Route path=path!("/pool/posts/:id") view=PostPage />
                 <Route path=path!("/pool/record") view=RecordPage />
+                <Route path=path!("/pool/help/:affair") view=AffairHelpPage />
+                <Route path=path!("/pool/help-requests") view=MyHelpPage />
             </Routes>
         </Bundle>
     }

@@ -1040,3 +1040,36 @@ pub async fn studios(
     }
     Ok(out)
 }
+
+/// Whether `person` was asked to help with `affair` (they may then read it).
+pub async fn is_helper(db: &Db, person: i64, affair: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM help_requests WHERE person_id = $1 AND affair_id = $2 AND status <> 'declined'",
+    )
+    .bind(person)
+    .bind(affair)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Help requests, newest first: those asked of `person`, or those of `affair`.
+pub async fn help_requests(
+    db: &Db,
+    person: Option<i64>,
+    affair: Option<i64>,
+) -> Result<Vec<api_types::pool::HelpRequest>, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM help_requests WHERE ($1 IS NULL OR person_id = $1) AND ($2 IS NULL OR affair_id = $2) \
+         ORDER BY id DESC LIMIT 100",
+    )
+    .bind(person)
+    .bind(affair)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for id in ids {
+        out.extend(help_request(db, id).await?);
+    }
+    Ok(out)
+}

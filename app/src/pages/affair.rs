@@ -19,6 +19,7 @@ use api_types::affairs::{
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::pages::affair_style as style;
@@ -117,6 +118,9 @@ fn AffairView(affair: Affair, on_change: RwSignal<Option<Affair>>) -> impl IntoV
             {(affair.seconds > 0).then(|| view! { <p class=style::meta>{format!("{} {}", affair.seconds, w(lang, W::Seconds))}</p> })}
         </article>
         <NextSteps affair=affair.clone() on_change />
+        {(affair.mine || !affair.viewer_levels.is_empty()).then(|| view! {
+            <A href=format!("/pool/help/{}", affair.id) attr:class=style::secondary>{w(lang, W::AskCapable)}</A>
+        })}
         {affair.rating.clone().map(|r| view! { <RatingView rating=r /> })}
         {affair.timeline.clone().map(|steps| {
             view! {

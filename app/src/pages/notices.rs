@@ -55,6 +55,7 @@ pub fn NoticesPage() -> impl IntoView {
                                         };
                                         // A post's notice opens the post (pool bundle).
                                         let href = match (n.affair_id, n.post_id) {
+                                            (Some(_), _) if n.act == "help_request" => "/pool/help-requests".to_owned(),
                                             (Some(affair), _) => format!("/affairs/{affair}"),
                                             (None, Some(post)) => format!("/pool/posts/{post}"),
                                             (None, None) => "/notices".to_owned(),

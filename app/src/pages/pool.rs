@@ -77,6 +77,7 @@ pub fn PoolPage() -> impl IntoView {
                 view! {
                     <div class=style::actions>
                         <A href="/pool/record" attr:class=style::secondary>{p(lang, P::Record)}</A>
+                        <A href="/pool/help-requests" attr:class=style::secondary>{p(lang, P::HelpAsked)}</A>
                         {if station {
                             view! { <A href="/pool/posts/new" attr:class=style::secondary>{p(lang, P::NewPost)}</A> }.into_any()
                         } else {
@@ -530,5 +531,157 @@ pub fn RecordPage() -> impl IntoView {
             }.into_any(),
             Err(error) => view! { <LoadError error on_retry=Callback::new(move |()| record.reload()) /> }.into_any(),
         })}
+    }
+}
+
+/// `/pool/help/:affair`: a handler asks a capable person to help with an
+/// affair; its filer rates the help given.
+#[component]
+pub fn AffairHelpPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let affair = move || {
+        params
+            .read()
+            .get("affair")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    use_title(move || title(lang, p(lang, P::Help)));
+    // The filer may not list capable persons: that answer is simply left out.
+    let capable = load(move || {
+        let id = affair();
+        async move { Ok(api::capable_persons(id, lang).await.unwrap_or_default()) }
+    });
+    let requests = load(move || {
+        let id = affair();
+        async move { api::help_requests(Some(id), lang).await }
+    });
+    let error = RwSignal::new(None::<String>);
+    let note = RwSignal::new(String::new());
+    let ask = move |person_id: i64| {
+        let request = api_types::pool::NewHelpRequest {
+            person_id,
+            note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+        };
+        spawn_local(async move {
+            match api::ask_for_help(affair(), &request, lang).await {
+                Ok(_) => requests.reload(),
+                Err(e) => error.set(Some(e.text(lang))),
+            }
+        });
+    };
+    view! {
+        <h1 class=style::title>{p(lang, P::Help)}</h1>
+        <A href=format!("/affairs/{}", affair()) attr:class=style::secondary>{p(lang, P::OpenAffair)}</A>
+        {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
+        <section class=style::list>
+            {move || requests.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|h| view! {
+                <HelpCard help=h on_change=Callback::new(move |()| requests.reload()) />
+            }).collect_view()}
+        </section>
+        {move || capable.get().and_then(Result::ok).filter(|c| !c.is_empty()).map(|people| view! {
+            <section class=style::panel>
+                <p class=ui::hint>{p(lang, P::HelpIntro)}</p>
+                <label class=ui::label for="help-note">{p(lang, P::Description)}</label>
+                <input id="help-note" class=ui::input maxlength="500" on:input=move |ev| note.set(event_target_value(&ev)) />
+                {people.into_iter().map(|c| {
+                    let id = c.person_id;
+                    view! {
+                        <div class=style::card>
+                            <p class=style::card_title>{c.name}</p>
+                            <p class=style::meta>{format!("{} · {}", c.skills.join("、"), c.availability)}</p>
+                            <button type="button" class=ui::primary on:click=move |_| ask(id)>{p(lang, P::Ask)}</button>
+                        </div>
+                    }
+                }).collect_view()}
+            </section>
+        })}
+    }
+}
+
+/// `/pool/help-requests`: what the capable person was asked to help with.
+#[component]
+pub fn MyHelpPage() -> impl IntoView {
+    let lang = use_lang();
+    use_title(move || title(lang, p(lang, P::HelpAsked)));
+    let requests = load(move || api::help_requests(None, lang));
+    view! {
+        <h1 class=style::title>{p(lang, P::HelpAsked)}</h1>
+        {move || requests.pending().then(Loading)}
+        <section class=style::list>
+            {move || requests.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! { <p class=ui::hint>{p(lang, P::NoHelp)}</p> }.into_any(),
+                Ok(list) => list.into_iter().map(|h| view! {
+                    <HelpCard help=h on_change=Callback::new(move |()| requests.reload()) />
+                }).collect_view().into_any(),
+                Err(error) => view! { <LoadError error on_retry=Callback::new(move |()| requests.reload()) /> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+/// A help request with what the viewer can do next: the helper answers and
+/// completes it, the filer rates it (the server decides who may).
+#[component]
+fn HelpCard(help: api_types::pool::HelpRequest, on_change: Callback<()>) -> impl IntoView {
+    use api_types::affairs::{NewRating, Satisfaction};
+    use api_types::pool::HelpStatus;
+    let lang = use_lang();
+    let id = help.id;
+    let error = RwSignal::new(None::<String>);
+    let minutes = RwSignal::new(String::new());
+    let comment = RwSignal::new(String::new());
+    let run = move |act: &'static str, mins: Option<i64>, rating: Option<NewRating>| {
+        spawn_local(async move {
+            match api::help_act(id, act, mins, rating.as_ref(), lang).await {
+                Ok(_) => on_change.run(()),
+                Err(e) => error.set(Some(e.text(lang))),
+            }
+        });
+    };
+    let status = match help.status {
+        HelpStatus::Pending => p(lang, P::Asked),
+        HelpStatus::Accepted => p(lang, P::Accept),
+        HelpStatus::Declined => p(lang, P::DeclineHelp),
+        HelpStatus::Done => p(lang, P::Done),
+    };
+    view! {
+        <div class=style::card>
+            <div class=style::badges><span class=style::badge>{status}</span></div>
+            <p class=style::card_title>{help.affair_title.clone()}</p>
+            <p class=style::meta>{help.person_name.clone()}{help.note.clone().map(|n| format!(" · {n}"))}</p>
+            {help.minutes.map(|m| view! { <p class=style::advice>{format!("{} {}", p(lang, P::Served), hours(lang, m))}</p> })}
+            {match (help.status, help.score) {
+                (HelpStatus::Pending, _) => view! {
+                    <div class=style::actions>
+                        <button type="button" class=ui::primary on:click=move |_| run("acceptances", None, None)>{p(lang, P::Accept)}</button>
+                        <button type="button" class=style::secondary on:click=move |_| run("declines", None, None)>{p(lang, P::DeclineHelp)}</button>
+                    </div>
+                }.into_any(),
+                (HelpStatus::Accepted, _) => view! {
+                    <label class=ui::label for=format!("minutes-{id}")>{p(lang, P::MinutesTaken)}</label>
+                    <input id=format!("minutes-{id}") class=ui::input type="number" inputmode="numeric" on:input=move |ev| minutes.set(event_target_value(&ev)) />
+                    <button type="button" class=ui::primary on:click=move |_| {
+                        run("completions", minutes.get_untracked().trim().parse().ok(), None)
+                    }>{p(lang, P::Done)}</button>
+                }.into_any(),
+                (HelpStatus::Done, None) => view! {
+                    <p class=ui::label>{p(lang, P::RateHelp)}</p>
+                    <label class=ui::label for=format!("help-comment-{id}")>{p(lang, P::ReasonForPoor)}</label>
+                    <input id=format!("help-comment-{id}") class=ui::input on:input=move |ev| comment.set(event_target_value(&ev)) />
+                    <div class=style::choices role="group">
+                        {Satisfaction::ALL.into_iter().map(|s| view! {
+                            <button type="button" class=style::choice on:click=move |_| {
+                                let text = comment.get_untracked();
+                                run("rating", None, Some(NewRating { satisfaction: s, comment: Some(text).filter(|c| !c.trim().is_empty()) }))
+                            }>{crate::affair_text::satisfaction_label(lang, s)}</button>
+                        }).collect_view()}
+                    </div>
+                }.into_any(),
+                _ => ().into_any(),
+            }}
+            {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
+        </div>
     }
 }

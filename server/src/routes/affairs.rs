@@ -129,9 +129,10 @@ pub async fn create_affair(
     Ok((StatusCode::CREATED, Json(shown)))
 }
 
-/// The affair as `viewer` may see it: private ones only for the filer and
-/// the compound's handlers (404 for anyone else); the filer's name, the
-/// assignee, the timeline and the rating likewise.
+/// The affair as `viewer` may see it: private ones only for the filer, the
+/// compound's handlers and a capable person asked to help (404 for anyone
+/// else); the filer's name, the assignee, the timeline and the rating
+/// likewise.
 pub async fn view(
     state: &AppState,
     id: i64,
@@ -145,7 +146,8 @@ pub async fn view(
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     let involved = stored.filer == viewer_id
         || (viewer.is_some()
-            && permissions::handles_compound(db, viewer_id, stored.affair.compound_id).await?);
+            && (permissions::handles_compound(db, viewer_id, stored.affair.compound_id).await?
+                || crate::pool::is_helper(db, viewer_id, id).await?));
     if stored.affair.private && !involved {
         return Err(AppError::new(ErrorCode::NotFound));
     }

@@ -43,7 +43,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(put_post_details))
         .routes(routes!(create_post_cancellation))
         .routes(routes!(list_capable_persons))
-        .routes(routes!(create_help_request))
+        .routes(routes!(create_help_request, list_affair_help_requests))
+        .routes(routes!(list_my_help_requests))
         .routes(routes!(create_help_acceptance))
         .routes(routes!(create_help_decline))
         .routes(routes!(create_help_completion))
@@ -1065,4 +1066,59 @@ pub async fn create_studio_member(
         StatusCode::CREATED,
         Json(studio_page(&state, compound).await?),
     ))
+}
+
+/// The help requests of an affair, for its filer and its handlers.
+#[utoipa::path(
+    get,
+    path = "/affairs/{id}/help-requests",
+    tag = "pool",
+    params(("id" = i64, Path, description = "The affair's id")),
+    responses(
+        (status = 200, description = "Newest first (one page)", body = Page<HelpRequest>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Neither its filer nor a handler", body = ErrorBody),
+        (status = 404, description = "Absent, or private and not yours", body = ErrorBody),
+    )
+)]
+pub async fn list_affair_help_requests(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Page<HelpRequest>>, AppError> {
+    crate::routes::affairs::view(&state, id, Some(person), &headers).await?;
+    let held = circulation::held(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let handler = !circulation::levels_of(&state.db, person.id, &held)
+        .await?
+        .is_empty();
+    if held.filer != person.id && !handler {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    Ok(Json(Page {
+        items: pool::help_requests(&state.db, None, Some(id)).await?,
+        next_cursor: None,
+    }))
+}
+
+/// The help requests asked of the signed-in capable person, newest first.
+#[utoipa::path(
+    get,
+    path = "/me/help-requests",
+    tag = "pool",
+    responses(
+        (status = 200, description = "Newest first (one page)", body = Page<HelpRequest>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
+pub async fn list_my_help_requests(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+) -> Result<Json<Page<HelpRequest>>, AppError> {
+    Ok(Json(Page {
+        items: pool::help_requests(&state.db, Some(person.id), None).await?,
+        next_cursor: None,
+    }))
 }

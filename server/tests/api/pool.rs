@@ -508,6 +508,15 @@ async fn an_affair_is_matched_to_a_capable_person_whose_service_counts() {
         .await;
     assert_eq!((status, help["status"].as_str()), (201, Some("pending")));
     let help_id = help["id"].as_i64().unwrap();
+    let (_, mine) = w.app.get_as(plumber, "/api/v1/me/help-requests").await;
+    assert_eq!(mine["items"][0]["id"], help_id);
+    let listed = format!("/api/v1/affairs/{id}/help-requests");
+    let (status, of_affair) = w.app.get_as(filer, &listed).await;
+    assert_eq!(
+        (status, of_affair["items"][0]["note"].as_str()),
+        (200, Some("能上门看看吗？"))
+    );
+    assert_eq!(w.app.get_as(&w.residents[1], &listed).await.0, 403);
     let (_, notices) = w.app.get_as(plumber, "/api/v1/notices").await;
     assert_eq!(
         (
