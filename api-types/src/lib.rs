@@ -16,6 +16,7 @@ pub mod page;
 pub mod places;
 pub mod pool;
 pub mod roles;
+pub mod units;
 pub mod validate;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

@@ -25,6 +25,7 @@ pub mod ratings;
 pub mod roles;
 pub mod routes;
 pub mod sms;
+pub mod units;
 pub mod web;
 
 use axum::Router;

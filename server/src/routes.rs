@@ -15,6 +15,7 @@ pub mod places;
 pub mod pool;
 pub mod roles;
 pub mod sessions;
+pub mod units;
 
 use crate::AppState;
 use utoipa::OpenApi;
@@ -40,6 +41,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "affairs", description = "Micro-affairs: filing with photos, \"me too\", circulation between station, grid and community, notices, rating and follow-up, the three rates"),
         (name = "consultations", description = "\"Everyone participates\" consultations: topics, discussion, pledges, ballots, outcomes"),
         (name = "pool", description = "The capable-person pool, volunteer posts, claims, attendance and hours"),
+        (name = "units", description = "Service units, residents' monthly ratings, answers and reports"),
         (name = "client-errors", description = "Failures the app reports from residents' phones"),
     )
 )]
@@ -93,6 +95,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(metrics::router())
         .merge(consultations::router())
         .merge(pool::router())
+        .merge(units::router())
         .merge(client_errors::router())
         .merge(sessions::router())
         .merge(households::router())

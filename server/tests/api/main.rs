@@ -20,4 +20,5 @@ mod photos;
 mod places;
 mod pool;
 mod roles;
+mod units;
 mod web;

@@ -1,0 +1,397 @@
+//! Rating the community's service units (property company, water, power,
+//! gas, canteen, clinic, city management, the stations) once a month, and
+//! the monthly report taken to each unit.
+//!
+//! [`report`] is the arithmetic: the five-level distribution, satisfaction
+//! with its counts, aspect scores, the share of bad ratings answered and
+//! fixed, the trend, and small samples marked as such.
+
+use crate::affairs::{Ratio, Satisfaction};
+use crate::validate::{Checks, FieldError, Rule, optional_text, required_text};
+use serde::{Deserialize, Serialize};
+
+/// Fewer ratings than this are a small sample: shown, but not as a
+/// confident percentage.
+pub const SMALL_SAMPLE: i64 = 10;
+
+/// What kind of unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    /// 物业
+    Property,
+    /// 供水
+    Water,
+    /// 供电
+    Power,
+    /// 燃气
+    Gas,
+    /// 食堂
+    Canteen,
+    /// 卫生站
+    Clinic,
+    /// 城管
+    CityManagement,
+    /// 互助站
+    Station,
+}
+
+impl UnitKind {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Property => "property",
+            UnitKind::Water => "water",
+            UnitKind::Power => "power",
+            UnitKind::Gas => "gas",
+            UnitKind::Canteen => "canteen",
+            UnitKind::Clinic => "clinic",
+            UnitKind::CityManagement => "city_management",
+            UnitKind::Station => "station",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Option<UnitKind> {
+        use UnitKind::*;
+        [
+            Property,
+            Water,
+            Power,
+            Gas,
+            Canteen,
+            Clinic,
+            CityManagement,
+            Station,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// `POST /api/v1/service-units`: community staff list a unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NewUnit {
+    /// The community.
+    pub community_id: i64,
+    /// Its name (e.g. 海景物业服务中心).
+    pub name: String,
+    /// What kind.
+    pub kind: UnitKind,
+    /// The compounds it serves.
+    pub compound_ids: Vec<i64>,
+    /// Its liaison, who answers bad ratings.
+    pub liaison_id: Option<i64>,
+}
+
+impl NewUnit {
+    /// Every rule the unit breaks.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checks = Checks::default();
+        checks.check(required_text("name", &self.name, 40));
+        if self.compound_ids.is_empty() {
+            checks.check(Err(FieldError::new("compound_ids", Rule::Required)));
+        }
+        checks.finish()
+    }
+}
+
+/// A unit as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Unit {
+    /// Its id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// What kind.
+    pub kind: UnitKind,
+    /// The viewer's rating this month, if any (1 to 5).
+    pub my_score: Option<i64>,
+}
+
+/// `PUT /api/v1/service-units/{id}/ratings/mine`: this month's rating; a
+/// second one in the month replaces the first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NewUnitRating {
+    /// How satisfied overall.
+    pub satisfaction: Satisfaction,
+    /// Attitude, 1 to 5 (optional).
+    pub attitude: Option<i64>,
+    /// Speed, 1 to 5 (optional).
+    pub speed: Option<i64>,
+    /// Result, 1 to 5 (optional).
+    pub result: Option<i64>,
+    /// A comment; what went wrong, required for the bottom two levels.
+    pub comment: Option<String>,
+}
+
+impl NewUnitRating {
+    /// Every rule the rating breaks.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checks = Checks::default();
+        for (field, value) in [
+            ("attitude", self.attitude),
+            ("speed", self.speed),
+            ("result", self.result),
+        ] {
+            if value.is_some_and(|v| !(1..=5).contains(&v)) {
+                checks.check(Err(FieldError::new(
+                    field,
+                    Rule::OutOfRange { min: 1, max: 5 },
+                )));
+            }
+        }
+        if self.satisfaction.satisfied() {
+            checks.check(optional_text("comment", self.comment.as_deref(), 500));
+        } else {
+            checks.check(required_text(
+                "comment",
+                self.comment.as_deref().unwrap_or(""),
+                500,
+            ));
+        }
+        checks.finish()
+    }
+}
+
+/// `POST /api/v1/unit-ratings/{id}/answers`: the liaison's call-back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct UnitAnswer {
+    /// What the call-back found and what was done.
+    pub note: String,
+    /// Whether the problem is fixed.
+    pub fixed: bool,
+}
+
+/// A rating as the arithmetic sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scored {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// 1 to 5.
+    pub score: i64,
+    /// Aspects, each 1 to 5 if given: attitude, speed, result.
+    pub aspects: [Option<i64>; 3],
+    /// Whether the liaison answered it.
+    pub answered: bool,
+    /// Whether they recorded it fixed.
+    pub fixed: bool,
+}
+
+/// A month's figures of a unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MonthFigures {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Ratings.
+    pub ratings: i64,
+    /// Of them, the top three levels.
+    pub satisfied: i64,
+}
+
+/// A rating's comment in the report: never who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ReportComment {
+    /// The rating's id (to answer it).
+    pub rating_id: i64,
+    /// 1 to 5.
+    pub score: i64,
+    /// The comment.
+    pub comment: String,
+    /// The liaison's answer, if any.
+    pub answer: Option<String>,
+    /// Whether it was fixed.
+    pub fixed: bool,
+    /// The rater's score after the fix, if they gave one.
+    pub re_score: Option<i64>,
+}
+
+/// A unit's monthly report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Report {
+    /// The unit.
+    pub unit_id: i64,
+    /// Its name.
+    pub unit_name: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Ratings this month.
+    pub ratings: i64,
+    /// How many at each level, 非常满意 first.
+    pub distribution: [i64; 5],
+    /// 满意率: the top three levels ÷ rated.
+    pub satisfaction: Ratio,
+    /// Fewer than [`SMALL_SAMPLE`] ratings: read the counts, not the rate.
+    pub small_sample: bool,
+    /// Average of each aspect in tenths (attitude, speed, result), if rated.
+    pub aspects: [Option<i64>; 3],
+    /// Of the bottom two levels, how many the liaison answered.
+    pub answered: Ratio,
+    /// Of the bottom two levels, how many were fixed.
+    pub fixed: Ratio,
+    /// The last twelve months, oldest first.
+    pub trend: Vec<MonthFigures>,
+    /// This month's comments, worst first.
+    pub comments: Vec<ReportComment>,
+}
+
+/// The arithmetic of a report: `ratings` of every month, `months` the
+/// twelve of the trend ending with the report's month (oldest first).
+/// Comments are filled in by the caller.
+pub fn report(unit_id: i64, unit_name: &str, months: &[String], ratings: &[Scored]) -> Report {
+    let month = months.last().cloned().unwrap_or_default();
+    let this: Vec<&Scored> = ratings.iter().filter(|r| r.month == month).collect();
+    let mut distribution = [0_i64; 5];
+    for r in &this {
+        if (1..=5).contains(&r.score) {
+            distribution[(5 - r.score) as usize] += 1;
+        }
+    }
+    let count = this.len() as i64;
+    let satisfied = distribution[..3].iter().sum();
+    let aspects = std::array::from_fn(|i| {
+        let given: Vec<i64> = this.iter().filter_map(|r| r.aspects[i]).collect();
+        (!given.is_empty()).then(|| {
+            let n = given.len() as i64;
+            (given.iter().sum::<i64>() * 10 + n / 2) / n
+        })
+    });
+    let bad: Vec<&&Scored> = this.iter().filter(|r| r.score <= 2).collect();
+    let trend = months
+        .iter()
+        .map(|m| {
+            let of_month: Vec<&Scored> = ratings.iter().filter(|r| &r.month == m).collect();
+            MonthFigures {
+                month: m.clone(),
+                ratings: of_month.len() as i64,
+                satisfied: of_month.iter().filter(|r| r.score >= 3).count() as i64,
+            }
+        })
+        .collect();
+    Report {
+        unit_id,
+        unit_name: unit_name.to_owned(),
+        month,
+        ratings: count,
+        distribution,
+        satisfaction: Ratio {
+            count: satisfied,
+            of: count,
+        },
+        small_sample: count < SMALL_SAMPLE,
+        aspects,
+        answered: Ratio {
+            count: bad.iter().filter(|r| r.answered).count() as i64,
+            of: bad.len() as i64,
+        },
+        fixed: Ratio {
+            count: bad.iter().filter(|r| r.fixed).count() as i64,
+            of: bad.len() as i64,
+        },
+        trend,
+        comments: Vec::new(),
+    }
+}
+
+/// The twelve months ending with `month` (`YYYY-MM`), oldest first.
+pub fn twelve_months(month: &str) -> Vec<String> {
+    let Some((year, m)) = crate::affairs::parse_month(month) else {
+        return Vec::new();
+    };
+    let last = year * 12 + i64::from(m) - 1;
+    (last - 11..=last)
+        .map(|i| format!("{:04}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scored(
+        month: &str,
+        score: i64,
+        aspects: [Option<i64>; 3],
+        answered: bool,
+        fixed: bool,
+    ) -> Scored {
+        Scored {
+            month: month.into(),
+            score,
+            aspects,
+            answered,
+            fixed,
+        }
+    }
+
+    #[test]
+    fn a_known_month_adds_up() {
+        let months = twelve_months("2026-11");
+        assert_eq!(months.first().map(String::as_str), Some("2025-12"));
+        assert_eq!(months.len(), 12);
+        let ratings = [
+            scored("2026-11", 5, [Some(5), Some(4), None], false, false),
+            scored("2026-11", 4, [Some(4), None, None], false, false),
+            scored("2026-11", 3, [None, None, None], false, false),
+            scored("2026-11", 1, [Some(1), Some(1), Some(1)], true, true),
+            scored("2026-11", 2, [None, Some(2), None], true, false),
+            scored("2026-10", 5, [None, None, None], false, false),
+            scored("2026-10", 2, [None, None, None], false, false),
+            scored("2024-01", 5, [None, None, None], false, false),
+        ];
+        let r = report(7, "海景物业", &months, &ratings);
+        assert_eq!(r.month, "2026-11");
+        assert_eq!(r.ratings, 5);
+        assert_eq!(r.distribution, [1, 1, 1, 1, 1]);
+        assert_eq!(r.satisfaction, Ratio { count: 3, of: 5 });
+        assert!(r.small_sample);
+        // Attitude (5+4+1)/3 = 3.3; speed (4+1+2)/3 = 2.3; result 1.0.
+        assert_eq!(r.aspects, [Some(33), Some(23), Some(10)]);
+        assert_eq!(r.answered, Ratio { count: 2, of: 2 });
+        assert_eq!(r.fixed, Ratio { count: 1, of: 2 });
+        let october = r.trend.iter().find(|m| m.month == "2026-10").unwrap();
+        assert_eq!((october.ratings, october.satisfied), (2, 1));
+        assert!(
+            r.trend.iter().all(|m| m.month.as_str() >= "2025-12"),
+            "older months are out"
+        );
+    }
+
+    #[test]
+    fn ten_ratings_are_no_longer_a_small_sample() {
+        let months = twelve_months("2026-11");
+        let ratings: Vec<Scored> = (0..10)
+            .map(|_| scored("2026-11", 4, [None, None, None], false, false))
+            .collect();
+        let r = report(1, "x", &months, &ratings);
+        assert!(!r.small_sample);
+        assert_eq!(r.aspects, [None, None, None]);
+        assert_eq!(r.answered, Ratio { count: 0, of: 0 });
+    }
+
+    #[test]
+    fn a_bad_rating_needs_what_went_wrong() {
+        let rating = NewUnitRating {
+            satisfaction: Satisfaction::VeryDissatisfied,
+            attitude: Some(6),
+            speed: None,
+            result: None,
+            comment: None,
+        };
+        let fields: Vec<_> = rating
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["attitude", "comment"]);
+    }
+}
