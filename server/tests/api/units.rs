@@ -20,50 +20,114 @@ async fn residents_rate_a_unit_monthly_and_the_report_adds_up() {
     let building = detail["grids"][0]["buildings"][0]["id"].as_i64().unwrap();
     let head = app.sign_in("13800000002").await;
     let mut residents = Vec::new();
-    for (phone, room) in [("13800000044", "101"), ("13800000045", "102"), ("13800000046", "201")] {
+    for (phone, room) in [
+        ("13800000044", "101"),
+        ("13800000045", "102"),
+        ("13800000046", "201"),
+    ] {
         let token = app.sign_in(phone).await;
         let (_, request) = app
-            .post_as(&token, "/api/v1/household-requests", json!({"building_id": building, "unit": "1单元", "room": room}))
+            .post_as(
+                &token,
+                "/api/v1/household-requests",
+                json!({"building_id": building, "unit": "1单元", "room": room}),
+            )
             .await;
-        app.post_as(&head, &format!("/api/v1/household-requests/{}/approvals", request["id"]), json!({}))
-            .await;
+        app.post_as(
+            &head,
+            &format!("/api/v1/household-requests/{}/approvals", request["id"]),
+            json!({}),
+        )
+        .await;
         residents.push(token);
     }
     let staff = app.sign_in(STAFF).await;
     let unit = json!({"community_id": 1, "name": "海景物业服务中心", "kind": "property",
                       "compound_ids": [compound], "liaison_id": 37});
     let other = app.sign_in(OTHER_STAFF).await;
-    assert_eq!(app.post_as(&other, "/api/v1/service-units", unit.clone()).await.0, 403);
+    assert_eq!(
+        app.post_as(&other, "/api/v1/service-units", unit.clone())
+            .await
+            .0,
+        403
+    );
     let mut wrong = unit.clone();
     wrong["compound_ids"] = json!([foreign]);
     let r = app.post_as(&staff, "/api/v1/service-units", wrong).await;
-    assert_eq!((r.0, r.1["error"]["fields"]["compound_ids"].as_str()), (422, Some("invalid")));
+    assert_eq!(
+        (r.0, r.1["error"]["fields"]["compound_ids"].as_str()),
+        (422, Some("invalid"))
+    );
     let (status, created) = app.post_as(&staff, "/api/v1/service-units", unit).await;
     assert_eq!(status, 201);
     let id = created["id"].as_i64().unwrap();
     let rate = |token: String, body: Value| {
         let app = &app;
         async move {
-            app.send_as(&token, Method::PUT, &format!("/api/v1/service-units/{id}/ratings/mine"), Some(body))
-                .await
+            app.send_as(
+                &token,
+                Method::PUT,
+                &format!("/api/v1/service-units/{id}/ratings/mine"),
+                Some(body),
+            )
+            .await
         }
     };
     let outsider = app.sign_in("13800000047").await;
-    assert_eq!(rate(outsider, json!({"satisfaction": "satisfied"})).await.0, 403, "not verified");
-    let r = rate(residents[1].clone(), json!({"satisfaction": "very_dissatisfied"})).await;
-    assert_eq!((r.0, r.1["error"]["fields"]["comment"].as_str()), (422, Some("required")));
-    assert_eq!(rate(residents[0].clone(), json!({"satisfaction": "very_satisfied", "attitude": 5})).await.0, 200);
     assert_eq!(
-        rate(residents[1].clone(), json!({"satisfaction": "very_dissatisfied", "attitude": 1,
-              "comment": "楼道垃圾三天没人清"})).await.0,
+        rate(outsider, json!({"satisfaction": "satisfied"})).await.0,
+        403,
+        "not verified"
+    );
+    let r = rate(
+        residents[1].clone(),
+        json!({"satisfaction": "very_dissatisfied"}),
+    )
+    .await;
+    assert_eq!(
+        (r.0, r.1["error"]["fields"]["comment"].as_str()),
+        (422, Some("required"))
+    );
+    assert_eq!(
+        rate(
+            residents[0].clone(),
+            json!({"satisfaction": "very_satisfied", "attitude": 5})
+        )
+        .await
+        .0,
         200
     );
-    assert_eq!(rate(residents[2].clone(), json!({"satisfaction": "satisfied", "attitude": 4})).await.0, 200);
+    assert_eq!(
+        rate(
+            residents[1].clone(),
+            json!({"satisfaction": "very_dissatisfied", "attitude": 1,
+              "comment": "楼道垃圾三天没人清"})
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        rate(
+            residents[2].clone(),
+            json!({"satisfaction": "satisfied", "attitude": 4})
+        )
+        .await
+        .0,
+        200
+    );
     // A second rating in the month replaces the first.
-    let (status, replaced) = rate(residents[0].clone(), json!({"satisfaction": "fair", "attitude": 3})).await;
+    let (status, replaced) = rate(
+        residents[0].clone(),
+        json!({"satisfaction": "fair", "attitude": 3}),
+    )
+    .await;
     assert_eq!((status, replaced["my_score"].as_i64()), (200, Some(3)));
     let (_, units) = app
-        .get_as(&residents[0], &format!("/api/v1/service-units?compound_id={compound}"))
+        .get_as(
+            &residents[0],
+            &format!("/api/v1/service-units?compound_id={compound}"),
+        )
         .await;
     assert_eq!(units["items"][0]["my_score"], 3);
 
@@ -83,32 +147,81 @@ async fn residents_rate_a_unit_monthly_and_the_report_adds_up() {
     assert_eq!(report["answered"], json!({"count": 0, "of": 1}));
     let comment = &report["comments"][0];
     assert_eq!(comment["comment"], "楼道垃圾三天没人清");
-    assert!(!report.to_string().contains("陈志明"), "the liaison never sees who rated");
+    assert!(
+        !report.to_string().contains("陈志明"),
+        "the liaison never sees who rated"
+    );
     // The liaison answers; the rater rates the fix.
     let rating = comment["rating_id"].as_i64().unwrap();
     let answer = format!("/api/v1/unit-ratings/{rating}/answers");
-    assert_eq!(app.post_as(&residents[0], &answer, json!({"note": "x", "fixed": true})).await.0, 403);
+    assert_eq!(
+        app.post_as(&residents[0], &answer, json!({"note": "x", "fixed": true}))
+            .await
+            .0,
+        403
+    );
     let re = format!("/api/v1/unit-ratings/{rating}/re-ratings");
-    assert_eq!(app.post_as(&residents[1], &re, json!({"satisfaction": "satisfied"})).await.0, 409, "not answered yet");
+    assert_eq!(
+        app.post_as(&residents[1], &re, json!({"satisfaction": "satisfied"}))
+            .await
+            .0,
+        409,
+        "not answered yet"
+    );
     let (status, _) = app
-        .post_as(&liaison, &answer, json!({"note": "已安排保洁每天清运", "fixed": true}))
+        .post_as(
+            &liaison,
+            &answer,
+            json!({"note": "已安排保洁每天清运", "fixed": true}),
+        )
         .await;
     assert_eq!(status, 204);
-    assert_eq!(app.post_as(&liaison, &answer, json!({"note": "再答", "fixed": true})).await.0, 409);
-    assert_eq!(app.post_as(&residents[0], &re, json!({"satisfaction": "satisfied"})).await.0, 403);
-    assert_eq!(app.post_as(&residents[1], &re, json!({"satisfaction": "satisfied"})).await.0, 204);
+    assert_eq!(
+        app.post_as(&liaison, &answer, json!({"note": "再答", "fixed": true}))
+            .await
+            .0,
+        409
+    );
+    assert_eq!(
+        app.post_as(&residents[0], &re, json!({"satisfaction": "satisfied"}))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        app.post_as(&residents[1], &re, json!({"satisfaction": "satisfied"}))
+            .await
+            .0,
+        204
+    );
     let (_, after) = app.get_as(&staff, &report_path).await;
     assert_eq!(after["answered"], json!({"count": 1, "of": 1}));
     assert_eq!(after["fixed"], json!({"count": 1, "of": 1}));
     assert_eq!(after["comments"][0]["re_score"], 4);
-    assert_eq!(after["satisfaction"], json!({"count": 2, "of": 3}), "the month's rating stands; the fix is reported apart");
+    assert_eq!(
+        after["satisfaction"],
+        json!({"count": 2, "of": 3}),
+        "the month's rating stands; the fix is reported apart"
+    );
     let trend = after["trend"].as_array().unwrap();
     assert_eq!(trend.len(), 12);
-    assert_eq!(trend[11], json!({"month": month, "ratings": 3, "satisfied": 2}));
+    assert_eq!(
+        trend[11],
+        json!({"month": month, "ratings": 3, "satisfied": 2})
+    );
     let (status, csv) = app
-        .send_as(&staff, Method::GET, &format!("/api/v1/service-units/{id}/report/export?month={month}"), None)
+        .send_as(
+            &staff,
+            Method::GET,
+            &format!("/api/v1/service-units/{id}/report/export?month={month}"),
+            None,
+        )
         .await;
     assert_eq!(status, 200);
-    assert!(csv.as_str().unwrap().contains(&format!("{month},3,0,1,1,0,1,2/3")));
+    assert!(
+        csv.as_str()
+            .unwrap()
+            .contains(&format!("{month},3,0,1,1,0,1,2/3"))
+    );
     assert_eq!(app.get_as(&other, &report_path).await.0, 403);
 }
