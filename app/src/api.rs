@@ -16,6 +16,7 @@ use api_types::pool::{
     CapablePerson, CheckInCode, CodeEntry, HelpDone, HelpRequest, NewApplication, NewHelpRequest,
     NewPost, PoolFigures, PoolMember, Post, Skill, VolunteerRecord,
 };
+use api_types::units::{NewUnitRating, Report, Unit, UnitAnswer};
 use api_types::{API_PREFIX, ErrorBody, ErrorCode, Lang, Page};
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
@@ -660,4 +661,37 @@ pub async fn help_act(
 /// `GET /me/volunteer-record`.
 pub async fn volunteer_record(lang: Lang) -> Result<VolunteerRecord, ApiError> {
     get("/me/volunteer-record", lang).await
+}
+
+/// `GET /service-units?compound_id=`.
+pub async fn units(compound_id: i64, lang: Lang) -> Result<Vec<Unit>, ApiError> {
+    get::<Page<Unit>>(&format!("/service-units?compound_id={compound_id}"), lang)
+        .await
+        .map(|p| p.items)
+}
+
+/// `PUT /service-units/{id}/ratings/mine`: this month's rating.
+pub async fn rate_unit(id: i64, rating: &NewUnitRating, lang: Lang) -> Result<Unit, ApiError> {
+    let body = serde_json::to_string(rating).map_err(network_error)?;
+    let path = format!("/service-units/{id}/ratings/mine");
+    decode(call(Method::Put, &path, Some(body), None, lang).await?).await
+}
+
+/// `GET /service-units/{id}/report?month=`.
+pub async fn unit_report(id: i64, month: &str, lang: Lang) -> Result<Report, ApiError> {
+    get(&format!("/service-units/{id}/report?month={month}"), lang).await
+}
+
+/// `POST /unit-ratings/{id}/answers`.
+pub async fn answer_rating(id: i64, answer: &UnitAnswer, lang: Lang) -> Result<(), ApiError> {
+    let body = serde_json::to_string(answer).map_err(network_error)?;
+    call(
+        Method::Post,
+        &format!("/unit-ratings/{id}/answers"),
+        Some(body),
+        None,
+        lang,
+    )
+    .await
+    .map(|_| ())
 }

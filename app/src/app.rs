@@ -18,6 +18,7 @@ use crate::pages::pool::{
 };
 use crate::pages::sign_in::SignInPage;
 use crate::pages::station::StationPage;
+use crate::pages::units::{ReportPage, UnitsPage};
 use crate::pages::{compound::CompoundPage, home::HomePage, me::MePage, not_found::NotFoundPage};
 use crate::prefs::provide_prefs;
 use crate::session::provide_session;
@@ -50,6 +51,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/consultations/*rest") view=LeaveBundle />
                 <Route path=path!("/pool") view=LeaveBundle />
                 <Route path=path!("/pool/*rest") view=LeaveBundle />
+                <Route path=path!("/units") view=LeaveBundle />
+                <Route path=path!("/units/*rest") view=LeaveBundle />
             </Routes>
         </Bundle>
     }
@@ -103,6 +106,19 @@ pub fn PoolApp() -> impl IntoView {
                 <Route path=path!("/pool/record") view=RecordPage />
                 <Route path=path!("/pool/help/:affair") view=AffairHelpPage />
                 <Route path=path!("/pool/help-requests") view=MyHelpPage />
+            </Routes>
+        </Bundle>
+    }
+}
+
+/// The service-ratings bundle, at `/units`.
+#[component]
+pub fn UnitsApp() -> impl IntoView {
+    view! {
+        <Bundle>
+            <Routes fallback=LeaveBundle>
+                <Route path=path!("/units") view=UnitsPage />
+                <Route path=path!("/units/:id/report") view=ReportPage />
             </Routes>
         </Bundle>
     }

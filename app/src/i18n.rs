@@ -27,6 +27,8 @@ pub enum Key {
     Consultations,
     /// Volunteer posts and the pool.
     Volunteers,
+    /// Rating the service units.
+    ServiceRatings,
     /// The label of the main navigation landmark.
     NavLabel,
     /// The language switch's label (names the other language).
@@ -196,6 +198,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             MyAffairs => "我报的事",
             Consultations => "议事协商",
             Volunteers => "志愿服务",
+            ServiceRatings => "服务评价",
             NavLabel => "主导航",
             SwitchLanguage => "English",
             LargeTextShort => "大字",
@@ -284,6 +287,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             MyAffairs => "My reports",
             Consultations => "Consultations",
             Volunteers => "Volunteering",
+            ServiceRatings => "Rate services",
             NavLabel => "Main navigation",
             SwitchLanguage => "中文",
             LargeTextShort => "A+",

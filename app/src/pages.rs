@@ -19,6 +19,7 @@ pub mod pool;
 pub mod queue;
 pub mod sign_in;
 pub mod station;
+pub mod units;
 
 stylance::import_crate_style!(
     /// Class names shared by the affair pages (forms, cards, timeline,

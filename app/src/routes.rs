@@ -41,6 +41,11 @@ pub fn consultations(compound: i64) -> String {
     format!("/consultations?compound={compound}")
 }
 
+/// Rating the service units of a compound.
+pub fn units(compound: i64) -> String {
+    format!("/units?compound={compound}")
+}
+
 /// A compound's public board.
 pub fn board(compound: i64) -> String {
     format!("/boards/{compound}")

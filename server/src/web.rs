@@ -53,14 +53,16 @@ impl AppShell {
 /// first load nothing. The affairs bundle (station desk, filing and
 /// following affairs, notices, public boards) is built into
 /// `dist/station/`, the consultations bundle into `dist/consult/`, the pool
-/// (capable persons and volunteer posts) into `dist/pool/`.
-const BUNDLES: [(&[&str], &str); 3] = [
+/// (capable persons and volunteer posts) into `dist/pool/`, service
+/// ratings and their reports into `dist/units/`.
+const BUNDLES: [(&[&str], &str); 4] = [
     (
         &["/station", "/affairs", "/notices", "/boards"],
         "/station/index.html",
     ),
     (&["/consultations"], "/consult/index.html"),
     (&["/pool"], "/pool/index.html"),
+    (&["/units"], "/units/index.html"),
 ];
 
 /// The shell that answers an app path.
@@ -297,6 +299,7 @@ mod tests {
         const STATION_SHELL: &str = "/station/index.html";
         assert_eq!(shell_for("/consultations/3"), "/consult/index.html");
         assert_eq!(shell_for("/pool/posts/3"), "/pool/index.html");
+        assert_eq!(shell_for("/units/2/report"), "/units/index.html");
         assert_eq!(shell_for("/station"), STATION_SHELL);
         assert_eq!(shell_for("/station/requests"), STATION_SHELL);
         assert_eq!(shell_for("/stationery"), "/index.html");

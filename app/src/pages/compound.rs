@@ -117,6 +117,7 @@ fn CompoundView(detail: CompoundDetail) -> impl IntoView {
                 <A href=routes::board(summary.id) attr:class=style::board>{t(lang, Key::PublicBoard)}</A>
                 <A href=routes::consultations(summary.id) attr:class=style::board>{t(lang, Key::Consultations)}</A>
                 <A href=routes::POOL attr:class=style::board>{t(lang, Key::Volunteers)}</A>
+                <A href=routes::units(summary.id) attr:class=style::board>{t(lang, Key::ServiceRatings)}</A>
             </nav>
             <section class=style::panel>
                 <h2 class=style::panel_title>{t(lang, Key::Station)}</h2>
