@@ -72,16 +72,13 @@ async fn residents_of(
     building: Option<i64>,
 ) -> Result<Electorate, sqlx::Error> {
     let (condition, place) = match scope {
-        Scope::Building => ("b.id = $1", building.unwrap_or(0)),
-        Scope::Compound => ("g.compound_id = $1", compound),
-        Scope::Community => ("c.community_id = $1", community),
+        Scope::Building => ("v.building_id = $1", building.unwrap_or(0)),
+        Scope::Compound => ("v.compound_id = $1", compound),
+        Scope::Community => ("v.community_id = $1", community),
     };
     let sql = format!(
-        "SELECT r.person_id, r.household_id FROM household_requests r \
-         JOIN households h ON h.id = r.household_id JOIN units u ON u.id = h.unit_id \
-         JOIN buildings b ON b.id = u.building_id JOIN grids g ON g.id = b.grid_id \
-         JOIN compounds c ON c.id = g.compound_id \
-         WHERE r.status = 'approved' AND r.ended_at IS NULL AND {condition}"
+        "SELECT v.person_id, v.household_id FROM ({}) v WHERE {condition}",
+        crate::permissions::VERIFIED_RESIDENTS
     );
     let rows: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(place)

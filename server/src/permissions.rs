@@ -5,6 +5,17 @@
 use crate::db::Db;
 use sqlx::any::AnyRow;
 
+/// Every verified resident — a current, approved household binding — with
+/// where they live: `person_id`, `household_id`, `building_id`,
+/// `compound_id`, `community_id`. The one definition of "verified" that
+/// voting, joining the pool and rating read, as a subquery.
+pub const VERIFIED_RESIDENTS: &str = "SELECT r.person_id, r.household_id, b.id AS building_id, \
+       g.compound_id, c.community_id FROM household_requests r \
+     JOIN households h ON h.id = r.household_id JOIN units u ON u.id = h.unit_id \
+     JOIN buildings b ON b.id = u.building_id JOIN grids g ON g.id = b.grid_id \
+     JOIN compounds c ON c.id = g.compound_id \
+     WHERE r.status = 'approved' AND r.ended_at IS NULL";
+
 /// Whether `person` is an active station member (any position) of `compound`.
 pub async fn is_station_member(db: &Db, person: i64, compound: i64) -> Result<bool, sqlx::Error> {
     exists(

@@ -35,16 +35,15 @@ pub async fn skills(db: &Db, street: i64, lang: Lang) -> Result<Vec<Skill>, sqlx
 /// Whether `person` is a verified resident (a current, approved binding) of
 /// a household in `compound`.
 pub async fn is_resident_of(db: &Db, person: i64, compound: i64) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT r.id FROM household_requests r JOIN households h ON h.id = r.household_id \
-         JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id \
-         JOIN grids g ON g.id = b.grid_id \
-         WHERE r.person_id = $1 AND g.compound_id = $2 AND r.status = 'approved' AND r.ended_at IS NULL",
-    )
-    .bind(person)
-    .bind(compound)
-    .fetch_optional(&db.pool)
-    .await?;
+    let sql = format!(
+        "SELECT v.person_id FROM ({}) v WHERE v.person_id = $1 AND v.compound_id = $2",
+        crate::permissions::VERIFIED_RESIDENTS
+    );
+    let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(person)
+        .bind(compound)
+        .fetch_optional(&db.pool)
+        .await?;
     Ok(found.is_some())
 }
 

@@ -83,16 +83,16 @@ pub async fn unit(db: &Db, id: i64) -> Result<Option<(String, i64, Option<i64>)>
 
 /// Whether `person` is a verified resident of a compound the unit serves.
 pub async fn may_rate(db: &Db, person: i64, unit: i64) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT r.id FROM household_requests r JOIN households h ON h.id = r.household_id \
-         JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id \
-         JOIN grids g ON g.id = b.grid_id JOIN unit_compounds c ON c.compound_id = g.compound_id \
-         WHERE r.person_id = $1 AND c.unit_id = $2 AND r.status = 'approved' AND r.ended_at IS NULL",
-    )
-    .bind(person)
-    .bind(unit)
-    .fetch_optional(&db.pool)
-    .await?;
+    let sql = format!(
+        "SELECT v.person_id FROM ({}) v JOIN unit_compounds c ON c.compound_id = v.compound_id \
+         WHERE v.person_id = $1 AND c.unit_id = $2",
+        crate::permissions::VERIFIED_RESIDENTS
+    );
+    let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(person)
+        .bind(unit)
+        .fetch_optional(&db.pool)
+        .await?;
     Ok(found.is_some())
 }
 
