@@ -339,10 +339,19 @@ pub async fn create_comment(
     conflict_unless(topic.state.deliberating())?;
     must_take_part(&state, &topic, person.id).await?;
     consultations::comment(&state.db, id, person.id, &comment).await?;
+    comments_after(&state, &topic, person.id).await
+}
+
+/// Every comment after a change by `person`: what the acts on comments answer.
+async fn comments_after(
+    state: &AppState,
+    topic: &Held,
+    person: i64,
+) -> Result<(StatusCode, Json<Page<Comment>>), AppError> {
     Ok((
         StatusCode::CREATED,
         Json(Page {
-            items: comment_list(&state, &topic, Some(person.id)).await?,
+            items: comment_list(state, topic, Some(person)).await?,
             next_cursor: None,
         }),
     ))
@@ -378,13 +387,7 @@ pub async fn create_comment_support(
     conflict_unless(proposal && topic.state.deliberating())?;
     must_take_part(&state, &topic, person.id).await?;
     consultations::support_comment(&state.db, id, person.id).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Page {
-            items: comment_list(&state, &topic, Some(person.id)).await?,
-            next_cursor: None,
-        }),
-    ))
+    comments_after(&state, &topic, person.id).await
 }
 
 /// Hides a comment with a reason (a station member): kept, shown to staff,
@@ -416,13 +419,7 @@ pub async fn create_hiding(
         return Err(AppError::new(ErrorCode::Forbidden));
     }
     consultations::hide_comment(&state.db, id, person.id, &reason.reason).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Page {
-            items: comment_list(&state, &topic, Some(person.id)).await?,
-            next_cursor: None,
-        }),
-    ))
+    comments_after(&state, &topic, person.id).await
 }
 
 /// Reports a comment to the station (a resident taking part).
@@ -451,13 +448,7 @@ pub async fn create_report(
     let (topic, _) = comment_topic(&state, id).await?;
     must_take_part(&state, &topic, person.id).await?;
     consultations::report_comment(&state.db, id, person.id, &reason.reason).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Page {
-            items: comment_list(&state, &topic, Some(person.id)).await?,
-            next_cursor: None,
-        }),
-    ))
+    comments_after(&state, &topic, person.id).await
 }
 
 /// The pledges, newest first (names for signed-in viewers).
