@@ -40,26 +40,9 @@ impl World {
             detail["grids"][1]["buildings"][0]["id"].as_i64().unwrap(),
         ];
         let head = app.sign_in(HEAD).await;
-        let verify = async |phone: &str, room: &str| -> (String, i64) {
-            let token = app.sign_in(phone).await;
-            let (status, request) = app
-                .post_as(
-                    &token,
-                    "/api/v1/household-requests",
-                    json!({"building_id": buildings[0], "unit": "1单元", "room": room}),
-                )
-                .await;
-            assert_eq!(status, 201, "{request}");
-            let id = request["id"].as_i64().unwrap();
-            let (status, _) = app
-                .post_as(
-                    &head,
-                    &format!("/api/v1/household-requests/{id}/approvals"),
-                    json!({}),
-                )
-                .await;
-            assert_eq!(status, 201);
-            (token, id)
+        let verify = async |phone: &str, room: &str| {
+            app.verified_resident(&head, phone, buildings[0], room)
+                .await
         };
         let (a1, a1_binding) = verify("13800000044", "101").await;
         let (a2, _) = verify("13800000045", "101").await;

@@ -33,23 +33,7 @@ impl World {
             ("13800000045", "102"),
             ("13800000046", "201"),
         ] {
-            let token = app.sign_in(phone).await;
-            let (_, request) = app
-                .post_as(
-                    &token,
-                    "/api/v1/household-requests",
-                    json!({"building_id": building, "unit": "1单元", "room": room}),
-                )
-                .await;
-            let id = request["id"].as_i64().unwrap();
-            let (status, _) = app
-                .post_as(
-                    &head,
-                    &format!("/api/v1/household-requests/{id}/approvals"),
-                    json!({}),
-                )
-                .await;
-            assert_eq!(status, 201);
+            let (token, _) = app.verified_resident(&head, phone, building, room).await;
             residents.push(token);
         }
         let (_, skills) = app.get_json("/api/v1/skills?street_id=1").await;

@@ -25,20 +25,7 @@ async fn residents_rate_a_unit_monthly_and_the_report_adds_up() {
         ("13800000045", "102"),
         ("13800000046", "201"),
     ] {
-        let token = app.sign_in(phone).await;
-        let (_, request) = app
-            .post_as(
-                &token,
-                "/api/v1/household-requests",
-                json!({"building_id": building, "unit": "1单元", "room": room}),
-            )
-            .await;
-        app.post_as(
-            &head,
-            &format!("/api/v1/household-requests/{}/approvals", request["id"]),
-            json!({}),
-        )
-        .await;
+        let (token, _) = app.verified_resident(&head, phone, building, room).await;
         residents.push(token);
     }
     let staff = app.sign_in(STAFF).await;

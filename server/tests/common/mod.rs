@@ -178,6 +178,32 @@ impl TestApp {
         )
     }
 
+    /// Signs `phone` in and makes them a verified resident of `room` in
+    /// `1单元` of `building`, approved by `approver` (a station member of the
+    /// compound); their session and the binding's id.
+    pub async fn verified_resident(
+        &self,
+        approver: &str,
+        phone: &str,
+        building: i64,
+        room: &str,
+    ) -> (String, i64) {
+        let token = self.sign_in(phone).await;
+        let (status, request) = self
+            .post_as(
+                &token,
+                "/api/v1/household-requests",
+                serde_json::json!({"building_id": building, "unit": "1单元", "room": room}),
+            )
+            .await;
+        assert_eq!(status, 201, "{request}");
+        let id = request["id"].as_i64().expect("a request id");
+        let path = format!("/api/v1/household-requests/{id}/approvals");
+        let (status, _) = self.post_as(approver, &path, serde_json::json!({})).await;
+        assert_eq!(status, 201);
+        (token, id)
+    }
+
     /// `POST path` with a JSON body as `token`'s session.
     pub async fn post_as(
         &self,
