@@ -1,8 +1,8 @@
-import type { Browser, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { test, expect, SCREENSHOTS } from "./fixtures";
-import { WECHAT_UA } from "../playwright.config";
 import { signIn } from "./pages/sign-in";
 import { AffairPage } from "./pages/affair";
+import { openPhone } from "./pages/phones";
 
 // 王药师 lives in 海景花园; 赵敏 is secretary-general of its station (the head's
 // number is the sign-in journey's: each number gets one code a minute);
@@ -11,22 +11,6 @@ const RESIDENT = "13800000046";
 const STATION = "13800000004";
 const GRID = "13800000009";
 
-/** Another phone: its own browser context, failing on console errors. */
-async function phone(browser: Browser) {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    userAgent: WECHAT_UA,
-    locale: "zh-CN",
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  return { page, errors, close: () => context.close() };
-}
 
 /** A real JPEG, drawn by the browser, as a phone camera would hand over. */
 async function photo(page: Page): Promise<Buffer> {
@@ -81,7 +65,7 @@ test("filed with a photo, passed to the grid, resolved, rated poorly, called bac
   await expect(page.locator("article img")).toHaveCount(1);
 
   // The station sees it in its queue, accepts it and passes it to the grid.
-  const station = await phone(browser);
+  const station = await openPhone(browser);
   await signIn(station.page, STATION, "/station");
   const card = station.page.getByRole("link").filter({ hasText: "1号楼单元门禁坏了" });
   await expect(card).toBeVisible();
@@ -94,7 +78,7 @@ test("filed with a photo, passed to the grid, resolved, rated poorly, called bac
   await expect(desk.state).toHaveText("待受理 · 网格员");
 
   // The grid worker accepts and resolves it.
-  const grid = await phone(browser);
+  const grid = await openPhone(browser);
   await signIn(grid.page, GRID, path);
   const worker = new AffairPage(grid.page);
   await worker.act("受理");

@@ -1,8 +1,6 @@
-import type { APIRequestContext, Browser } from "@playwright/test";
-import { request as playwrightRequest } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
 import { test, expect, SCREENSHOTS } from "./fixtures";
-import { WECHAT_UA } from "../playwright.config";
-import { textedCode } from "./pages/sign-in";
+import { apiSession, openPhone } from "./pages/phones";
 
 // 东港新村 (compound 2), whose station head 李桂芳 convenes. Members of its
 // station live there too: 吴秀兰 and 郑大勇 share 1幢 1单元 101, 冯玉梅 lives in
@@ -15,41 +13,15 @@ const B = "13800000015";
 const C1 = "13800000016";
 const C2 = "13800000017";
 
-const baseURL = `http://127.0.0.1:${process.env.LINLI_E2E_PORT ?? 8181}`;
 
-/** A signed-in API session for `phone`, through the real code flow. */
-async function session(phone: string): Promise<APIRequestContext> {
-  const api = await playwrightRequest.newContext({ baseURL });
-  expect((await api.post("/api/v1/sign-in-codes", { data: { phone } })).ok()).toBe(true);
-  const code = textedCode(phone);
-  expect((await api.post("/api/v1/sessions", { data: { phone, code } })).ok()).toBe(true);
-  return api;
-}
 
-/** A phone signed in as the owner of `api`'s session. */
-async function phone(browser: Browser, api: APIRequestContext) {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    userAgent: WECHAT_UA,
-    locale: "zh-CN",
-    storageState: await api.storageState(),
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  return { page, errors, close: () => context.close() };
-}
 
 test("proposed, supported, adopted, discussed, pledged, voted per household, concluded, on the board", async ({
   page,
   browser,
 }) => {
   // The residents' households are verified by the station first.
-  const head = await session(HEAD);
+  const head = await apiSession(HEAD);
   const detail = await (await head.get("/api/v1/compounds/2")).json();
   const building: number = detail.grids[0].buildings[0].id;
   const residents: Record<string, APIRequestContext> = {};
@@ -60,7 +32,7 @@ test("proposed, supported, adopted, discussed, pledged, voted per household, con
     [C1, "201"],
     [C2, "202"],
   ]) {
-    residents[who] = await session(who);
+    residents[who] = await apiSession(who);
     const asked = await residents[who].post("/api/v1/household-requests", {
       data: { building_id: building, unit: "1单元", room },
     });
@@ -70,7 +42,7 @@ test("proposed, supported, adopted, discussed, pledged, voted per household, con
   }
 
   // 吴秀兰 proposes a topic from her compound's page.
-  const proposer = await phone(browser, residents[A1]);
+  const proposer = await openPhone(browser, { api: residents[A1] });
   const a1 = proposer.page;
   await a1.goto("/compounds/2");
   await a1.getByRole("link", { name: "议事协商" }).click();
@@ -85,7 +57,7 @@ test("proposed, supported, adopted, discussed, pledged, voted per household, con
   await expect(a1.getByText("征集支持")).toBeVisible();
 
   // Two neighbours support it.
-  const neighbours = [await phone(browser, residents[C1]), await phone(browser, residents[C2])];
+  const neighbours = [await openPhone(browser, { api: residents[C1] }), await openPhone(browser, { api: residents[C2] })];
   for (const n of neighbours) {
     await n.page.goto(path);
     await n.page.getByRole("button", { name: "支持这个议题" }).click();
@@ -94,7 +66,7 @@ test("proposed, supported, adopted, discussed, pledged, voted per household, con
   await expect(neighbours[1].page.getByText("2 人支持")).toBeVisible();
 
   // The head adopts it and opens the discussion.
-  const convenor = await phone(browser, head);
+  const convenor = await openPhone(browser, { api: head });
   await convenor.page.goto(path);
   await convenor.page.getByRole("button", { name: "采纳议题" }).click();
   await convenor.page.getByRole("button", { name: "开始讨论" }).click();
@@ -114,7 +86,7 @@ test("proposed, supported, adopted, discussed, pledged, voted per household, con
   await a1.reload();
   await expect(a1.getByText("我家愿意多出一些")).toBeVisible();
   await a1.screenshot({ path: `${SCREENSHOTS}/consultation-topic-large.png`, fullPage: true });
-  const second = await phone(browser, residents[B]);
+  const second = await openPhone(browser, { api: residents[B] });
   const b = second.page;
   await b.goto(path);
   await b.getByLabel("说说您的看法").fill("按楼层分摊费用，一楼少出。");
@@ -139,7 +111,7 @@ test("proposed, supported, adopted, discussed, pledged, voted per household, con
   await a1.getByRole("button", { name: "投票", exact: true }).click();
   await expect(a1.getByText("您已投票")).toBeVisible();
   await a1.screenshot({ path: `${SCREENSHOTS}/consultation-ballot-large.png`, fullPage: true });
-  const sameHousehold = await phone(browser, residents[A2]);
+  const sameHousehold = await openPhone(browser, { api: residents[A2] });
   await sameHousehold.page.goto(path);
   await expect(sameHousehold.page.getByText("您家已由这位家人投票：吴秀兰")).toBeVisible();
   await expect(sameHousehold.page.getByRole("button", { name: "同意加装" })).toHaveCount(0);

@@ -1,5 +1,5 @@
 import { test, expect, SCREENSHOTS } from "./fixtures";
-import { WECHAT_UA } from "../playwright.config";
+import { openPhone } from "./pages/phones";
 import { signIn } from "./pages/sign-in";
 import { StationPage } from "./pages/station";
 
@@ -29,18 +29,9 @@ test("an invite link, a household request, the station's approval", async ({ pag
   await page.screenshot({ path: `${SCREENSHOTS}/station-invite.png`, fullPage: true });
 
   // The resident opens it on their own phone, signs in, and finds it filled in.
-  const phone = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    userAgent: WECHAT_UA,
-    locale: "zh-CN",
-  });
-  const resident = await phone.newPage();
-  const residentErrors: string[] = [];
-  resident.on("pageerror", (e) => residentErrors.push(e.message));
-  resident.on("console", (m) => m.type() === "error" && residentErrors.push(m.text()));
+  const phone = await openPhone(browser);
+  const resident = phone.page;
+  const residentErrors = phone.errors;
   await resident.goto(link);
   await expect(resident.getByRole("heading", { name: "邀请您绑定住户" })).toBeVisible();
   await expect(resident.getByText("海景花园 1号楼")).toBeVisible();

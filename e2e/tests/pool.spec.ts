@@ -1,8 +1,6 @@
-import type { APIRequestContext, Browser } from "@playwright/test";
-import { request as playwrightRequest } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
 import { test, expect, SCREENSHOTS } from "./fixtures";
-import { WECHAT_UA } from "../playwright.config";
-import { textedCode } from "./pages/sign-in";
+import { apiSession, openPhone } from "./pages/phones";
 
 // 临城佳苑 (compound 3): its station head 周 (13800000019) approves and
 // posts; members of its station who live there volunteer (20, 21, 22);
@@ -11,34 +9,8 @@ const HEAD = "13800000019";
 const VOLUNTEERS = ["13800000020", "13800000021", "13800000022"];
 const APPLICANT = "13800000047";
 
-const baseURL = `http://127.0.0.1:${process.env.LINLI_E2E_PORT ?? 8181}`;
 
-async function session(phone: string): Promise<APIRequestContext> {
-  const api = await playwrightRequest.newContext({ baseURL });
-  expect((await api.post("/api/v1/sign-in-codes", { data: { phone } })).ok()).toBe(true);
-  const code = textedCode(phone);
-  expect((await api.post("/api/v1/sessions", { data: { phone, code } })).ok()).toBe(true);
-  return api;
-}
 
-async function phone(browser: Browser, api: APIRequestContext) {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    userAgent: WECHAT_UA,
-    locale: "zh-CN",
-    storageState: await api.storageState(),
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  // The resident's compound, as the home page would have remembered it.
-  await page.addInitScript(() => localStorage.setItem("linli.compound", "3|临城佳苑"));
-  return { page, errors, close: () => context.close() };
-}
 
 /** `YYYY-MM-DDTHH:MM` in China time, `minutes` from now. */
 function chinaLocal(minutes: number): string {
@@ -49,7 +21,7 @@ test("joins the pool, claims a weekly patrol, waits, moves up, checks in and out
   browser,
 }) => {
   test.setTimeout(120_000);
-  const head = await session(HEAD);
+  const head = await apiSession(HEAD);
   const detail = await (await head.get("/api/v1/compounds/3")).json();
   const building: number = detail.grids[0].buildings[0].id;
   const residents: Record<string, APIRequestContext> = {};
@@ -59,7 +31,7 @@ test("joins the pool, claims a weekly patrol, waits, moves up, checks in and out
     [VOLUNTEERS[2], "201"],
     [APPLICANT, "202"],
   ]) {
-    residents[who] = await session(who);
+    residents[who] = await apiSession(who);
     const asked = await residents[who].post("/api/v1/household-requests", {
       data: { building_id: building, unit: "1单元", room },
     });
@@ -69,7 +41,7 @@ test("joins the pool, claims a weekly patrol, waits, moves up, checks in and out
   }
 
   // 赵小宝 offers a skill.
-  const applicant = await phone(browser, residents[APPLICANT]);
+  const applicant = await openPhone(browser, { api: residents[APPLICANT], compound: "3|临城佳苑" });
   const a = applicant.page;
   await a.goto("/compounds/3");
   await a.getByRole("link", { name: "志愿服务" }).click();
@@ -82,7 +54,7 @@ test("joins the pool, claims a weekly patrol, waits, moves up, checks in and out
 
   // The head approves, then posts a weekly patrol with two places; its
   // first slot began ten minutes ago.
-  const station = await phone(browser, head);
+  const station = await openPhone(browser, { api: head, compound: "3|临城佳苑" });
   const s = station.page;
   await s.goto("/pool/applications");
   await expect(s.getByText("在水电站干过二十年")).toBeVisible();
@@ -101,7 +73,7 @@ test("joins the pool, claims a weekly patrol, waits, moves up, checks in and out
 
   // Three volunteers want next week's patrol: two get places, one waits.
   const phones = [];
-  for (const v of VOLUNTEERS) phones.push(await phone(browser, residents[v]));
+  for (const v of VOLUNTEERS) phones.push(await openPhone(browser, { api: residents[v], compound: "3|临城佳苑" }));
   const nextWeek = (page: typeof s) => page.getByTestId("slot").nth(1);
   for (const [i, v] of phones.entries()) {
     await v.page.goto(path);

@@ -1,8 +1,6 @@
-import type { APIRequestContext, Browser } from "@playwright/test";
-import { request as playwrightRequest } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
 import { test, expect, SCREENSHOTS } from "./fixtures";
-import { WECHAT_UA } from "../playwright.config";
-import { textedCode } from "./pages/sign-in";
+import { apiSession, openPhone } from "./pages/phones";
 
 // 海景花园 (compound 1) is served by its property company; 林晓燕 (36) is
 // staff of 东港社区 and lists it, 黄志明 (37) is its liaison. 孙立新 (5) and
@@ -14,54 +12,30 @@ const LIAISON = "13800000037";
 const DEPUTY = "13800000003";
 const RATERS = ["13800000005", "13800000006"];
 
-const baseURL = `http://127.0.0.1:${process.env.LINLI_E2E_PORT ?? 8181}`;
 
-async function session(phone: string): Promise<APIRequestContext> {
-  const api = await playwrightRequest.newContext({ baseURL });
-  expect((await api.post("/api/v1/sign-in-codes", { data: { phone } })).ok()).toBe(true);
-  const code = textedCode(phone);
-  expect((await api.post("/api/v1/sessions", { data: { phone, code } })).ok()).toBe(true);
-  return api;
-}
 
-async function phone(browser: Browser, api: APIRequestContext) {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    userAgent: WECHAT_UA,
-    locale: "zh-CN",
-    storageState: await api.storageState(),
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  return { page, errors, close: () => context.close() };
-}
 
 test("two households rate the property company, the liaison answers, the report adds up", async ({
   browser,
 }) => {
-  const staff = await session(STAFF);
+  const staff = await apiSession(STAFF);
   const listed = await staff.post("/api/v1/service-units", {
     data: { community_id: 1, name: "海景物业服务中心", kind: "property", compound_ids: [1], liaison_id: 37 },
   });
   expect(listed.status()).toBe(201);
   const unit: number = (await listed.json()).id;
-  const deputy = await session(DEPUTY);
+  const deputy = await apiSession(DEPUTY);
   const detail = await (await deputy.get("/api/v1/compounds/1")).json();
   const building: number = detail.grids[0].buildings[0].id;
   const raters = [];
   for (const [i, who] of RATERS.entries()) {
-    const api = await session(who);
+    const api = await apiSession(who);
     const asked = await api.post("/api/v1/household-requests", {
       data: { building_id: building, unit: "1单元", room: `40${i + 1}` },
     });
     const { id } = await asked.json();
     expect((await deputy.post(`/api/v1/household-requests/${id}/approvals`)).status()).toBe(201);
-    raters.push(await phone(browser, api));
+    raters.push(await openPhone(browser, { api }));
   }
 
   // One is satisfied; the other is not, and must say why.
@@ -82,7 +56,7 @@ test("two households rate the property company, the liaison answers, the report 
   await expect(b.getByText("本月已评：非常不满意")).toBeVisible();
 
   // The liaison reads the report (never who rated) and answers.
-  const liaison = await phone(browser, await session(LIAISON));
+  const liaison = await openPhone(browser, { api: await apiSession(LIAISON) });
   const l = liaison.page;
   await l.goto(`/units/${unit}/report`);
   await expect(l.getByRole("heading", { name: "海景物业服务中心" })).toBeVisible();
