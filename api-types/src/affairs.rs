@@ -876,6 +876,9 @@ pub struct Board {
     pub consultations: Vec<crate::consultations::ConsultationSummary>,
     /// This month's capable-person pool and volunteer service.
     pub pool: crate::pool::PoolFigures,
+    /// The service units serving the compound: this month's satisfaction
+    /// and the trend.
+    pub units: Vec<crate::units::UnitFigures>,
 }
 
 /// `POST /api/v1/photos`: a stored photo.

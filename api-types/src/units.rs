@@ -108,8 +108,25 @@ pub struct Unit {
     pub name: String,
     /// What kind.
     pub kind: UnitKind,
-    /// The viewer's rating this month, if any (1 to 5).
-    pub my_score: Option<i64>,
+    /// The viewer's rating this month, if any, with the liaison's answer.
+    pub mine: Option<MyUnitRating>,
+}
+
+/// The viewer's own rating of a unit this month: the rater sees the
+/// liaison's call-back and may then rate the fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MyUnitRating {
+    /// The rating's id (for `/unit-ratings/{id}/re-ratings`).
+    pub rating_id: i64,
+    /// 1 to 5.
+    pub score: i64,
+    /// The liaison's answer, if any.
+    pub answer: Option<String>,
+    /// Whether they recorded it fixed.
+    pub fixed: bool,
+    /// The rater's score after the fix, if given.
+    pub re_score: Option<i64>,
 }
 
 /// `PUT /api/v1/service-units/{id}/ratings/mine`: this month's rating; a
@@ -213,14 +230,16 @@ pub struct ReportComment {
     pub re_score: Option<i64>,
 }
 
-/// A unit's monthly report.
+/// A monthly report of a service unit, a station (from its affairs'
+/// ratings) or a community's volunteers (from their services' ratings).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Report {
-    /// The unit.
-    pub unit_id: i64,
+    /// The unit's id; the compound's for a station, the community's for
+    /// its volunteers.
+    pub id: i64,
     /// Its name.
-    pub unit_name: String,
+    pub name: String,
     /// `YYYY-MM`.
     pub month: String,
     /// Ratings this month.
@@ -246,7 +265,7 @@ pub struct Report {
 /// The arithmetic of a report: `ratings` of every month, `months` the
 /// twelve of the trend ending with the report's month (oldest first).
 /// Comments are filled in by the caller.
-pub fn report(unit_id: i64, unit_name: &str, months: &[String], ratings: &[Scored]) -> Report {
+pub fn report(id: i64, name: &str, months: &[String], ratings: &[Scored]) -> Report {
     let month = months.last().cloned().unwrap_or_default();
     let this: Vec<&Scored> = ratings.iter().filter(|r| r.month == month).collect();
     let mut distribution = [0_i64; 5];
@@ -277,8 +296,8 @@ pub fn report(unit_id: i64, unit_name: &str, months: &[String], ratings: &[Score
         })
         .collect();
     Report {
-        unit_id,
-        unit_name: unit_name.to_owned(),
+        id,
+        name: name.to_owned(),
         month,
         ratings: count,
         distribution,
@@ -298,6 +317,55 @@ pub fn report(unit_id: i64, unit_name: &str, months: &[String], ratings: &[Score
         },
         trend,
         comments: Vec::new(),
+    }
+}
+
+/// Every report of a community's month side by side, for its staff:
+/// service units, stations and volunteers (comments are on each unit's
+/// own report).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CommunityReports {
+    /// The community's name.
+    pub community: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Its service units.
+    pub units: Vec<Report>,
+    /// Its compounds' stations, from the ratings of their affairs: a bad
+    /// rating is answered by the follow-up call, fixed when the filer's
+    /// second rating is one of the top three levels.
+    pub stations: Vec<Report>,
+    /// Its volunteers, from the ratings of the help they gave.
+    pub volunteers: Report,
+}
+
+/// A unit's figures on a compound's public board: no comments, only counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct UnitFigures {
+    /// Its name.
+    pub name: String,
+    /// What kind.
+    pub kind: UnitKind,
+    /// This month's satisfaction, with counts.
+    pub satisfaction: Ratio,
+    /// Too few ratings to read the percentage.
+    pub small_sample: bool,
+    /// The last twelve months, oldest first.
+    pub trend: Vec<MonthFigures>,
+}
+
+impl UnitFigures {
+    /// The public part of a unit's report.
+    pub fn of(kind: UnitKind, r: Report) -> Self {
+        UnitFigures {
+            name: r.name,
+            kind,
+            satisfaction: r.satisfaction,
+            small_sample: r.small_sample,
+            trend: r.trend,
+        }
     }
 }
 

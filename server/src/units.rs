@@ -6,7 +6,10 @@ use crate::Db;
 use crate::db::now_ms;
 use crate::error::AppError;
 use api_types::ErrorCode;
-use api_types::units::{NewUnit, NewUnitRating, Report, ReportComment, Scored, Unit, UnitKind};
+use api_types::units::{
+    CommunityReports, MyUnitRating, NewUnit, NewUnitRating, Report, ReportComment, Scored, Unit,
+    UnitFigures, UnitKind,
+};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -45,32 +48,65 @@ pub async fn create(db: &Db, unit: &NewUnit) -> Result<i64, AppError> {
     Ok(id)
 }
 
-/// The units serving a compound, with the viewer's rating this month.
+fn kind(row: &AnyRow) -> Result<UnitKind, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    UnitKind::parse(&kind).ok_or_else(|| sqlx::Error::Decode("unknown unit kind".into()))
+}
+
+/// Units with the viewer's (`$2`) rating of the month (`$3`), joined as
+/// `r`, for a condition on `u` binding `$1`.
+const LISTED: &str = "SELECT u.id, u.name, u.kind, r.id AS rating_id, r.score, r.answer, r.fixed, r.re_score \
+     FROM service_units u \
+     LEFT JOIN unit_ratings r ON r.unit_id = u.id AND r.person_id = $2 AND r.month = $3";
+
+fn listed_unit(row: AnyRow) -> Result<Unit, sqlx::Error> {
+    let mine = match row.try_get::<Option<i64>, _>("rating_id")? {
+        Some(rating_id) => Some(MyUnitRating {
+            rating_id,
+            score: row.try_get("score")?,
+            answer: row.try_get("answer")?,
+            fixed: row.try_get::<i64, _>("fixed")? != 0,
+            re_score: row.try_get("re_score")?,
+        }),
+        None => None,
+    };
+    Ok(Unit {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        kind: kind(&row)?,
+        mine,
+    })
+}
+
+/// The units serving a compound, with the viewer's rating this month and
+/// the liaison's answer to it.
 pub async fn serving(
     db: &Db,
     compound: i64,
     viewer: i64,
     month: &str,
 ) -> Result<Vec<Unit>, sqlx::Error> {
-    sqlx::query(
-        "SELECT u.id, u.name, u.kind, \
-           (SELECT r.score FROM unit_ratings r WHERE r.unit_id = u.id AND r.person_id = $2 AND r.month = $3) AS mine \
-         FROM service_units u JOIN unit_compounds c ON c.unit_id = u.id WHERE c.compound_id = $1 ORDER BY u.id",
-    )
-    .bind(compound)
-    .bind(viewer)
-    .bind(month.to_owned())
-    .try_map(|row: AnyRow| {
-        let kind: String = row.try_get("kind")?;
-        Ok(Unit {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            kind: UnitKind::parse(&kind).ok_or_else(|| sqlx::Error::Decode("unknown unit kind".into()))?,
-            my_score: row.try_get("mine")?,
-        })
-    })
-    .fetch_all(&db.pool)
-    .await
+    let sql = format!(
+        "{LISTED} WHERE u.id IN (SELECT unit_id FROM unit_compounds WHERE compound_id = $1) ORDER BY u.id"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(compound)
+        .bind(viewer)
+        .bind(month.to_owned())
+        .try_map(listed_unit)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// One unit as the viewer sees it in the list.
+pub async fn listed(db: &Db, id: i64, viewer: i64, month: &str) -> Result<Unit, sqlx::Error> {
+    sqlx::query(sqlx::AssertSqlSafe(format!("{LISTED} WHERE u.id = $1")))
+        .bind(id)
+        .bind(viewer)
+        .bind(month.to_owned())
+        .try_map(listed_unit)
+        .fetch_one(&db.pool)
+        .await
 }
 
 /// A unit's name, community and liaison.
@@ -171,22 +207,34 @@ pub async fn re_rate(db: &Db, id: i64, score: i64) -> Result<(), AppError> {
     }
 }
 
-/// The unit's report for `month`: its arithmetic over the last twelve
-/// months, and this month's comments (anonymous), worst first.
-pub async fn report(db: &Db, unit: i64, name: &str, month: &str) -> Result<Report, AppError> {
-    let months = api_types::units::twelve_months(month);
-    let first = months.first().cloned().ok_or_else(|| {
+/// The twelve months of a report ending with `month`, and their span in
+/// Unix milliseconds; 422 unless `month` is `YYYY-MM`.
+fn months_of(month: &str) -> Result<(Vec<String>, i64, i64), AppError> {
+    let invalid = || {
         AppError::validation(vec![api_types::FieldError::new(
             "month",
             api_types::Rule::Invalid,
         )])
-    })?;
+    };
+    let months = api_types::units::twelve_months(month);
+    let (start, _) = months
+        .first()
+        .and_then(|m| crate::metrics::month_range(m))
+        .ok_or_else(invalid)?;
+    let (_, end) = crate::metrics::month_range(month).ok_or_else(invalid)?;
+    Ok((months, start, end))
+}
+
+/// The unit's report for `month`: its arithmetic over the last twelve
+/// months, and this month's comments (anonymous), worst first.
+pub async fn report(db: &Db, unit: i64, name: &str, month: &str) -> Result<Report, AppError> {
+    let (months, _, _) = months_of(month)?;
     let rows = sqlx::query(
         "SELECT id, month, score, attitude, speed, result, comment, answer, answered_at, fixed, re_score \
          FROM unit_ratings WHERE unit_id = $1 AND month >= $2 AND month <= $3 ORDER BY score, id",
     )
     .bind(unit)
-    .bind(first)
+    .bind(months[0].clone())
     .bind(month.to_owned())
     .fetch_all(&db.pool)
     .await?;
@@ -224,4 +272,137 @@ pub async fn report(db: &Db, unit: i64, name: &str, month: &str) -> Result<Repor
     let mut report = api_types::units::report(unit, name, &months, &scored);
     report.comments = comments;
     Ok(report)
+}
+
+/// A report from ratings with no aspects, selected by `sql` binding the
+/// place as `$1` and the span as `$2`..`$3`, returning `score`, `at`,
+/// `answered` (nullable) and `fixed` (0 or 1).
+async fn report_of(
+    db: &Db,
+    sql: &'static str,
+    place: (i64, &str),
+    month: &str,
+) -> Result<Report, AppError> {
+    let (months, start, end) = months_of(month)?;
+    let rows = sqlx::query(sql)
+        .bind(place.0)
+        .bind(start)
+        .bind(end)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut scored = Vec::with_capacity(rows.len());
+    for row in rows {
+        scored.push(Scored {
+            month: crate::metrics::month_of(row.try_get("at")?, 0),
+            score: row.try_get("score")?,
+            aspects: [None; 3],
+            answered: row.try_get::<Option<i64>, _>("answered")?.is_some(),
+            fixed: row.try_get::<i64, _>("fixed")? != 0,
+        });
+    }
+    Ok(api_types::units::report(place.0, place.1, &months, &scored))
+}
+
+/// A station's report, from the ratings of its compound's affairs in the
+/// month they were given: the follow-up call answers a bad rating, and
+/// the filer's second rating in the top three levels says it is fixed.
+pub async fn station_report(
+    db: &Db,
+    compound: (i64, &str),
+    month: &str,
+) -> Result<Report, AppError> {
+    report_of(
+        db,
+        "SELECT r.score, r.rated_at AS at, r.follow_up_at AS answered, \
+           CAST(CASE WHEN r.re_score >= 3 THEN 1 ELSE 0 END AS BIGINT) AS fixed \
+         FROM affair_ratings r JOIN affairs a ON a.id = r.affair_id \
+         WHERE a.compound_id = $1 AND r.rated_at >= $2 AND r.rated_at < $3",
+        compound,
+        month,
+    )
+    .await
+}
+
+/// A community's volunteers' report, from the ratings of the help they
+/// gave, in the month it was done. Nobody answers these ratings.
+pub async fn volunteers_report(
+    db: &Db,
+    community: (i64, &str),
+    month: &str,
+) -> Result<Report, AppError> {
+    report_of(
+        db,
+        "SELECT h.score, h.done_at AS at, CAST(NULL AS BIGINT) AS answered, CAST(0 AS BIGINT) AS fixed \
+         FROM help_requests h JOIN affairs a ON a.id = h.affair_id JOIN compounds c ON c.id = a.compound_id \
+         WHERE c.community_id = $1 AND h.score IS NOT NULL AND h.done_at >= $2 AND h.done_at < $3",
+        community,
+        month,
+    )
+    .await
+}
+
+/// Every report of a community's month, side by side; `None` if there is
+/// no such community.
+pub async fn community_reports(
+    db: &Db,
+    community: i64,
+    month: &str,
+) -> Result<Option<CommunityReports>, AppError> {
+    let Some(name) = sqlx::query_scalar::<_, String>("SELECT name FROM communities WHERE id = $1")
+        .bind(community)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let unit_names: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM service_units WHERE community_id = $1 ORDER BY id")
+            .bind(community)
+            .fetch_all(&db.pool)
+            .await?;
+    let mut units = Vec::with_capacity(unit_names.len());
+    for (id, unit_name) in unit_names {
+        let mut r = report(db, id, &unit_name, month).await?;
+        r.comments.clear();
+        units.push(r);
+    }
+    let compounds: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM compounds WHERE community_id = $1 ORDER BY id")
+            .bind(community)
+            .fetch_all(&db.pool)
+            .await?;
+    let mut stations = Vec::with_capacity(compounds.len());
+    for (id, compound_name) in compounds {
+        stations.push(station_report(db, (id, &compound_name), month).await?);
+    }
+    let volunteers = volunteers_report(db, (community, &name), month).await?;
+    Ok(Some(CommunityReports {
+        community: name,
+        month: month.to_owned(),
+        units,
+        stations,
+        volunteers,
+    }))
+}
+
+/// The public figures of the units serving a compound.
+pub async fn board_figures(
+    db: &Db,
+    compound: i64,
+    month: &str,
+) -> Result<Vec<UnitFigures>, AppError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.name, u.kind FROM service_units u JOIN unit_compounds c ON c.unit_id = u.id \
+         WHERE c.compound_id = $1 ORDER BY u.id",
+    )
+    .bind(compound)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut figures = Vec::with_capacity(rows.len());
+    for row in rows {
+        let name: String = row.try_get("name")?;
+        let r = report(db, row.try_get("id")?, &name, month).await?;
+        figures.push(UnitFigures::of(kind(&row)?, r));
+    }
+    Ok(figures)
 }

@@ -116,7 +116,9 @@ pub async fn get_board(
     }
     let consultations = crate::consultations::list(db, id, true, i64::MAX, 5).await?;
     let pool = crate::pool::figures(db, id, &metrics::month_of(now, 0)).await?;
+    let units = crate::units::board_figures(db, id, &metrics::month_of(now, 0)).await?;
     Ok(Json(Board {
+        units,
         this_month,
         last_month,
         recently_resolved,

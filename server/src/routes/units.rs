@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{AppState, metrics, units};
 use api_types::affairs::NewRating;
-use api_types::units::{NewUnit, NewUnitRating, Report, Unit, UnitAnswer};
+use api_types::units::{CommunityReports, NewUnit, NewUnitRating, Report, Unit, UnitAnswer};
 use api_types::validate::required_text;
 use api_types::{ErrorBody, ErrorCode, Page};
 use axum::Json;
@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(export_report))
         .routes(routes!(create_answer))
         .routes(routes!(create_re_rating))
+        .routes(routes!(get_community_reports))
 }
 
 fn this_month() -> String {
@@ -61,7 +62,7 @@ pub async fn create_unit(
             id,
             name: unit.name.trim().to_owned(),
             kind: unit.kind,
-            my_score: None,
+            mine: None,
         }),
     ))
 }
@@ -116,24 +117,15 @@ pub async fn put_my_rating(
     ApiJson(rating): ApiJson<NewUnitRating>,
 ) -> Result<Json<Unit>, AppError> {
     rating.validate().map_err(AppError::validation)?;
-    let (name, _, _) = units::unit(&state.db, id)
-        .await?
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if units::unit(&state.db, id).await?.is_none() {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
     if !units::may_rate(&state.db, person.id, id).await? {
         return Err(AppError::new(ErrorCode::Forbidden));
     }
-    units::rate(&state.db, id, person.id, &this_month(), &rating).await?;
-    let kind: String = sqlx::query_scalar("SELECT kind FROM service_units WHERE id = $1")
-        .bind(id)
-        .fetch_one(&state.db.pool)
-        .await?;
-    Ok(Json(Unit {
-        id,
-        name,
-        kind: api_types::units::UnitKind::parse(&kind)
-            .ok_or_else(|| AppError::internal("a stored unit kind is unknown"))?,
-        my_score: Some(rating.satisfaction.score()),
-    }))
+    let month = this_month();
+    units::rate(&state.db, id, person.id, &month, &rating).await?;
+    Ok(Json(units::listed(&state.db, id, person.id, &month).await?))
 }
 
 /// `?month=` of a report.
@@ -309,4 +301,43 @@ pub async fn create_re_rating(
     }
     units::re_rate(&state.db, id, rating.satisfaction.score()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Every report of a community's month side by side, for its staff: each
+/// service unit, each compound's station (from its affairs' ratings) and
+/// the volunteers (from their services' ratings). Comments are on each
+/// unit's own report.
+#[utoipa::path(
+    get,
+    path = "/communities/{id}/service-reports",
+    tag = "units",
+    params(("id" = i64, Path, description = "The community's id"), ReportQuery),
+    responses(
+        (status = 200, description = "The reports", body = CommunityReports),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not staff of the community", body = ErrorBody),
+        (status = 404, description = "No such community", body = ErrorBody),
+        (status = 422, description = "The month is not YYYY-MM", body = ErrorBody),
+    )
+)]
+pub async fn get_community_reports(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(query): ApiQuery<ReportQuery>,
+) -> Result<Json<CommunityReports>, AppError> {
+    if !is_community_staff(&state.db, person.id, id).await? {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM communities WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&state.db.pool)
+            .await?;
+        return Err(AppError::new(match exists {
+            Some(_) => ErrorCode::Forbidden,
+            None => ErrorCode::NotFound,
+        }));
+    }
+    units::community_reports(&state.db, id, &query.month)
+        .await?
+        .map(Json)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
 }

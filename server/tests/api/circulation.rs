@@ -720,6 +720,26 @@ async fn the_three_rates_of_a_hand_checked_month() {
     assert!(csv.contains("\"二号楼门禁\""));
     assert!(csv.contains("\"2026-10-03 09:00\""));
     assert!(!csv.contains("十一月的事"));
+
+    // The station's report counts the first verdicts in the month they were
+    // given (now): A1 非常满意, A2 不满意 answered and re-rated 满意 (fixed),
+    // A5 非常不满意 not yet answered.
+    let month = server::metrics::month_of(server::db::now_ms(), 0);
+    let path = format!("/api/v1/communities/1/service-reports?month={month}");
+    assert_eq!(w.app.get_as(&w.resident, &path).await.0, 403);
+    let (status, reports) = w.app.get_as(&w.community, &path).await;
+    assert_eq!(status, 200, "{reports}");
+    let station = reports["stations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == w.compound)
+        .unwrap();
+    assert_eq!(station["distribution"], json!([1, 0, 0, 1, 1]));
+    assert_eq!(station["satisfaction"], json!({"count": 1, "of": 3}));
+    assert_eq!(station["answered"], json!({"count": 1, "of": 2}));
+    assert_eq!(station["fixed"], json!({"count": 1, "of": 2}));
+    assert_eq!(station["small_sample"], true);
 }
 
 #[tokio::test]

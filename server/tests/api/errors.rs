@@ -245,6 +245,7 @@ async fn the_openapi_document_lists_every_route() {
             "GET /api/v1/affairs/{id}/help-requests",
             "GET /api/v1/categories",
             "GET /api/v1/communities",
+            "GET /api/v1/communities/{id}/service-reports",
             "GET /api/v1/compounds",
             "GET /api/v1/compounds/{id}",
             "GET /api/v1/compounds/{id}/board",

@@ -557,6 +557,25 @@ async fn an_affair_is_matched_to_a_capable_person_whose_service_counts() {
         )
         .await;
     assert_eq!((status, rated["score"].as_i64()), (201, Some(5)));
+    // The community's volunteers' report counts it in the month it was done.
+    let month = server::metrics::month_of(server::db::now_ms(), 0);
+    let staff = w.app.sign_in("13800000036").await;
+    let (status, reports) = w
+        .app
+        .get_as(
+            &staff,
+            &format!("/api/v1/communities/1/service-reports?month={month}"),
+        )
+        .await;
+    assert_eq!(status, 200, "{reports}");
+    assert_eq!(
+        reports["volunteers"]["distribution"],
+        json!([1, 0, 0, 0, 0])
+    );
+    assert_eq!(
+        reports["volunteers"]["satisfaction"],
+        json!({"count": 1, "of": 1})
+    );
     assert_eq!(
         w.app
             .post_as(filer, &on("rating"), json!({"satisfaction": "satisfied"}))

@@ -109,14 +109,15 @@ async fn residents_rate_a_unit_monthly_and_the_report_adds_up() {
         json!({"satisfaction": "fair", "attitude": 3}),
     )
     .await;
-    assert_eq!((status, replaced["my_score"].as_i64()), (200, Some(3)));
+    assert_eq!((status, replaced["mine"]["score"].as_i64()), (200, Some(3)));
     let (_, units) = app
         .get_as(
             &residents[0],
             &format!("/api/v1/service-units?compound_id={compound}"),
         )
         .await;
-    assert_eq!(units["items"][0]["my_score"], 3);
+    assert_eq!(units["items"][0]["mine"]["score"], 3);
+    assert_eq!(units["items"][0]["mine"]["answer"], Value::Null);
 
     let month = server::metrics::month_of(server::db::now_ms(), 0);
     let report_path = format!("/api/v1/service-units/{id}/report?month={month}");
@@ -175,6 +176,14 @@ async fn residents_rate_a_unit_monthly_and_the_report_adds_up() {
             .0,
         403
     );
+    // The rater sees the call-back next to their own rating.
+    let mine_path = format!("/api/v1/service-units?compound_id={compound}");
+    let (_, units) = app.get_as(&residents[1], &mine_path).await;
+    let mine = &units["items"][0]["mine"];
+    assert_eq!(
+        (mine["answer"].as_str(), &mine["fixed"], &mine["re_score"]),
+        (Some("已安排保洁每天清运"), &json!(true), &Value::Null)
+    );
     assert_eq!(
         app.post_as(&residents[1], &re, json!({"satisfaction": "satisfied"}))
             .await
@@ -211,4 +220,40 @@ async fn residents_rate_a_unit_monthly_and_the_report_adds_up() {
             .contains(&format!("{month},3,0,1,1,0,1,2/3"))
     );
     assert_eq!(app.get_as(&other, &report_path).await.0, 403);
+    let (_, units) = app.get_as(&residents[1], &mine_path).await;
+    assert_eq!(units["items"][0]["mine"]["re_score"], 4);
+
+    // The public board: counts only, no comments, no sign-in.
+    let (status, board) = app
+        .get_json(&format!("/api/v1/compounds/{compound}/board"))
+        .await;
+    assert_eq!(status, 200);
+    let figures = &board["units"][0];
+    assert_eq!(figures["name"], "海景物业服务中心");
+    assert_eq!(figures["satisfaction"], json!({"count": 2, "of": 3}));
+    assert_eq!(figures["small_sample"], true);
+    assert_eq!(figures["trend"][11]["ratings"], 3);
+    assert!(!board.to_string().contains("楼道垃圾"));
+
+    // Side by side for the community's staff, not for the liaison or others.
+    let side = format!("/api/v1/communities/1/service-reports?month={month}");
+    assert_eq!(app.get_as(&liaison, &side).await.0, 403);
+    assert_eq!(app.get_as(&other, &side).await.0, 403);
+    assert_eq!(
+        app.get_as(
+            &staff,
+            "/api/v1/communities/999/service-reports?month=2026-01"
+        )
+        .await
+        .0,
+        404
+    );
+    let (status, reports) = app.get_as(&staff, &side).await;
+    assert_eq!(status, 200, "{reports}");
+    assert_eq!(
+        reports["units"][0]["satisfaction"],
+        json!({"count": 2, "of": 3})
+    );
+    assert_eq!(reports["units"][0]["comments"], json!([]));
+    assert!(reports["stations"].as_array().unwrap().len() >= 2);
 }
