@@ -75,8 +75,8 @@ ensure_build_tools() {
 
 # The release build of the five bundles, each file beside its .br and .gz:
 # the residents' app in dist/, the affairs bundle (station desk, affairs,
-# notices, boards) in dist/station/, consultations in dist/consult/, the
-# volunteer pool in dist/pool/, service ratings in dist/units/ — so pages
+# notices) in dist/station/, consultations in dist/consult/, the volunteer
+# pool in dist/pool/, service ratings and public boards in dist/units/ — so pages
 # a resident does not open first cost their first load nothing.
 build_app() {
   say "building the app (release, size-optimised)"

@@ -40,10 +40,10 @@ bundle_budget() {
     status=1
   fi
 }
-bundle_budget station desk_first_load_brotli_kib "affairs bundle (/station, /affairs, /notices, /boards)"
+bundle_budget station desk_first_load_brotli_kib "affairs bundle (/station, /affairs, /notices)"
 bundle_budget consult consult_first_load_brotli_kib "consultations bundle (/consultations)"
 bundle_budget pool pool_first_load_brotli_kib "pool bundle (/pool)"
-bundle_budget units units_first_load_brotli_kib "service ratings bundle (/units)"
+bundle_budget units units_first_load_brotli_kib "service ratings bundle (/units, /boards)"
 html_raw=$(stat -c%s dist/index.html)
 if [ "$html_raw" -gt $((html_kib * 1024)) ]; then
   echo "FAIL: index.html is $html_raw bytes, over $html_kib KiB" >&2

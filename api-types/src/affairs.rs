@@ -658,11 +658,15 @@ pub struct Notice {
     pub affair_id: Option<i64>,
     /// The volunteer post it concerns, if any.
     pub post_id: Option<i64>,
-    /// The affair's or the post's title.
+    /// The service unit whose rating it concerns, if any.
+    pub unit_id: Option<i64>,
+    /// The affair's or the post's title, or the unit's name.
     pub title: String,
     /// What happened: `file`, an act's name, `assign`, `rate`, `follow_up`,
     /// `re_rate`, `help_request`, `help_accepted`, `help_done`; for posts
-    /// `slot_reminder`, `post_changed`, `post_cancelled`.
+    /// `slot_reminder`, `post_changed`, `post_cancelled`; for units
+    /// `unit_rated` (a bad rating for its liaison to answer) and
+    /// `unit_answered` (the call-back, for the rater to rate the fix).
     pub act: String,
     /// Who did it.
     pub actor_name: Option<String>,
@@ -827,6 +831,18 @@ impl Ratio {
     }
 }
 
+/// The median of some durations (the lower middle's and upper middle's
+/// mean for an even count, rounded down), or `None` of none.
+pub fn median(mut values: Vec<i64>) -> Option<i64> {
+    values.sort_unstable();
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2),
+    }
+}
+
 /// A month of micro-affairs at a station, a grid or a community.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
@@ -942,6 +958,13 @@ mod tests {
     use Status::*;
 
     const LEVELS: [Level; 3] = [Station, Grid, Community];
+
+    #[test]
+    fn medians_of_odd_and_even_counts() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![9, 1, 5]), Some(5));
+        assert_eq!(median(vec![4, 1, 3, 2]), Some(2));
+    }
     const STATUSES: [Status; 4] = [Open, InProgress, Resolved, Closed];
 
     fn acts() -> Vec<Act> {

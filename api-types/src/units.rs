@@ -9,6 +9,7 @@
 use crate::affairs::{Ratio, Satisfaction};
 use crate::validate::{Checks, FieldError, Rule, optional_text, required_text};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Fewer ratings than this are a small sample: shown, but not as a
 /// confident percentage.
@@ -188,6 +189,12 @@ pub struct UnitAnswer {
 /// A rating as the arithmetic sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scored {
+    /// Who rated what: the rater of a unit, the affair of a station's
+    /// rating, the help request of a volunteer's. One rating per key and
+    /// month counts, the latest.
+    pub key: i64,
+    /// When it was given (Unix milliseconds).
+    pub at: i64,
     /// `YYYY-MM`.
     pub month: String,
     /// 1 to 5.
@@ -198,6 +205,8 @@ pub struct Scored {
     pub answered: bool,
     /// Whether they recorded it fixed.
     pub fixed: bool,
+    /// Minutes from the rating to the answer, if answered.
+    pub answer_minutes: Option<i64>,
 }
 
 /// A month's figures of a unit.
@@ -256,6 +265,9 @@ pub struct Report {
     pub answered: Ratio,
     /// Of the bottom two levels, how many were fixed.
     pub fixed: Ratio,
+    /// The median minutes from a bad rating to its answer, of those
+    /// answered.
+    pub median_answer_minutes: Option<i64>,
     /// The last twelve months, oldest first.
     pub trend: Vec<MonthFigures>,
     /// This month's comments, worst first.
@@ -264,10 +276,34 @@ pub struct Report {
 
 /// The arithmetic of a report: `ratings` of every month, `months` the
 /// twelve of the trend ending with the report's month (oldest first).
+/// A second rating with the same key in a month replaces the first.
 /// Comments are filled in by the caller.
 pub fn report(id: i64, name: &str, months: &[String], ratings: &[Scored]) -> Report {
+    let mut latest: HashMap<(i64, &str), &Scored> = HashMap::new();
+    for r in ratings {
+        latest
+            .entry((r.key, r.month.as_str()))
+            .and_modify(|kept| {
+                if r.at >= kept.at {
+                    *kept = r;
+                }
+            })
+            .or_insert(r);
+    }
+    let ratings: Vec<&Scored> = ratings
+        .iter()
+        .filter(|r| {
+            latest
+                .get(&(r.key, r.month.as_str()))
+                .is_some_and(|kept| std::ptr::eq(*kept, *r))
+        })
+        .collect();
     let month = months.last().cloned().unwrap_or_default();
-    let this: Vec<&Scored> = ratings.iter().filter(|r| r.month == month).collect();
+    let this: Vec<&Scored> = ratings
+        .iter()
+        .copied()
+        .filter(|r| r.month == month)
+        .collect();
     let mut distribution = [0_i64; 5];
     for r in &this {
         if (1..=5).contains(&r.score) {
@@ -287,7 +323,7 @@ pub fn report(id: i64, name: &str, months: &[String], ratings: &[Scored]) -> Rep
     let trend = months
         .iter()
         .map(|m| {
-            let of_month: Vec<&Scored> = ratings.iter().filter(|r| &r.month == m).collect();
+            let of_month: Vec<&&Scored> = ratings.iter().filter(|r| &r.month == m).collect();
             MonthFigures {
                 month: m.clone(),
                 ratings: of_month.len() as i64,
@@ -315,6 +351,9 @@ pub fn report(id: i64, name: &str, months: &[String], ratings: &[Scored]) -> Rep
             count: bad.iter().filter(|r| r.fixed).count() as i64,
             of: bad.len() as i64,
         },
+        median_answer_minutes: crate::affairs::median(
+            bad.iter().filter_map(|r| r.answer_minutes).collect(),
+        ),
         trend,
         comments: Vec::new(),
     }
@@ -388,15 +427,20 @@ mod tests {
         month: &str,
         score: i64,
         aspects: [Option<i64>; 3],
-        answered: bool,
+        answered: Option<i64>,
         fixed: bool,
     ) -> Scored {
+        static NEXT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1);
+        let key = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Scored {
+            key,
+            at: key,
             month: month.into(),
             score,
             aspects,
-            answered,
+            answered: answered.is_some(),
             fixed,
+            answer_minutes: answered,
         }
     }
 
@@ -406,14 +450,14 @@ mod tests {
         assert_eq!(months.first().map(String::as_str), Some("2025-12"));
         assert_eq!(months.len(), 12);
         let ratings = [
-            scored("2026-11", 5, [Some(5), Some(4), None], false, false),
-            scored("2026-11", 4, [Some(4), None, None], false, false),
-            scored("2026-11", 3, [None, None, None], false, false),
-            scored("2026-11", 1, [Some(1), Some(1), Some(1)], true, true),
-            scored("2026-11", 2, [None, Some(2), None], true, false),
-            scored("2026-10", 5, [None, None, None], false, false),
-            scored("2026-10", 2, [None, None, None], false, false),
-            scored("2024-01", 5, [None, None, None], false, false),
+            scored("2026-11", 5, [Some(5), Some(4), None], None, false),
+            scored("2026-11", 4, [Some(4), None, None], None, false),
+            scored("2026-11", 3, [None, None, None], None, false),
+            scored("2026-11", 1, [Some(1), Some(1), Some(1)], Some(90), true),
+            scored("2026-11", 2, [None, Some(2), None], Some(30), false),
+            scored("2026-10", 5, [None, None, None], None, false),
+            scored("2026-10", 2, [None, None, None], Some(5), false),
+            scored("2024-01", 5, [None, None, None], None, false),
         ];
         let r = report(7, "海景物业", &months, &ratings);
         assert_eq!(r.month, "2026-11");
@@ -425,6 +469,8 @@ mod tests {
         assert_eq!(r.aspects, [Some(33), Some(23), Some(10)]);
         assert_eq!(r.answered, Ratio { count: 2, of: 2 });
         assert_eq!(r.fixed, Ratio { count: 1, of: 2 });
+        // Answered after 90 and 30 minutes; October's answer is not this month's.
+        assert_eq!(r.median_answer_minutes, Some(60));
         let october = r.trend.iter().find(|m| m.month == "2026-10").unwrap();
         assert_eq!((october.ratings, october.satisfied), (2, 1));
         assert!(
@@ -434,15 +480,44 @@ mod tests {
     }
 
     #[test]
+    fn a_second_rating_in_the_month_replaces_the_first() {
+        let months = twelve_months("2026-11");
+        let first = scored("2026-11", 1, [Some(1), None, None], None, false);
+        let again = Scored {
+            score: 4,
+            aspects: [Some(4), None, None],
+            at: first.at + 1,
+            ..first.clone()
+        };
+        // The same rater last month is another month's rating.
+        let october = Scored {
+            month: "2026-10".into(),
+            ..first.clone()
+        };
+        let other = scored("2026-11", 2, [None, None, None], None, false);
+        let r = report(1, "x", &months, &[again.clone(), first, october, other]);
+        assert_eq!(r.ratings, 2);
+        assert_eq!(r.distribution, [0, 1, 0, 1, 0]);
+        assert_eq!(r.satisfaction, Ratio { count: 1, of: 2 });
+        assert_eq!(r.aspects, [Some(40), None, None]);
+        let trend: Vec<(i64, i64)> = r.trend[10..]
+            .iter()
+            .map(|m| (m.ratings, m.satisfied))
+            .collect();
+        assert_eq!(trend, [(1, 0), (2, 1)]);
+    }
+
+    #[test]
     fn ten_ratings_are_no_longer_a_small_sample() {
         let months = twelve_months("2026-11");
         let ratings: Vec<Scored> = (0..10)
-            .map(|_| scored("2026-11", 4, [None, None, None], false, false))
+            .map(|_| scored("2026-11", 4, [None, None, None], None, false))
             .collect();
         let r = report(1, "x", &months, &ratings);
         assert!(!r.small_sample);
         assert_eq!(r.aspects, [None, None, None]);
         assert_eq!(r.answered, Ratio { count: 0, of: 0 });
+        assert_eq!(r.median_answer_minutes, None);
     }
 
     #[test]

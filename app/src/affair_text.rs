@@ -82,6 +82,7 @@ pub enum W {
     ResponseRate,
     ResolutionRate,
     SatisfactionRate,
+    UnitsSatisfaction,
     MedianRespond,
     MedianResolve,
     OverdueCount,
@@ -185,6 +186,7 @@ pub fn w(lang: Lang, key: W) -> &'static str {
             ResponseRate => "响应率",
             ResolutionRate => "解决率",
             SatisfactionRate => "满意率",
+            UnitsSatisfaction => "服务单位满意率",
             MedianRespond => "响应用时（中位数）",
             MedianResolve => "解决用时（中位数）",
             OverdueCount => "超时件数",
@@ -283,6 +285,7 @@ pub fn w(lang: Lang, key: W) -> &'static str {
             ResponseRate => "Response rate",
             ResolutionRate => "Resolution rate",
             SatisfactionRate => "Satisfaction rate",
+            UnitsSatisfaction => "Service units' satisfaction",
             MedianRespond => "Time to respond (median)",
             MedianResolve => "Time to resolve (median)",
             OverdueCount => "Overdue",
@@ -422,6 +425,20 @@ pub fn act_label(lang: Lang, act: &str) -> &'static str {
                 "回访后评价"
             } else {
                 "Rated again"
+            }
+        }
+        "unit_rated" => {
+            if zh {
+                "收到差评，请回访"
+            } else {
+                "A bad rating to answer"
+            }
+        }
+        "unit_answered" => {
+            if zh {
+                "已回访，请评价整改"
+            } else {
+                "Called back: rate the fix"
             }
         }
         _ => {

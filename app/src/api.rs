@@ -16,7 +16,7 @@ use api_types::pool::{
     CapablePerson, CheckInCode, CodeEntry, HelpDone, HelpRequest, NewApplication, NewHelpRequest,
     NewPost, PoolFigures, PoolMember, Post, Skill, VolunteerRecord,
 };
-use api_types::units::{NewUnitRating, Report, Unit, UnitAnswer};
+use api_types::units::{CommunityReports, NewUnitRating, Report, Unit, UnitAnswer};
 use api_types::{API_PREFIX, ErrorBody, ErrorCode, Lang, Page};
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
@@ -680,6 +680,28 @@ pub async fn rate_unit(id: i64, rating: &NewUnitRating, lang: Lang) -> Result<Un
 /// `GET /service-units/{id}/report?month=`.
 pub async fn unit_report(id: i64, month: &str, lang: Lang) -> Result<Report, ApiError> {
     get(&format!("/service-units/{id}/report?month={month}"), lang).await
+}
+
+/// `GET /communities/{id}/service-reports?month=`.
+pub async fn community_reports(
+    id: i64,
+    month: &str,
+    lang: Lang,
+) -> Result<CommunityReports, ApiError> {
+    get(
+        &format!("/communities/{id}/service-reports?month={month}"),
+        lang,
+    )
+    .await
+}
+
+/// `POST /unit-ratings/{id}/re-ratings`: the rater rates the fix.
+pub async fn re_rate_unit(id: i64, rating: &NewRating, lang: Lang) -> Result<(), ApiError> {
+    let body = serde_json::to_string(rating).map_err(network_error)?;
+    let path = format!("/unit-ratings/{id}/re-ratings");
+    call(Method::Post, &path, Some(body), None, lang)
+        .await
+        .map(|_| ())
 }
 
 /// `POST /unit-ratings/{id}/answers`.

@@ -18,7 +18,7 @@ use crate::pages::pool::{
 };
 use crate::pages::sign_in::SignInPage;
 use crate::pages::station::StationPage;
-use crate::pages::units::{ReportPage, UnitsPage};
+use crate::pages::units::{CommunityReportsPage, ReportPage, UnitsPage};
 use crate::pages::{compound::CompoundPage, home::HomePage, me::MePage, not_found::NotFoundPage};
 use crate::prefs::provide_prefs;
 use crate::session::provide_session;
@@ -58,8 +58,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The affairs bundle: the station desk, filing and following affairs,
-/// notices and public boards (the paths in `web::DESK_PATHS` on the
+/// The affairs bundle: the station desk, filing and following affairs and
+/// notices (the paths in `web::DESK_PATHS` on the
 /// server); every other path belongs to the residents' app.
 #[component]
 pub fn StationApp() -> impl IntoView {
@@ -72,7 +72,6 @@ pub fn StationApp() -> impl IntoView {
                 <Route path=path!("/affairs/new") view=AffairNewPage />
                 <Route path=path!("/affairs/:id") view=AffairPage />
                 <Route path=path!("/notices") view=NoticesPage />
-                <Route path=path!("/boards/:id") view=BoardPage />
             </Routes>
         </Bundle>
     }
@@ -111,7 +110,8 @@ pub fn PoolApp() -> impl IntoView {
     }
 }
 
-/// The service-ratings bundle, at `/units`.
+/// The service-ratings bundle, at `/units`, with the public boards that
+/// show the ratings.
 #[component]
 pub fn UnitsApp() -> impl IntoView {
     view! {
@@ -119,6 +119,8 @@ pub fn UnitsApp() -> impl IntoView {
             <Routes fallback=LeaveBundle>
                 <Route path=path!("/units") view=UnitsPage />
                 <Route path=path!("/units/:id/report") view=ReportPage />
+                <Route path=path!("/units/communities/:id") view=CommunityReportsPage />
+                <Route path=path!("/boards/:id") view=BoardPage />
             </Routes>
         </Bundle>
     }

@@ -44,8 +44,13 @@ test("two households rate the property company, the liaison answers, the report 
   await a.getByRole("link", { name: "服务评价" }).click();
   await expect(a).toHaveURL(/\/units\?compound=1$/);
   await a.getByRole("button", { name: "满意", exact: true }).click();
+  await a.getByLabel("态度").selectOption("4");
   await a.getByRole("button", { name: "提交评价" }).click();
   await expect(a.getByText("本月已评：满意")).toBeVisible();
+  await a.evaluate(() => localStorage.setItem("linli.large_text", "1"));
+  await a.reload();
+  await a.getByRole("button", { name: "重新评价" }).click();
+  await a.screenshot({ path: `${SCREENSHOTS}/units-rate-large.png`, fullPage: true });
   await b.goto("/units?compound=1");
   await b.getByRole("button", { name: "非常不满意" }).click();
   await b.getByRole("button", { name: "提交评价" }).click();
@@ -58,9 +63,13 @@ test("two households rate the property company, the liaison answers, the report 
   // The liaison reads the report (never who rated) and answers.
   const liaison = await openPhone(browser, { api: await apiSession(LIAISON) });
   const l = liaison.page;
-  await l.goto(`/units/${unit}/report`);
+  // The bad rating is in the liaison's notices; it opens the report.
+  await l.goto("/notices");
+  await l.getByRole("link", { name: /海景物业服务中心.*收到差评，请回访/ }).click();
+  await expect(l).toHaveURL(new RegExp(`/units/${unit}/report$`));
   await expect(l.getByRole("heading", { name: "海景物业服务中心" })).toBeVisible();
-  await expect(l.getByText("50.0%（1/2）")).toBeVisible();
+  // Two ratings are a small sample: counts, not a percentage.
+  await expect(l.getByText("1/2（样本少）")).toBeVisible();
   await expect(l.getByText(/样本较小/)).toBeVisible();
   await expect(l.getByText("楼道垃圾三天没人清")).toBeVisible();
   await expect(l.getByText("钱芳")).toHaveCount(0);
@@ -69,13 +78,56 @@ test("two households rate the property company, the liaison answers, the report 
   await l.getByRole("button", { name: "保存回访" }).click();
   await expect(l.getByText("回访：已安排保洁每天清运（已整改）")).toBeVisible();
   await expect(l.getByText("100.0%（1/1）").first()).toBeVisible();
+
+  // The resident is told of the call-back, reads it and rates the fix.
+  await b.goto("/notices");
+  await b.getByRole("link", { name: /海景物业服务中心.*已回访，请评价整改/ }).click();
+  await expect(b).toHaveURL(/\/units$/);
+  await expect(b.getByText("回访：已安排保洁每天清运（已整改）")).toBeVisible();
+  await b.getByRole("group").last().getByRole("button", { name: "满意", exact: true }).click();
+  await b.getByRole("button", { name: "提交整改评价" }).click();
+  await expect(b.getByText("整改后评价：满意")).toBeVisible();
+  await l.reload();
+  await expect(l.getByText("整改后评价：满意")).toBeVisible();
+  // Hand computation: 满意 and 非常不满意 → 1 of 2 satisfied (the fix is
+  // reported beside it, not in it); the one bad rating answered and fixed.
+  await expect(l.getByText("1/2（样本少）")).toBeVisible();
+  await expect(l.getByRole("img", { name: /^\d{4}-\d{2}：1\/2$/ })).toBeVisible();
   await l.screenshot({ path: `${SCREENSHOTS}/unit-report.png`, fullPage: true });
   await l.evaluate(() => localStorage.setItem("linli.large_text", "1"));
   await l.reload();
   await expect(l.getByRole("heading", { name: "海景物业服务中心" })).toBeVisible();
   await l.screenshot({ path: `${SCREENSHOTS}/unit-report-large.png`, fullPage: true });
 
-  for (const p of [...raters, liaison]) {
+  // The public board shows the same numbers to anyone, without the comment.
+  const visitor = await openPhone(browser);
+  const v = visitor.page;
+  await v.goto("/boards/1");
+  await expect(v.getByRole("heading", { name: "海景物业服务中心" })).toBeVisible();
+  await expect(v.getByText("本月：1/2（样本少）")).toBeVisible();
+  await expect(v.getByText("楼道垃圾三天没人清")).toHaveCount(0);
+  await v.screenshot({ path: `${SCREENSHOTS}/board.png`, fullPage: true });
+  await v.evaluate(() => localStorage.setItem("linli.large_text", "1"));
+  await v.reload();
+  await expect(v.getByRole("heading", { name: "海景物业服务中心" })).toBeVisible();
+  await v.screenshot({ path: `${SCREENSHOTS}/board-large.png`, fullPage: true });
+
+  // Staff compare every unit and station of the community side by side.
+  const office = await openPhone(browser, { api: staff });
+  const o = office.page;
+  await o.goto("/units?compound=1");
+  await o.getByRole("link", { name: "东港社区 · 服务评价月报" }).click();
+  await expect(o).toHaveURL(/\/units\/communities\/1$/);
+  await expect(o.getByText("评价数：2 · 满意率：1/2（样本少）")).toBeVisible();
+  await expect(o.getByText("差评已回访：100.0%（1/1） · 已整改：100.0%（1/1）")).toBeVisible();
+  await expect(o.getByRole("heading", { name: "互助站（事务评价）" })).toBeVisible();
+  await o.screenshot({ path: `${SCREENSHOTS}/community-reports.png`, fullPage: true });
+  await o.getByRole("link", { name: "海景物业服务中心" }).click();
+  await expect(o.getByRole("heading", { name: "海景物业服务中心" })).toBeVisible();
+  await o.getByRole("link", { name: "‹ 上个月" }).click();
+  await expect(o.getByText("评价数").locator("..")).toContainText("0");
+
+  for (const p of [...raters, liaison, visitor, office]) {
     expect(p.errors).toEqual([]);
     await p.close();
   }

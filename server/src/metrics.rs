@@ -118,16 +118,6 @@ fn counted_from_row(row: &AnyRow) -> Result<Counted, sqlx::Error> {
     })
 }
 
-fn median(mut values: Vec<i64>) -> Option<i64> {
-    values.sort_unstable();
-    let n = values.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(values[n / 2]),
-        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2),
-    }
-}
-
 /// A month's figures for a station, grid or community. 404 for an unknown
 /// place, 422 for a malformed month.
 pub async fn month(db: &Db, scope: Scope, place: i64, month: &str) -> Result<Metrics, AppError> {
@@ -190,12 +180,12 @@ pub async fn month(db: &Db, scope: Scope, place: i64, month: &str) -> Result<Met
                 .count() as i64,
             of: rated.len() as i64,
         },
-        median_respond_minutes: median(
+        median_respond_minutes: api_types::affairs::median(
             rows.iter()
                 .filter_map(|a| a.responded_at.map(|r| minutes(a.created_at, r)))
                 .collect(),
         ),
-        median_resolve_minutes: median(
+        median_resolve_minutes: api_types::affairs::median(
             rows.iter()
                 .filter(done)
                 .filter_map(|a| a.resolved_at.map(|r| minutes(a.created_at, r)))
@@ -376,13 +366,6 @@ mod tests {
         assert_eq!(month_of(start - 1, 0), "2026-10");
         assert_eq!(month_of(start, 11), "2025-12");
         assert_eq!(china_time(start), "2026-11-01 00:00");
-    }
-
-    #[test]
-    fn medians_of_odd_and_even_counts() {
-        assert_eq!(median(vec![]), None);
-        assert_eq!(median(vec![9, 1, 5]), Some(5));
-        assert_eq!(median(vec![4, 1, 3, 2]), Some(2));
     }
 
     #[test]

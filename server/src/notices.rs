@@ -13,10 +13,11 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<Notice>, sqlx::Error> {
     sqlx::query(
-        "SELECT n.id, n.affair_id, n.post_id, COALESCE(a.title, p.title) AS title, COALESCE(e.act, n.kind) AS act, \
-           u.name AS actor_name, a.status, a.level, COALESCE(e.at, n.at) AS at, n.read_at \
+        "SELECT n.id, n.affair_id, n.post_id, r.unit_id, COALESCE(a.title, p.title, su.name) AS title, \
+           COALESCE(e.act, n.kind) AS act, u.name AS actor_name, a.status, a.level, COALESCE(e.at, n.at) AS at, n.read_at \
          FROM notices n LEFT JOIN affairs a ON a.id = n.affair_id LEFT JOIN affair_events e ON e.id = n.event_id \
          LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN people u ON u.id = e.actor_id \
+         LEFT JOIN unit_ratings r ON r.id = n.unit_rating_id LEFT JOIN service_units su ON su.id = r.unit_id \
          WHERE n.person_id = $1 AND n.id < $2 ORDER BY n.id DESC LIMIT $3",
     )
     .bind(person)
@@ -30,6 +31,7 @@ pub async fn list(
             id: row.try_get("id")?,
             affair_id: row.try_get("affair_id")?,
             post_id: row.try_get("post_id")?,
+            unit_id: row.try_get("unit_id")?,
             title: row.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
             act: row.try_get::<Option<String>, _>("act")?.unwrap_or_default(),
             actor_name: row.try_get("actor_name")?,
@@ -59,6 +61,28 @@ pub async fn notify_post(
             .bind(at)
             .execute(&db.pool)
             .await?;
+    }
+    Ok(())
+}
+
+/// Leaves a notice about a service-unit rating for each of `people`.
+pub async fn notify_unit_rating(
+    db: &Db,
+    people: &[i64],
+    rating: i64,
+    kind: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    for person in people {
+        sqlx::query(
+            "INSERT INTO notices (person_id, unit_rating_id, kind, at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(person)
+        .bind(rating)
+        .bind(kind.to_owned())
+        .bind(at)
+        .execute(&db.pool)
+        .await?;
     }
     Ok(())
 }

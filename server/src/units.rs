@@ -133,7 +133,9 @@ pub async fn may_rate(db: &Db, person: i64, unit: i64) -> Result<bool, sqlx::Err
 }
 
 /// Records this month's rating, replacing one given earlier in the month
-/// (and any answer to it, which was about the old rating).
+/// (and any answer to it, which was about the old rating). A bad rating
+/// is a notice to the unit's liaison, or without one to its community's
+/// staff, to answer it.
 pub async fn rate(
     db: &Db,
     unit: i64,
@@ -141,12 +143,13 @@ pub async fn rate(
     month: &str,
     r: &NewUnitRating,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO unit_ratings (unit_id, person_id, month, score, attitude, speed, result, comment, rated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (unit_id, person_id, month) DO UPDATE SET \
            score = excluded.score, attitude = excluded.attitude, speed = excluded.speed, result = excluded.result, \
            comment = excluded.comment, rated_at = excluded.rated_at, answer = NULL, answered_by = NULL, \
-           answered_at = NULL, fixed = 0, re_score = NULL, re_rated_at = NULL",
+           answered_at = NULL, fixed = 0, re_score = NULL, re_rated_at = NULL RETURNING id",
     )
     .bind(unit)
     .bind(person)
@@ -156,9 +159,20 @@ pub async fn rate(
     .bind(r.speed)
     .bind(r.result)
     .bind(r.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned))
-    .bind(now_ms())
-    .execute(&db.pool)
+    .bind(now)
+    .fetch_one(&db.pool)
     .await?;
+    if !r.satisfaction.satisfied() {
+        let answerers: Vec<i64> = sqlx::query_scalar(
+            "SELECT liaison_id FROM service_units WHERE id = $1 AND liaison_id IS NOT NULL \
+             UNION SELECT g.person_id FROM role_grants g JOIN service_units u ON u.community_id = g.community_id \
+             WHERE u.id = $1 AND u.liaison_id IS NULL AND g.role = 'community_staff' AND g.revoked_at IS NULL",
+        )
+        .bind(unit)
+        .fetch_all(&db.pool)
+        .await?;
+        crate::notices::notify_unit_rating(db, &answerers, id, "unit_rated", now).await?;
+    }
     Ok(())
 }
 
@@ -170,20 +184,30 @@ pub async fn rating_parties(db: &Db, id: i64) -> Result<Option<(i64, i64)>, sqlx
         .await
 }
 
-/// The liaison's (or staff's) answer to a rating; 409 if already answered.
-pub async fn answer(db: &Db, id: i64, by: i64, note: &str, fixed: bool) -> Result<(), AppError> {
+/// The liaison's (or staff's) answer to a rating, a notice to the rater;
+/// 409 if already answered.
+pub async fn answer(
+    db: &Db,
+    id: i64,
+    rater: i64,
+    by: i64,
+    note: &str,
+    fixed: bool,
+) -> Result<(), AppError> {
+    let now = now_ms();
     let done = sqlx::query(
         "UPDATE unit_ratings SET answer = $1, answered_by = $2, answered_at = $3, fixed = $4 \
          WHERE id = $5 AND answered_at IS NULL",
     )
     .bind(note.trim().to_owned())
     .bind(by)
-    .bind(now_ms())
+    .bind(now)
     .bind(i64::from(fixed))
     .bind(id)
     .execute(&db.pool)
     .await?;
     if done.rows_affected() == 1 {
+        crate::notices::notify_unit_rating(db, &[rater], id, "unit_answered", now).await?;
         Ok(())
     } else {
         Err(AppError::new(ErrorCode::IllegalMove))
@@ -230,7 +254,8 @@ fn months_of(month: &str) -> Result<(Vec<String>, i64, i64), AppError> {
 pub async fn report(db: &Db, unit: i64, name: &str, month: &str) -> Result<Report, AppError> {
     let (months, _, _) = months_of(month)?;
     let rows = sqlx::query(
-        "SELECT id, month, score, attitude, speed, result, comment, answer, answered_at, fixed, re_score \
+        "SELECT id, person_id, month, score, attitude, speed, result, comment, rated_at, answer, answered_at, \
+           fixed, re_score \
          FROM unit_ratings WHERE unit_id = $1 AND month >= $2 AND month <= $3 ORDER BY score, id",
     )
     .bind(unit)
@@ -245,7 +270,11 @@ pub async fn report(db: &Db, unit: i64, name: &str, month: &str) -> Result<Repor
         let score: i64 = row.try_get("score")?;
         let fixed = row.try_get::<i64, _>("fixed")? != 0;
         let answer: Option<String> = row.try_get("answer")?;
+        let at: i64 = row.try_get("rated_at")?;
+        let answered_at: Option<i64> = row.try_get("answered_at")?;
         scored.push(Scored {
+            key: row.try_get("person_id")?,
+            at,
             month: m.clone(),
             score,
             aspects: [
@@ -253,8 +282,9 @@ pub async fn report(db: &Db, unit: i64, name: &str, month: &str) -> Result<Repor
                 row.try_get("speed")?,
                 row.try_get("result")?,
             ],
-            answered: row.try_get::<Option<i64>, _>("answered_at")?.is_some(),
+            answered: answered_at.is_some(),
             fixed,
+            answer_minutes: answered_at.map(|t| (t - at) / 60_000),
         });
         if m == month
             && let Some(comment) = row.try_get::<Option<String>, _>("comment")?
@@ -275,8 +305,8 @@ pub async fn report(db: &Db, unit: i64, name: &str, month: &str) -> Result<Repor
 }
 
 /// A report from ratings with no aspects, selected by `sql` binding the
-/// place as `$1` and the span as `$2`..`$3`, returning `score`, `at`,
-/// `answered` (nullable) and `fixed` (0 or 1).
+/// place as `$1` and the span as `$2`..`$3`, returning `key`, `score`,
+/// `at`, `answered` (when, nullable) and `fixed` (0 or 1).
 async fn report_of(
     db: &Db,
     sql: &'static str,
@@ -292,12 +322,17 @@ async fn report_of(
         .await?;
     let mut scored = Vec::with_capacity(rows.len());
     for row in rows {
+        let at: i64 = row.try_get("at")?;
+        let answered: Option<i64> = row.try_get("answered")?;
         scored.push(Scored {
-            month: crate::metrics::month_of(row.try_get("at")?, 0),
+            key: row.try_get("key")?,
+            at,
+            month: crate::metrics::month_of(at, 0),
             score: row.try_get("score")?,
             aspects: [None; 3],
-            answered: row.try_get::<Option<i64>, _>("answered")?.is_some(),
+            answered: answered.is_some(),
             fixed: row.try_get::<i64, _>("fixed")? != 0,
+            answer_minutes: answered.map(|t| (t - at) / 60_000),
         });
     }
     Ok(api_types::units::report(place.0, place.1, &months, &scored))
@@ -313,7 +348,7 @@ pub async fn station_report(
 ) -> Result<Report, AppError> {
     report_of(
         db,
-        "SELECT r.score, r.rated_at AS at, r.follow_up_at AS answered, \
+        "SELECT r.affair_id AS key, r.score, r.rated_at AS at, r.follow_up_at AS answered, \
            CAST(CASE WHEN r.re_score >= 3 THEN 1 ELSE 0 END AS BIGINT) AS fixed \
          FROM affair_ratings r JOIN affairs a ON a.id = r.affair_id \
          WHERE a.compound_id = $1 AND r.rated_at >= $2 AND r.rated_at < $3",
@@ -332,7 +367,8 @@ pub async fn volunteers_report(
 ) -> Result<Report, AppError> {
     report_of(
         db,
-        "SELECT h.score, h.done_at AS at, CAST(NULL AS BIGINT) AS answered, CAST(0 AS BIGINT) AS fixed \
+        "SELECT h.id AS key, h.score, h.done_at AS at, CAST(NULL AS BIGINT) AS answered, \
+           CAST(0 AS BIGINT) AS fixed \
          FROM help_requests h JOIN affairs a ON a.id = h.affair_id JOIN compounds c ON c.id = a.compound_id \
          WHERE c.community_id = $1 AND h.score IS NOT NULL AND h.done_at >= $2 AND h.done_at < $3",
         community,

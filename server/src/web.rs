@@ -51,18 +51,15 @@ impl AppShell {
 /// The bundles besides the residents' app, each with the paths it serves
 /// and its shell: a page a resident does not open at first costs their
 /// first load nothing. The affairs bundle (station desk, filing and
-/// following affairs, notices, public boards) is built into
-/// `dist/station/`, the consultations bundle into `dist/consult/`, the pool
-/// (capable persons and volunteer posts) into `dist/pool/`, service
-/// ratings and their reports into `dist/units/`.
+/// following affairs, notices) is built into `dist/station/`, the
+/// consultations bundle into `dist/consult/`, the pool (capable persons and
+/// volunteer posts) into `dist/pool/`, service ratings, their reports and
+/// the public boards that show them into `dist/units/`.
 const BUNDLES: [(&[&str], &str); 4] = [
-    (
-        &["/station", "/affairs", "/notices", "/boards"],
-        "/station/index.html",
-    ),
+    (&["/station", "/affairs", "/notices"], "/station/index.html"),
     (&["/consultations"], "/consult/index.html"),
     (&["/pool"], "/pool/index.html"),
-    (&["/units"], "/units/index.html"),
+    (&["/units", "/boards"], "/units/index.html"),
 ];
 
 /// The shell that answers an app path.
@@ -305,7 +302,7 @@ mod tests {
         assert_eq!(shell_for("/stationery"), "/index.html");
         assert_eq!(shell_for("/affairs/12"), STATION_SHELL);
         assert_eq!(shell_for("/notices"), STATION_SHELL);
-        assert_eq!(shell_for("/boards/1"), STATION_SHELL);
+        assert_eq!(shell_for("/boards/1"), "/units/index.html");
         assert_eq!(shell_for("/affairsx"), "/index.html");
         assert_eq!(shell_for("/compounds/2"), "/index.html");
     }

@@ -1,6 +1,7 @@
 //! `/boards/:id`: a compound's public board — its station's figures this
-//! month and last, what was resolved lately, and the consultations'
-//! outcomes. No sign-in needed.
+//! month and last, the service units' satisfaction and trend, what was
+//! resolved lately, the consultations' outcomes and the pool's figures.
+//! No sign-in needed; it lives in the service-ratings bundle.
 
 use crate::affair_text::{W, w};
 use crate::api;
@@ -10,6 +11,7 @@ use crate::components::ui;
 use crate::i18n::title;
 use crate::load::load;
 use crate::pages::figures::FiguresView;
+use crate::pages::units::{Trend, share};
 use crate::prefs::{use_lang, use_title};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -47,6 +49,16 @@ pub fn BoardPage() -> impl IntoView {
                                 <h2 class=style::panel_title>{format!("{} {}", w(lang, W::ThisMonth), b.this_month.month)}</h2>
                                 <FiguresView metrics=b.this_month />
                             </section>
+                            {(!b.units.is_empty()).then(|| view! {
+                                <section class=style::panel>
+                                    <h2 class=style::panel_title>{w(lang, W::UnitsSatisfaction)}</h2>
+                                    {b.units.into_iter().map(|u| view! {
+                                        <h3 class=style::card_title>{u.name}</h3>
+                                        <p>{format!("{}：{}", w(lang, W::ThisMonth), share(lang, u.satisfaction, u.small_sample))}</p>
+                                        <Trend trend=u.trend />
+                                    }).collect_view()}
+                                </section>
+                            })}
                             <section class=style::panel>
                                 <h2 class=style::panel_title>{w(lang, W::RecentlyResolved)}</h2>
                                 <div class=style::list>

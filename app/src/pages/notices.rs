@@ -53,12 +53,15 @@ pub fn NoticesPage() -> impl IntoView {
                                             ),
                                             None => act_label(lang, &n.act).to_owned(),
                                         };
-                                        // A post's notice opens the post (pool bundle).
-                                        let href = match (n.affair_id, n.post_id) {
-                                            (Some(_), _) if n.act == "help_request" => "/pool/help-requests".to_owned(),
-                                            (Some(affair), _) => format!("/affairs/{affair}"),
-                                            (None, Some(post)) => format!("/pool/posts/{post}"),
-                                            (None, None) => "/notices".to_owned(),
+                                        // A post's notice opens the post (pool bundle), a
+                                        // unit's its report or the rater's ratings.
+                                        let href = match (n.affair_id, n.post_id, n.unit_id) {
+                                            (Some(_), _, _) if n.act == "help_request" => "/pool/help-requests".to_owned(),
+                                            (Some(affair), _, _) => format!("/affairs/{affair}"),
+                                            (None, Some(post), _) => format!("/pool/posts/{post}"),
+                                            (None, None, Some(unit)) if n.act == "unit_rated" => format!("/units/{unit}/report"),
+                                            (None, None, Some(_)) => "/units".to_owned(),
+                                            (None, None, None) => "/notices".to_owned(),
                                         };
                                         view! {
                                             <A href=href attr:class=style::card>

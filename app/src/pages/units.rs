@@ -1,8 +1,10 @@
 //! `/units`: residents rate the service units of their compound once a
-//! month; `/units/:id/report`: the unit's monthly report for community
-//! staff and its liaison, with the twelve-month trend drawn in SVG.
+//! month and rate the fix after a call-back; `/units/:id/report`: a unit's
+//! monthly report for community staff and its liaison, with the
+//! twelve-month trend drawn in SVG; `/units/communities/:id`: every unit,
+//! station and the volunteers of a community side by side, for its staff.
 
-use crate::affair_text::{ratio, satisfaction_label};
+use crate::affair_text::{W, duration, ratio, satisfaction_label, w};
 use crate::api;
 use crate::components::status::{LoadError, Loading};
 use crate::components::ui;
@@ -10,15 +12,63 @@ use crate::i18n::title;
 use crate::load::load;
 use crate::pages::affair_style as style;
 use crate::prefs::{use_lang, use_prefs, use_title};
+use crate::session::use_session;
 use api_types::Lang;
-use api_types::affairs::Satisfaction;
-use api_types::units::{NewUnitRating, Report, Unit, UnitAnswer};
+use api_types::affairs::{NewRating, Ratio, Satisfaction};
+use api_types::units::{MonthFigures, MyUnitRating, NewUnitRating, Report, Unit, UnitAnswer};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn zh(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     if lang == Lang::Zh { zh } else { en }
+}
+
+/// Satisfaction as text: a small sample as plain counts, never as a
+/// confident percentage.
+pub fn share(lang: Lang, r: Ratio, small: bool) -> String {
+    match (small && r.of > 0, lang) {
+        (true, Lang::Zh) => format!("{}/{}（样本少）", r.count, r.of),
+        (true, Lang::En) => format!("{}/{} (small sample)", r.count, r.of),
+        (false, _) => ratio(r),
+    }
+}
+
+/// This month on the phone's clock.
+fn this_month() -> String {
+    let now = js_sys::Date::new_0();
+    format!("{:04}-{:02}", now.get_full_year(), now.get_month() + 1)
+}
+
+/// The `month` query parameter, or this month.
+fn month_query() -> impl Fn() -> String + Copy {
+    let query = use_query_map();
+    move || query.read().get("month").unwrap_or_else(this_month)
+}
+
+/// `YYYY-MM` moved by `delta` months.
+fn shift(month: &str, delta: i64) -> String {
+    let (y, m) = api_types::affairs::parse_month(month).unwrap_or((2026, 1));
+    let i = y * 12 + i64::from(m) - 1 + delta;
+    format!("{:04}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1)
+}
+
+/// Links to the month before and after (none into the future), and a
+/// button to print the page.
+#[component]
+fn MonthBar(path: String, month: String) -> impl IntoView {
+    let lang = use_lang();
+    let next = shift(&month, 1);
+    view! {
+        <div class=style::chips>
+            <A href=format!("{path}?month={}", shift(&month, -1)) attr:class=style::secondary>{format!("‹ {}", w(lang, W::PrevMonth))}</A>
+            {(next <= this_month()).then(|| view! {
+                <A href=format!("{path}?month={next}") attr:class=style::secondary>{format!("{} ›", w(lang, W::NextMonth))}</A>
+            })}
+            <button type="button" class=style::secondary on:click=|_| { let _ = window().print(); }>{zh(lang, "打印", "Print")}</button>
+        </div>
+    }
 }
 
 /// `/units?compound=`.
@@ -26,6 +76,7 @@ fn zh(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
 pub fn UnitsPage() -> impl IntoView {
     let lang = use_lang();
     let prefs = use_prefs();
+    let session = use_session();
     let query = use_query_map();
     use_title(move || title(lang, zh(lang, "服务评价", "Service ratings")));
     let compound = move || {
@@ -44,11 +95,26 @@ pub fn UnitsPage() -> impl IntoView {
             }
         }
     });
+    let staff_of = move || {
+        session
+            .person
+            .get()
+            .flatten()
+            .map(|me| me.roles)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.role == "community_staff")
+    };
     view! {
         <h1 class=style::title>{zh(lang, "服务评价", "Service ratings")}</h1>
         <p class=ui::hint>
             {zh(lang, "每月可以给为小区服务的单位打一次分，同一个月再评会替换上次的评价", "Rate each unit serving your compound once a month; rating again replaces that month's rating")}
         </p>
+        {move || staff_of().map(|r| view! {
+            <A href=format!("/units/communities/{}", r.place_id) attr:class=style::secondary>
+                {format!("{} · {}", r.place_name, zh(lang, "服务评价月报", "Monthly reports"))}
+            </A>
+        }).collect_view()}
         {move || units.pending().then(Loading)}
         <section class=style::list>
             {move || units.get().map(|r| match r {
@@ -60,23 +126,41 @@ pub fn UnitsPage() -> impl IntoView {
     }
 }
 
+/// The five levels as buttons, one of them chosen.
+#[component]
+fn Levels(choice: RwSignal<Option<Satisfaction>>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class=style::choices role="group">
+            {Satisfaction::ALL.into_iter().map(|s| view! {
+                <button type="button" class=style::choice aria-pressed=move || (choice.get() == Some(s)).to_string() on:click=move |_| choice.set(Some(s))>
+                    {satisfaction_label(lang, s)}
+                </button>
+            }).collect_view()}
+        </div>
+    }
+}
+
 #[component]
 fn UnitCard(unit: Unit) -> impl IntoView {
     let lang = use_lang();
     let id = unit.id;
-    let mine = RwSignal::new(unit.my_score);
+    let mine = RwSignal::new(unit.mine);
+    let editing = RwSignal::new(mine.with_untracked(Option::is_none));
     let choice = RwSignal::new(None::<Satisfaction>);
+    let aspects = [(); 3].map(|()| RwSignal::new(None::<i64>));
     let comment = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let send = move |_| {
         let Some(satisfaction) = choice.get_untracked() else {
             return;
         };
+        let [attitude, speed, result] = aspects.map(|a| a.get_untracked());
         let rating = NewUnitRating {
             satisfaction,
-            attitude: None,
-            speed: None,
-            result: None,
+            attitude,
+            speed,
+            result,
             comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
         };
         if rating.validate().is_err() {
@@ -94,30 +178,98 @@ fn UnitCard(unit: Unit) -> impl IntoView {
             match api::rate_unit(id, &rating, lang).await {
                 Ok(unit) => {
                     error.set(None);
-                    mine.set(unit.my_score);
+                    mine.set(unit.mine);
+                    editing.set(false);
                 }
                 Err(e) => error.set(Some(e.text(lang))),
             }
         });
     };
+    let names = [("态度", "Attitude"), ("速度", "Speed"), ("效果", "Result")];
     view! {
         <div class=style::card>
             <p class=style::card_title>{unit.name}</p>
-            {move || mine.get().and_then(Satisfaction::from_score).map(|s| view! {
-                <p class=style::advice>{format!("{}：{}", zh(lang, "本月已评", "Rated this month"), satisfaction_label(lang, s))}</p>
-            })}
-            <div class=style::choices role="group">
-                {Satisfaction::ALL.into_iter().map(|s| view! {
-                    <button type="button" class=style::choice aria-pressed=move || (choice.get() == Some(s)).to_string() on:click=move |_| choice.set(Some(s))>
-                        {satisfaction_label(lang, s)}
-                    </button>
-                }).collect_view()}
-            </div>
-            <label class=ui::label for=format!("unit-comment-{id}")>{zh(lang, "想说的话（不满意必填）", "Comment (required when dissatisfied)")}</label>
-            <input id=format!("unit-comment-{id}") class=ui::input maxlength="500" on:input=move |ev| comment.set(event_target_value(&ev)) />
-            {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
-            <button type="button" class=ui::primary on:click=send>{zh(lang, "提交评价", "Send rating")}</button>
+            {move || mine.get().map(|rating| view! { <MyRating rating mine /> })}
+            {move || if editing.get() {
+                view! {
+                    <Levels choice />
+                    <div>
+                        {names.into_iter().zip(aspects).map(|((z, e), aspect)| view! {
+                            <label class=style::check>
+                                {zh(lang, z, e)}
+                                <select class=ui::input on:change=move |ev| aspect.set(event_target_value(&ev).parse().ok())>
+                                    <option value="">{zh(lang, "不评", "—")}</option>
+                                    {Satisfaction::ALL.into_iter().map(|s| view! {
+                                        <option value=s.score().to_string()>{satisfaction_label(lang, s)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                        }).collect_view()}
+                    </div>
+                    <label class=ui::label for=format!("unit-comment-{id}")>{zh(lang, "想说的话（不满意必填）", "Comment (required when dissatisfied)")}</label>
+                    <input id=format!("unit-comment-{id}") class=ui::input maxlength="500" on:input=move |ev| comment.set(event_target_value(&ev)) />
+                    {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
+                    <button type="button" class=ui::primary on:click=send>{zh(lang, "提交评价", "Send rating")}</button>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="button" class=style::secondary on:click=move |_| editing.set(true)>{zh(lang, "重新评价", "Rate again")}</button>
+                }.into_any()
+            }}
         </div>
+    }
+}
+
+/// The rater's own rating this month, the liaison's call-back, and the
+/// rating of the fix.
+#[component]
+fn MyRating(rating: MyUnitRating, mine: RwSignal<Option<MyUnitRating>>) -> impl IntoView {
+    let lang = use_lang();
+    let label = |score| {
+        Satisfaction::from_score(score)
+            .map(|s| satisfaction_label(lang, s))
+            .unwrap_or_default()
+    };
+    let choice = RwSignal::new(None::<Satisfaction>);
+    let error = RwSignal::new(None::<String>);
+    let id = rating.rating_id;
+    let send = move |_| {
+        let Some(satisfaction) = choice.get_untracked() else {
+            return;
+        };
+        let again = NewRating {
+            satisfaction,
+            comment: None,
+        };
+        spawn_local(async move {
+            match api::re_rate_unit(id, &again, lang).await {
+                Ok(()) => mine.update(|m| {
+                    if let Some(m) = m {
+                        m.re_score = Some(satisfaction.score());
+                    }
+                }),
+                Err(e) => error.set(Some(e.text(lang))),
+            }
+        });
+    };
+    view! {
+        <p class=style::advice>{format!("{}：{}", zh(lang, "本月已评", "Rated this month"), label(rating.score))}</p>
+        {rating.answer.map(|answer| view! {
+            <p class=style::meta>
+                {format!("{}：{answer}{}", zh(lang, "回访", "Call-back"), if rating.fixed { zh(lang, "（已整改）", " (fixed)") } else { "" })}
+            </p>
+            {match rating.re_score {
+                Some(score) => view! {
+                    <p class=style::meta>{format!("{}：{}", zh(lang, "整改后评价", "After the fix"), label(score))}</p>
+                }.into_any(),
+                None => view! {
+                    <p class=ui::label>{zh(lang, "整改后您满意吗？", "Are you satisfied after the fix?")}</p>
+                    <Levels choice />
+                    {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
+                    <button type="button" class=ui::primary on:click=send>{zh(lang, "提交整改评价", "Rate the fix")}</button>
+                }.into_any(),
+            }}
+        })}
     }
 }
 
@@ -126,7 +278,6 @@ fn UnitCard(unit: Unit) -> impl IntoView {
 pub fn ReportPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
-    let query = use_query_map();
     let id = move || {
         params
             .read()
@@ -134,12 +285,7 @@ pub fn ReportPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let month = move || {
-        query.read().get("month").unwrap_or_else(|| {
-            let now = js_sys::Date::new_0();
-            format!("{:04}-{:02}", now.get_full_year(), now.get_month() + 1)
-        })
-    };
+    let month = month_query();
     use_title(move || title(lang, zh(lang, "服务评价月报", "Monthly report")));
     let report = load(move || {
         let (id, month) = (id(), month());
@@ -162,19 +308,24 @@ fn ReportView(report: Report, on_change: Callback<()>) -> impl IntoView {
     let csv = format!(
         "{}/service-units/{}/report/export?month={}",
         api_types::API_PREFIX,
-        r.unit_id,
+        r.id,
         r.month
     );
     let aspect = |v: Option<i64>| v.map_or("—".to_owned(), |t| format!("{}.{}", t / 10, t % 10));
     view! {
         <section class=style::panel>
             <p class=style::meta>{r.month.clone()}</p>
-            <h1 class=style::title>{r.unit_name.clone()}</h1>
+            <h1 class=style::title>{r.name.clone()}</h1>
+            <MonthBar path=format!("/units/{}/report", r.id) month=r.month.clone() />
             <div class=style::figures>
                 <div class=style::figure><span>{zh(lang, "评价数", "Ratings")}</span><strong>{r.ratings.to_string()}</strong></div>
-                <div class=style::figure><span>{zh(lang, "满意率", "Satisfaction")}</span><strong>{ratio(r.satisfaction)}</strong></div>
+                <div class=style::figure><span>{zh(lang, "满意率", "Satisfaction")}</span><strong>{share(lang, r.satisfaction, r.small_sample)}</strong></div>
                 <div class=style::figure><span>{zh(lang, "差评已回访", "Bad ratings answered")}</span><strong>{ratio(r.answered)}</strong></div>
                 <div class=style::figure><span>{zh(lang, "差评已整改", "Bad ratings fixed")}</span><strong>{ratio(r.fixed)}</strong></div>
+                <div class=style::figure>
+                    <span>{zh(lang, "回访用时（中位数）", "Time to call back (median)")}</span>
+                    <strong>{r.median_answer_minutes.map_or("—".to_owned(), |m| duration(lang, m))}</strong>
+                </div>
             </div>
             {r.small_sample.then(|| view! {
                 <p class=style::advice>{zh(lang, "评价不足 10 条，样本较小，请看具体人数，不宜只看百分比", "Fewer than 10 ratings: read the counts, not the percentage")}</p>
@@ -206,12 +357,16 @@ fn ReportView(report: Report, on_change: Callback<()>) -> impl IntoView {
     }
 }
 
-/// The trend as an SVG line of monthly satisfaction, with the numbers as
-/// text for screen readers and anyone who prefers them.
+/// The trend as an SVG line of monthly satisfaction between the 0 and
+/// 100 % lines, with the numbers as text for screen readers and anyone who
+/// prefers them. Nothing is drawn for twelve months without a rating.
 #[component]
-fn Trend(trend: Vec<api_types::units::MonthFigures>) -> impl IntoView {
+pub fn Trend(
+    /// The months, oldest first.
+    trend: Vec<MonthFigures>,
+) -> impl IntoView {
     let lang = use_lang();
-    let (w, h) = (300_i64, 120_i64);
+    let (w, h) = (300_i64, 80_i64);
     let step = w / (trend.len().max(2) as i64 - 1);
     let xy: Vec<(i64, i64)> = trend
         .iter()
@@ -223,22 +378,26 @@ fn Trend(trend: Vec<api_types::units::MonthFigures>) -> impl IntoView {
     let text = trend
         .iter()
         .filter(|m| m.ratings > 0)
-        .map(|m| format!("{} {}/{}", m.month, m.satisfied, m.ratings))
+        .map(|m| format!("{}：{}/{}", m.month, m.satisfied, m.ratings))
         .collect::<Vec<_>>()
         .join("；");
-    let label = if text.is_empty() {
-        zh(lang, "暂无数据", "No data yet").to_owned()
-    } else {
-        text
-    };
+    if text.is_empty() {
+        return view! { <p class=style::meta>{zh(lang, "近十二个月暂无评价", "No ratings in twelve months")}</p> }.into_any();
+    }
+    let first = trend.first().map(|m| m.month.clone()).unwrap_or_default();
+    let last = trend.last().map(|m| m.month.clone()).unwrap_or_default();
     view! {
-        <svg class=style::chart viewBox=format!("-8 -8 {} {}", w + 16, h + 16) role="img" aria-label=label.clone()>
+        <svg class=style::chart viewBox=format!("-8 -8 {} {}", w + 16, h + 34) role="img" aria-label=text.clone()>
+            <line x1="0" y1="0" x2=w.to_string() y2="0" class=style::axis stroke-dasharray="4 4" />
             <line x1="0" y1=h.to_string() x2=w.to_string() y2=h.to_string() class=style::axis />
+            <text x="0" y=(h + 22).to_string() font-size="14">{first}</text>
+            <text x=w.to_string() y=(h + 22).to_string() font-size="14" text-anchor="end">{last}</text>
             <polyline points=points.join(" ") class=style::line />
             {xy.into_iter().map(|(x, y)| view! { <circle cx=x.to_string() cy=y.to_string() r="5" class=style::dot /> }).collect_view()}
         </svg>
-        <p class=style::meta>{label}</p>
+        <p class=style::meta>{format!("{}：{text}", zh(lang, "每月满意人数/评价数", "Satisfied/rated per month"))}</p>
     }
+    .into_any()
 }
 
 #[component]
@@ -291,5 +450,71 @@ fn CommentCard(comment: api_types::units::ReportComment, on_change: Callback<()>
             }}
             {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
         </div>
+    }
+}
+
+/// `/units/communities/:id?month=`: every unit, station and the volunteers
+/// of a community side by side.
+#[component]
+pub fn CommunityReportsPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let month = month_query();
+    use_title(move || title(lang, zh(lang, "服务评价月报", "Monthly reports")));
+    let reports = load(move || {
+        let (id, month) = (id(), month());
+        async move { api::community_reports(id, &month, lang).await }
+    });
+    view! {
+        {move || reports.pending().then(Loading)}
+        {move || reports.get().map(|r| match r {
+            Ok(r) => view! {
+                <p class=style::meta>{r.month.clone()}</p>
+                <h1 class=style::title>{format!("{} · {}", r.community, zh(lang, "服务评价月报", "Monthly reports"))}</h1>
+                <MonthBar path=format!("/units/communities/{}", id()) month=r.month.clone() />
+                <h2 class=style::panel_title>{zh(lang, "服务单位", "Service units")}</h2>
+                {r.units.into_iter().map(|report| {
+                    let href = format!("/units/{}/report?month={}", report.id, report.month);
+                    view! { <Summary report href=Some(href) /> }
+                }).collect_view()}
+                <h2 class=style::panel_title>{zh(lang, "互助站（事务评价）", "Stations (affair ratings)")}</h2>
+                {r.stations.into_iter().map(|report| view! { <Summary report href=None /> }).collect_view()}
+                <h2 class=style::panel_title>{zh(lang, "志愿服务", "Volunteer service")}</h2>
+                <Summary report=r.volunteers href=None />
+            }.into_any(),
+            Err(error) => view! { <LoadError error on_retry=Callback::new(move |()| reports.reload()) /> }.into_any(),
+        })}
+    }
+}
+
+/// One report in a row of many: its counts, shares and trend.
+#[component]
+fn Summary(report: Report, href: Option<String>) -> impl IntoView {
+    let lang = use_lang();
+    let r = report;
+    let name = match href {
+        Some(href) => view! { <A href=href>{r.name}</A> }.into_any(),
+        None => r.name.into_any(),
+    };
+    view! {
+        <section class=style::panel>
+            <p class=style::card_title>{name}</p>
+            <p>{format!("{}：{} · {}：{}",
+                zh(lang, "评价数", "Ratings"), r.ratings,
+                zh(lang, "满意率", "Satisfaction"), share(lang, r.satisfaction, r.small_sample))}</p>
+            {(r.answered.of > 0).then(|| view! {
+                <p class=style::meta>{format!("{}：{} · {}：{}",
+                    zh(lang, "差评已回访", "Bad ratings answered"), ratio(r.answered),
+                    zh(lang, "已整改", "Fixed"), ratio(r.fixed))}</p>
+            })}
+            <Trend trend=r.trend />
+        </section>
     }
 }

@@ -263,11 +263,11 @@ pub async fn create_answer(
     ApiJson(answer): ApiJson<UnitAnswer>,
 ) -> Result<StatusCode, AppError> {
     required_text("note", &answer.note, 500).map_err(|e| AppError::validation(vec![e]))?;
-    let (unit, _) = units::rating_parties(&state.db, id)
+    let (unit, rater) = units::rating_parties(&state.db, id)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     readable(&state, person.id, unit).await?;
-    units::answer(&state.db, id, person.id, &answer.note, answer.fixed).await?;
+    units::answer(&state.db, id, rater, person.id, &answer.note, answer.fixed).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

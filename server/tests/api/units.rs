@@ -139,6 +139,18 @@ async fn residents_rate_a_unit_monthly_and_the_report_adds_up() {
         !report.to_string().contains("陈志明"),
         "the liaison never sees who rated"
     );
+    // The bad rating reached the liaison's notices, without the rater.
+    let (_, notices) = app.get_as(&liaison, "/api/v1/notices").await;
+    let notice = &notices["items"][0];
+    assert_eq!(
+        (&notice["act"], &notice["unit_id"], &notice["title"]),
+        (&json!("unit_rated"), &json!(id), &json!("海景物业服务中心"))
+    );
+    assert_eq!(
+        notices["items"].as_array().unwrap().len(),
+        1,
+        "one bad rating"
+    );
     // The liaison answers; the rater rates the fix.
     let rating = comment["rating_id"].as_i64().unwrap();
     let answer = format!("/api/v1/unit-ratings/{rating}/answers");
@@ -176,6 +188,8 @@ async fn residents_rate_a_unit_monthly_and_the_report_adds_up() {
             .0,
         403
     );
+    let (_, notices) = app.get_as(&residents[1], "/api/v1/notices").await;
+    assert_eq!(notices["items"][0]["act"], "unit_answered");
     // The rater sees the call-back next to their own rating.
     let mine_path = format!("/api/v1/service-units?compound_id={compound}");
     let (_, units) = app.get_as(&residents[1], &mine_path).await;
@@ -193,6 +207,10 @@ async fn residents_rate_a_unit_monthly_and_the_report_adds_up() {
     let (_, after) = app.get_as(&staff, &report_path).await;
     assert_eq!(after["answered"], json!({"count": 1, "of": 1}));
     assert_eq!(after["fixed"], json!({"count": 1, "of": 1}));
+    assert_eq!(
+        after["median_answer_minutes"], 0,
+        "answered within the minute"
+    );
     assert_eq!(after["comments"][0]["re_score"], 4);
     assert_eq!(
         after["satisfaction"],
