@@ -118,8 +118,9 @@ test("two households rate the property company, the liaison answers, the report 
   await o.goto("/units?compound=1");
   await o.getByRole("link", { name: "东港社区 · 服务评价月报" }).click();
   await expect(o).toHaveURL(/\/units\/communities\/1$/);
-  await expect(o.getByText("评价数：2 · 满意率：1/2（样本少）")).toBeVisible();
-  await expect(o.getByText("差评已回访：100.0%（1/1） · 已整改：100.0%（1/1）")).toBeVisible();
+  const property = o.locator("section", { has: o.getByRole("link", { name: "海景物业服务中心" }) });
+  await expect(property.getByText("评价数：2 · 满意率：1/2（样本少）")).toBeVisible();
+  await expect(property.getByText("差评已回访：100.0%（1/1） · 已整改：100.0%（1/1）")).toBeVisible();
   await expect(o.getByRole("heading", { name: "互助站（事务评价）" })).toBeVisible();
   await o.screenshot({ path: `${SCREENSHOTS}/community-reports.png`, fullPage: true });
   await o.getByRole("link", { name: "海景物业服务中心" }).click();
