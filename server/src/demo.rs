@@ -531,3 +531,86 @@ pub async fn load_sample_affairs(db: &Db) -> Result<(), crate::error::AppError> 
     .await?;
     Ok(())
 }
+
+/// The demo communities' service units, each serving all of its
+/// compounds, and five past months of ratings of the property company, so
+/// its report and the board's trend have a history. This month is left for
+/// residents to rate.
+pub async fn load_sample_units(db: &Db) -> Result<(), crate::error::AppError> {
+    use api_types::units::{NewUnit, UnitKind};
+    let communities: Vec<i64> = sqlx::query_scalar("SELECT id FROM communities ORDER BY id")
+        .fetch_all(&db.pool)
+        .await?;
+    let units: [(usize, &str, UnitKind, Option<&str>); 6] = [
+        (
+            0,
+            "海景物业服务中心",
+            UnitKind::Property,
+            Some("13800000037"),
+        ),
+        (
+            0,
+            "自来水公司东港营业所",
+            UnitKind::Water,
+            Some("13800000038"),
+        ),
+        (0, "燃气公司东港服务站", UnitKind::Gas, Some("13800000039")),
+        (0, "东港社区卫生服务站", UnitKind::Clinic, None),
+        (1, "供电所临城班组", UnitKind::Power, Some("13800000041")),
+        (
+            1,
+            "城管临城中队",
+            UnitKind::CityManagement,
+            Some("13800000042"),
+        ),
+    ];
+    let mut property = None;
+    for (community, name, kind, liaison) in units {
+        let community_id = communities[community];
+        let liaison_id = match liaison {
+            Some(phone) => crate::roles::person_by_phone(db, phone).await?,
+            None => None,
+        };
+        let compound_ids =
+            sqlx::query_scalar("SELECT id FROM compounds WHERE community_id = $1 ORDER BY id")
+                .bind(community_id)
+                .fetch_all(&db.pool)
+                .await?;
+        let unit = NewUnit {
+            community_id,
+            name: name.to_owned(),
+            kind,
+            compound_ids,
+            liaison_id,
+        };
+        let id = crate::units::create(db, &unit).await?;
+        property = property.or(Some(id));
+    }
+    let property =
+        property.ok_or_else(|| crate::error::AppError::internal("no demo property company"))?;
+    let raters: Vec<i64> = sqlx::query_scalar("SELECT id FROM people ORDER BY id LIMIT 12")
+        .fetch_all(&db.pool)
+        .await?;
+    // (months back, ratings, satisfied): better since the reports began.
+    for (back, count, satisfied) in [(5, 8, 4), (4, 10, 6), (3, 12, 9), (2, 11, 9), (1, 12, 11)] {
+        let month = crate::metrics::month_of(crate::db::now_ms(), back);
+        let (start, _) = crate::metrics::month_range(&month)
+            .ok_or_else(|| crate::error::AppError::internal("a bad demo month"))?;
+        for (i, rater) in raters.iter().take(count).enumerate() {
+            let score = if i < satisfied { 5 - (i as i64 % 3) } else { 2 };
+            sqlx::query(
+                "INSERT INTO unit_ratings (unit_id, person_id, month, score, comment, rated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(property)
+            .bind(rater)
+            .bind(month.clone())
+            .bind(score)
+            .bind((score <= 2).then(|| "垃圾清运不及时".to_owned()))
+            .bind(start + 3 * 86_400_000 + i as i64 * 3_600_000)
+            .execute(&db.pool)
+            .await?;
+        }
+    }
+    Ok(())
+}

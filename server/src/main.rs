@@ -39,6 +39,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         demo::load_sample_affairs(&db)
             .await
             .map_err(|e| format!("cannot load the demo affairs: {:?}", e.code()))?;
+        demo::load_sample_units(&db)
+            .await
+            .map_err(|e| format!("cannot load the demo units: {:?}", e.code()))?;
         tracing::info!("loaded the demo street (宁安街道) into the empty database");
     }
     tokio::spawn(housekeeping(db.clone()));

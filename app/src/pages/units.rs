@@ -187,8 +187,8 @@ fn UnitCard(unit: Unit) -> impl IntoView {
     };
     let names = [("态度", "Attitude"), ("速度", "Speed"), ("效果", "Result")];
     view! {
-        <div class=style::card>
-            <p class=style::card_title>{unit.name}</p>
+        <article class=style::card aria-label=unit.name.clone()>
+            <p class=style::card_title>{unit.name.clone()}</p>
             {move || mine.get().map(|rating| view! { <MyRating rating mine /> })}
             {move || if editing.get() {
                 view! {
@@ -216,7 +216,7 @@ fn UnitCard(unit: Unit) -> impl IntoView {
                     <button type="button" class=style::secondary on:click=move |_| editing.set(true)>{zh(lang, "重新评价", "Rate again")}</button>
                 }.into_any()
             }}
-        </div>
+        </article>
     }
 }
 
@@ -327,9 +327,6 @@ fn ReportView(report: Report, on_change: Callback<()>) -> impl IntoView {
                     <strong>{r.median_answer_minutes.map_or("—".to_owned(), |m| duration(lang, m))}</strong>
                 </div>
             </div>
-            {r.small_sample.then(|| view! {
-                <p class=style::advice>{zh(lang, "评价不足 10 条，样本较小，请看具体人数，不宜只看百分比", "Fewer than 10 ratings: read the counts, not the percentage")}</p>
-            })}
             <ul class=style::timeline>
                 {Satisfaction::ALL.into_iter().zip(r.distribution).map(|(s, n)| view! {
                     <li class=style::bar>

@@ -874,4 +874,28 @@ async fn the_demo_affairs_go_through_the_real_moves() {
         board["this_month"]["satisfaction"],
         json!({"count": 1, "of": 1})
     );
+    server::demo::load_sample_units(&app.db)
+        .await
+        .expect("demo units");
+    let (_, board) = app
+        .get_json(&format!("/api/v1/compounds/{compound}/board"))
+        .await;
+    let property = &board["units"][0];
+    assert_eq!(property["name"], "海景物业服务中心");
+    assert_eq!(board["units"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        property["satisfaction"],
+        json!({"count": 0, "of": 0}),
+        "this month is the residents' to rate"
+    );
+    let trend: Vec<(i64, i64)> = property["trend"].as_array().unwrap()[6..]
+        .iter()
+        .map(|m| {
+            (
+                m["ratings"].as_i64().unwrap(),
+                m["satisfied"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(trend, [(8, 4), (10, 6), (12, 9), (11, 9), (12, 11), (0, 0)]);
 }
