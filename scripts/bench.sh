@@ -12,7 +12,7 @@ data="$(mktemp -d /tmp/linli-bench.XXXXXX)"
 url="sqlite://$data/linli.db?mode=rwc"
 say "Filling the database with a street-sized year"
 start=$(date +%s)
-read -r token compound affair category community < <("$TARGET_DIR/release/examples/street_year" "$url")
+read -r token compound affair category community staff < <("$TARGET_DIR/release/examples/street_year" "$url")
 say "Filled in $(( $(date +%s) - start )) s"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 LINLI_ADDR="127.0.0.1:$port" DATABASE_URL="$url" LINLI_DATA_DIR="$data" RUST_LOG=warn \
@@ -39,6 +39,8 @@ run "queue: GET /api/v1/affair-queue" -H "$cookie" "$base/api/v1/affair-queue"
 run "metrics: station, $month" "$base/api/v1/affair-metrics?scope=station&place_id=$compound&month=$month"
 run "metrics: community, $month" "$base/api/v1/affair-metrics?scope=community&place_id=$community&month=$month"
 run "board: GET /api/v1/compounds/$compound/board" "$base/api/v1/compounds/$compound/board"
+run "service reports: GET /api/v1/communities/$community/service-reports (6 units, 5 stations, volunteers)" \
+  -H "cookie: linli_session=$staff" "$base/api/v1/communities/$community/service-reports?month=$month"
 script="$data/create.lua"
 cat >"$script" <<LUA
 wrk.method = "POST"

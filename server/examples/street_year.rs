@@ -2,12 +2,14 @@
 //! (`scripts/bench.sh`): the demo street grown to 50 stations, and 20,000
 //! affairs filed over the last twelve months with their timelines, in the
 //! field's proportions (35 % closed by the station, 58 % via the grid, 8 %
-//! escalated), most of them rated.
+//! escalated), most of them rated; and six service units per community,
+//! each rated by 60 residents a month for the year.
 //!
 //! `cargo run --release -p server --example street_year -- DATABASE_URL`
-//! prints `TOKEN COMPOUND AFFAIR CATEGORY COMMUNITY`: a station head's
-//! session, their compound, one of its affairs, a category and the
-//! compound's community, for the benchmark's requests.
+//! prints `TOKEN COMPOUND AFFAIR CATEGORY COMMUNITY STAFF`: a station
+//! head's session, their compound, one of its affairs, a category, the
+//! compound's community and a session of its staff, for the benchmark's
+//! requests.
 
 use server::Db;
 use server::db::now_ms;
@@ -15,6 +17,8 @@ use server::db::now_ms;
 const STATIONS: i64 = 50;
 const AFFAIRS: i64 = 20_000;
 const DAY_MS: i64 = 86_400_000;
+const UNITS_PER_COMMUNITY: i64 = 6;
+const RATERS_PER_MONTH: i64 = 60;
 
 /// A small deterministic generator, so every run builds the same year.
 struct Rng(u64);
@@ -221,6 +225,71 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     tx.commit().await?;
 
+    // Service units: six per community serving all its compounds, each
+    // rated by 60 residents every month of the year.
+    let mut tx = pool.begin().await?;
+    let communities: Vec<i64> = sqlx::query_scalar("SELECT id FROM communities ORDER BY id")
+        .fetch_all(&mut *tx)
+        .await?;
+    let kinds = ["property", "water", "power", "gas", "canteen", "clinic"];
+    for community in &communities {
+        let mut raters = Vec::new();
+        for r in 0..RATERS_PER_MONTH {
+            raters.push(
+                sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO people (name, phone, created_at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(format!("居民{community}-{r}"))
+                .bind(format!("136{community:04}{r:04}"))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?,
+            );
+        }
+        for u in 0..UNITS_PER_COMMUNITY {
+            let unit: i64 = sqlx::query_scalar(
+                "INSERT INTO service_units (community_id, name, kind, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(community)
+            .bind(format!("服务单位{community}-{u}"))
+            .bind(kinds[u as usize])
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO unit_compounds (unit_id, compound_id) SELECT $1, id FROM compounds WHERE community_id = $2",
+            )
+            .bind(unit)
+            .bind(community)
+            .execute(&mut *tx)
+            .await?;
+            for back in 0..12 {
+                let month = server::metrics::month_of(now, back);
+                let (start, _) = server::metrics::month_range(&month).ok_or("a bad month")?;
+                for rater in &raters {
+                    let score = 1 + rng.next(5);
+                    let answered = (score <= 2 && rng.next(10) < 8).then(|| start + 2 * DAY_MS);
+                    sqlx::query(
+                        "INSERT INTO unit_ratings (unit_id, person_id, month, score, comment, rated_at, answer, answered_at, fixed) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(unit)
+                    .bind(rater)
+                    .bind(month.clone())
+                    .bind(score)
+                    .bind((score <= 2).then(|| "处理太慢".to_owned()))
+                    .bind(start + DAY_MS)
+                    .bind(answered.map(|_| "已回访".to_owned()))
+                    .bind(answered)
+                    .bind(i64::from(answered.is_some()))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+    }
+    tx.commit().await?;
+
     // What the benchmark asks about: the first station's head, compound,
     // one of its affairs, a category and its community.
     let (compound, community): (i64, i64) =
@@ -234,6 +303,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let token = server::auth::start_session(&db, handler, Some("bench"))
         .await
         .map_err(|e| format!("{:?}", e.code()))?;
-    println!("{token} {compound} {affair} {} {community}", categories[0]);
+    let staff: i64 = sqlx::query_scalar(
+        "SELECT person_id FROM role_grants WHERE role = 'community_staff' AND community_id = $1 LIMIT 1",
+    )
+    .bind(community)
+    .fetch_one(pool)
+    .await?;
+    let staff = server::auth::start_session(&db, staff, Some("bench"))
+        .await
+        .map_err(|e| format!("{:?}", e.code()))?;
+    println!(
+        "{token} {compound} {affair} {} {community} {staff}",
+        categories[0]
+    );
     Ok(())
 }
