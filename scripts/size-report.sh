@@ -44,6 +44,7 @@ bundle_budget station desk_first_load_brotli_kib "affairs bundle (/station, /aff
 bundle_budget consult consult_first_load_brotli_kib "consultations bundle (/consultations)"
 bundle_budget pool pool_first_load_brotli_kib "pool bundle (/pool)"
 bundle_budget units units_first_load_brotli_kib "service ratings bundle (/units, /boards)"
+bundle_budget reports reports_first_load_brotli_kib "reports bundle (/reports)"
 html_raw=$(stat -c%s dist/index.html)
 if [ "$html_raw" -gt $((html_kib * 1024)) ]; then
   echo "FAIL: index.html is $html_raw bytes, over $html_kib KiB" >&2

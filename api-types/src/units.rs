@@ -53,21 +53,21 @@ impl UnitKind {
         }
     }
 
+    /// Every kind, in the order staff choose from.
+    pub const ALL: [UnitKind; 8] = [
+        UnitKind::Property,
+        UnitKind::Water,
+        UnitKind::Power,
+        UnitKind::Gas,
+        UnitKind::Canteen,
+        UnitKind::Clinic,
+        UnitKind::CityManagement,
+        UnitKind::Station,
+    ];
+
     /// Reads the stored form.
     pub fn parse(s: &str) -> Option<UnitKind> {
-        use UnitKind::*;
-        [
-            Property,
-            Water,
-            Power,
-            Gas,
-            Canteen,
-            Clinic,
-            CityManagement,
-            Station,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        UnitKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -83,8 +83,10 @@ pub struct NewUnit {
     pub kind: UnitKind,
     /// The compounds it serves.
     pub compound_ids: Vec<i64>,
-    /// Its liaison, who answers bad ratings.
-    pub liaison_id: Option<i64>,
+    /// Its liaison's mobile number (they must have signed in once): the
+    /// person who answers bad ratings. Without one, the community's staff
+    /// do.
+    pub liaison_phone: Option<String>,
 }
 
 impl NewUnit {
@@ -95,8 +97,38 @@ impl NewUnit {
         if self.compound_ids.is_empty() {
             checks.check(Err(FieldError::new("compound_ids", Rule::Required)));
         }
+        if let Some(phone) = self.liaison() {
+            checks.check(crate::identity::normalize_phone("liaison_phone", phone).map(|_| ()));
+        }
         checks.finish()
     }
+
+    /// The liaison's number, if one was given (a blank one is none).
+    pub fn liaison(&self) -> Option<&str> {
+        self.liaison_phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+    }
+}
+
+/// A unit as its community's staff keep it: `GET
+/// /api/v1/communities/{id}/service-units`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct UnitRecord {
+    /// Its id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// What kind.
+    pub kind: UnitKind,
+    /// The compounds it serves.
+    pub compound_ids: Vec<i64>,
+    /// Its liaison's name, if it has one.
+    pub liaison_name: Option<String>,
+    /// Its liaison's number.
+    pub liaison_phone: Option<String>,
 }
 
 /// A unit as listed.
@@ -396,14 +428,19 @@ pub struct UnitFigures {
 }
 
 impl UnitFigures {
-    /// The public part of a unit's report.
-    pub fn of(kind: UnitKind, r: Report) -> Self {
+    /// A unit's public figures from its twelve months' counts, oldest
+    /// first: the last month's satisfaction, marked as [`report`] marks it.
+    pub fn of(name: String, kind: UnitKind, trend: Vec<MonthFigures>) -> Self {
+        let (satisfied, rated) = trend.last().map_or((0, 0), |m| (m.satisfied, m.ratings));
         UnitFigures {
-            name: r.name,
+            name,
             kind,
-            satisfaction: r.satisfaction,
-            small_sample: r.small_sample,
-            trend: r.trend,
+            satisfaction: Ratio {
+                count: satisfied,
+                of: rated,
+            },
+            small_sample: rated < SMALL_SAMPLE,
+            trend,
         }
     }
 }
@@ -505,6 +542,21 @@ mod tests {
             .map(|m| (m.ratings, m.satisfied))
             .collect();
         assert_eq!(trend, [(1, 0), (2, 1)]);
+    }
+
+    #[test]
+    fn the_boards_figures_agree_with_the_report() {
+        let months = twelve_months("2026-11");
+        let ratings: Vec<Scored> = [5, 4, 1, 3, 2]
+            .into_iter()
+            .map(|score| scored("2026-11", score, [None, None, None], None, false))
+            .collect();
+        let r = report(1, "x", &months, &ratings);
+        let f = UnitFigures::of("x".into(), UnitKind::Water, r.trend.clone());
+        assert_eq!(
+            (f.satisfaction, f.small_sample, f.trend),
+            (r.satisfaction, r.small_sample, r.trend)
+        );
     }
 
     #[test]

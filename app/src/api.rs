@@ -16,7 +16,9 @@ use api_types::pool::{
     CapablePerson, CheckInCode, CodeEntry, HelpDone, HelpRequest, NewApplication, NewHelpRequest,
     NewPost, PoolFigures, PoolMember, Post, Skill, VolunteerRecord,
 };
-use api_types::units::{CommunityReports, NewUnitRating, Report, Unit, UnitAnswer};
+use api_types::units::{
+    CommunityReports, NewUnit, NewUnitRating, Report, Unit, UnitAnswer, UnitRecord,
+};
 use api_types::{API_PREFIX, ErrorBody, ErrorCode, Lang, Page};
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
@@ -693,6 +695,42 @@ pub async fn community_reports(
         lang,
     )
     .await
+}
+
+/// The community's units as its staff keep them, and its compounds.
+pub async fn community_units(
+    id: i64,
+    lang: Lang,
+) -> Result<(Vec<UnitRecord>, Vec<CompoundSummary>), ApiError> {
+    let units: Page<UnitRecord> = get(&format!("/communities/{id}/service-units"), lang).await?;
+    let compounds: Page<CompoundSummary> =
+        get(&format!("/compounds?community_id={id}&limit=100"), lang).await?;
+    Ok((units.items, compounds.items))
+}
+
+/// `POST /service-units`, or `PUT /service-units/{id}` to change one.
+pub async fn save_unit(id: Option<i64>, unit: &NewUnit, lang: Lang) -> Result<(), ApiError> {
+    let body = serde_json::to_string(unit).map_err(network_error)?;
+    let (method, path) = match id {
+        Some(id) => (Method::Put, format!("/service-units/{id}")),
+        None => (Method::Post, "/service-units".to_owned()),
+    };
+    call(method, &path, Some(body), None, lang)
+        .await
+        .map(|_| ())
+}
+
+/// `DELETE /service-units/{id}`: retires it.
+pub async fn retire_unit(id: i64, lang: Lang) -> Result<(), ApiError> {
+    call(
+        Method::Delete,
+        &format!("/service-units/{id}"),
+        None,
+        None,
+        lang,
+    )
+    .await
+    .map(|_| ())
 }
 
 /// `POST /unit-ratings/{id}/re-ratings`: the rater rates the fix.

@@ -16,9 +16,10 @@ use crate::pages::pool::{
     AffairHelpPage, ApplicationsPage, ApplyPage, MyHelpPage, NewPostPage, PoolPage, PostPage,
     RecordPage,
 };
+use crate::pages::reports::{CommunityReportsPage, ReportPage};
 use crate::pages::sign_in::SignInPage;
 use crate::pages::station::StationPage;
-use crate::pages::units::{CommunityReportsPage, ReportPage, UnitsPage};
+use crate::pages::units::UnitsPage;
 use crate::pages::{compound::CompoundPage, home::HomePage, me::MePage, not_found::NotFoundPage};
 use crate::prefs::provide_prefs;
 use crate::session::provide_session;
@@ -53,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/pool/*rest") view=LeaveBundle />
                 <Route path=path!("/units") view=LeaveBundle />
                 <Route path=path!("/units/*rest") view=LeaveBundle />
+                <Route path=path!("/reports/*rest") view=LeaveBundle />
             </Routes>
         </Bundle>
     }
@@ -118,9 +120,22 @@ pub fn UnitsApp() -> impl IntoView {
         <Bundle>
             <Routes fallback=LeaveBundle>
                 <Route path=path!("/units") view=UnitsPage />
-                <Route path=path!("/units/:id/report") view=ReportPage />
-                <Route path=path!("/units/communities/:id") view=CommunityReportsPage />
                 <Route path=path!("/boards/:id") view=BoardPage />
+            </Routes>
+        </Bundle>
+    }
+}
+
+/// The reports' bundle, at `/reports`: a unit's monthly report and a
+/// community's side by side, for staff and liaisons — off the residents'
+/// ratings and boards bundle.
+#[component]
+pub fn ReportsApp() -> impl IntoView {
+    view! {
+        <Bundle>
+            <Routes fallback=LeaveBundle>
+                <Route path=path!("/reports/units/:id") view=ReportPage />
+                <Route path=path!("/reports/communities/:id") view=CommunityReportsPage />
             </Routes>
         </Bundle>
     }

@@ -17,6 +17,7 @@ pub mod notices;
 pub mod photos;
 pub mod pool;
 pub mod queue;
+pub mod reports;
 pub mod sign_in;
 pub mod station;
 pub mod units;

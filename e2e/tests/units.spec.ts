@@ -63,7 +63,7 @@ test("two households rate the property company, the liaison answers, the report 
   // The bad rating is in the liaison's notices; it opens the report.
   await l.goto("/notices");
   await l.getByRole("link", { name: new RegExp(`${PROPERTY}.*收到差评，请回访`) }).click();
-  await expect(l).toHaveURL(new RegExp(`/units/${unit}/report$`));
+  await expect(l).toHaveURL(new RegExp(`/reports/units/${unit}$`));
   await expect(l.getByRole("heading", { name: PROPERTY })).toBeVisible();
   // Two ratings are a small sample: counts, not a percentage.
   await expect(l.getByText("1/2（样本少）")).toBeVisible();
@@ -113,7 +113,7 @@ test("two households rate the property company, the liaison answers, the report 
   const o = office.page;
   await o.goto("/units?compound=1");
   await o.getByRole("link", { name: "东港社区 · 服务评价月报" }).click();
-  await expect(o).toHaveURL(/\/units\/communities\/1$/);
+  await expect(o).toHaveURL(/\/reports\/communities\/1$/);
   const property = o.locator("section", { has: o.getByRole("link", { name: PROPERTY }) });
   await expect(property.getByText("评价数：2 · 满意率：1/2（样本少）")).toBeVisible();
   await expect(property.getByText("差评已回访：100.0%（1/1） · 已整改：100.0%（1/1）")).toBeVisible();
@@ -124,6 +124,20 @@ test("two households rate the property company, the liaison answers, the report 
   // Last month had twelve ratings: enough for a percentage.
   await o.getByRole("link", { name: "‹ 上个月" }).click();
   await expect(o.getByText("91.7%（11/12）")).toBeVisible();
+
+  // Staff keep the list: a canteen for 海景花园 listed, then retired.
+  await o.goto("/reports/communities/1");
+  await o.getByRole("button", { name: "添加服务单位" }).click();
+  await o.getByLabel("名称", { exact: true }).fill("海景长者食堂");
+  await o.getByLabel("类别").selectOption("canteen");
+  await o.getByRole("checkbox", { name: "海景花园" }).check();
+  await o.screenshot({ path: `${SCREENSHOTS}/units-list.png`, fullPage: true });
+  await o.getByRole("button", { name: "保存" }).click();
+  const canteen = o.getByRole("region", { name: "海景长者食堂" });
+  await expect(canteen.getByText("食堂 · 联络人：无联络人（由社区答复）")).toBeVisible();
+  o.once("dialog", (dialog) => dialog.accept());
+  await canteen.getByRole("button", { name: "停用" }).click();
+  await expect(canteen).toHaveCount(0);
 
   for (const p of [...raters, liaison, visitor, office]) {
     expect(p.errors).toEqual([]);

@@ -581,9 +581,9 @@ pub async fn load_sample_units(db: &Db) -> Result<(), crate::error::AppError> {
             name: name.to_owned(),
             kind,
             compound_ids,
-            liaison_id,
+            liaison_phone: liaison.map(str::to_owned),
         };
-        let id = crate::units::create(db, &unit).await?;
+        let id = crate::units::create(db, &unit, liaison_id).await?;
         property = property.or(Some(id));
     }
     let property =

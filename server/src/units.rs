@@ -8,25 +8,22 @@ use crate::error::AppError;
 use api_types::ErrorCode;
 use api_types::units::{
     CommunityReports, MyUnitRating, NewUnit, NewUnitRating, Report, ReportComment, Scored, Unit,
-    UnitFigures, UnitKind,
+    UnitFigures, UnitKind, UnitRecord,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-/// Lists a unit with the compounds it serves; 422 for a compound of
-/// another community.
-pub async fn create(db: &Db, unit: &NewUnit) -> Result<i64, AppError> {
-    let mut tx = db.pool.begin().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO service_units (community_id, name, kind, liaison_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(unit.community_id)
-    .bind(unit.name.trim().to_owned())
-    .bind(unit.kind.as_str())
-    .bind(unit.liaison_id)
-    .bind(now_ms())
-    .fetch_one(&mut *tx)
-    .await?;
+/// Sets the compounds a unit serves; 422 for a compound of another
+/// community.
+async fn set_compounds(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    unit: &NewUnit,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM unit_compounds WHERE unit_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     for compound in &unit.compound_ids {
         let added = sqlx::query(
             "INSERT INTO unit_compounds (unit_id, compound_id) SELECT $1, id FROM compounds \
@@ -35,7 +32,7 @@ pub async fn create(db: &Db, unit: &NewUnit) -> Result<i64, AppError> {
         .bind(id)
         .bind(compound)
         .bind(unit.community_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if added.rows_affected() != 1 {
             return Err(AppError::validation(vec![api_types::FieldError::new(
@@ -44,8 +41,85 @@ pub async fn create(db: &Db, unit: &NewUnit) -> Result<i64, AppError> {
             )]));
         }
     }
+    Ok(())
+}
+
+/// Lists a unit with the compounds it serves and its liaison.
+pub async fn create(db: &Db, unit: &NewUnit, liaison: Option<i64>) -> Result<i64, AppError> {
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO service_units (community_id, name, kind, liaison_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(unit.community_id)
+    .bind(unit.name.trim().to_owned())
+    .bind(unit.kind.as_str())
+    .bind(liaison)
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    set_compounds(&mut tx, id, unit).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Changes a unit's name, kind, compounds and liaison.
+pub async fn update(
+    db: &Db,
+    id: i64,
+    unit: &NewUnit,
+    liaison: Option<i64>,
+) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE service_units SET name = $1, kind = $2, liaison_id = $3 WHERE id = $4")
+        .bind(unit.name.trim().to_owned())
+        .bind(unit.kind.as_str())
+        .bind(liaison)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    set_compounds(&mut tx, id, unit).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Retires a unit: its reports stay, residents no longer see or rate it.
+pub async fn retire(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE service_units SET retired_at = $1 WHERE id = $2 AND retired_at IS NULL")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The community's units in service, as its staff keep them.
+pub async fn records(db: &Db, community: i64) -> Result<Vec<UnitRecord>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.name, u.kind, p.name AS liaison_name, p.phone AS liaison_phone \
+         FROM service_units u LEFT JOIN people p ON p.id = u.liaison_id \
+         WHERE u.community_id = $1 AND u.retired_at IS NULL ORDER BY u.id",
+    )
+    .bind(community)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut records = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: i64 = row.try_get("id")?;
+        records.push(UnitRecord {
+            id,
+            name: row.try_get("name")?,
+            kind: kind(&row)?,
+            compound_ids: sqlx::query_scalar(
+                "SELECT compound_id FROM unit_compounds WHERE unit_id = $1 ORDER BY compound_id",
+            )
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await?,
+            liaison_name: row.try_get("liaison_name")?,
+            liaison_phone: row.try_get("liaison_phone")?,
+        });
+    }
+    Ok(records)
 }
 
 fn kind(row: &AnyRow) -> Result<UnitKind, sqlx::Error> {
@@ -87,7 +161,8 @@ pub async fn serving(
     month: &str,
 ) -> Result<Vec<Unit>, sqlx::Error> {
     let sql = format!(
-        "{LISTED} WHERE u.id IN (SELECT unit_id FROM unit_compounds WHERE compound_id = $1) ORDER BY u.id"
+        "{LISTED} WHERE u.id IN (SELECT unit_id FROM unit_compounds WHERE compound_id = $1) \
+         AND u.retired_at IS NULL ORDER BY u.id"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(compound)
@@ -117,11 +192,13 @@ pub async fn unit(db: &Db, id: i64) -> Result<Option<(String, i64, Option<i64>)>
         .await
 }
 
-/// Whether `person` is a verified resident of a compound the unit serves.
+/// Whether `person` is a verified resident of a compound the unit, still
+/// in service, serves.
 pub async fn may_rate(db: &Db, person: i64, unit: i64) -> Result<bool, sqlx::Error> {
     let sql = format!(
         "SELECT v.person_id FROM ({}) v JOIN unit_compounds c ON c.compound_id = v.compound_id \
-         WHERE v.person_id = $1 AND c.unit_id = $2",
+         JOIN service_units u ON u.id = c.unit_id \
+         WHERE v.person_id = $1 AND c.unit_id = $2 AND u.retired_at IS NULL",
         crate::permissions::VERIFIED_RESIDENTS
     );
     let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
@@ -392,7 +469,9 @@ pub async fn community_reports(
         return Ok(None);
     };
     let unit_names: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM service_units WHERE community_id = $1 ORDER BY id")
+        sqlx::query_as(
+            "SELECT id, name FROM service_units WHERE community_id = $1 AND retired_at IS NULL ORDER BY id",
+        )
             .bind(community)
             .fetch_all(&db.pool)
             .await?;
@@ -421,24 +500,59 @@ pub async fn community_reports(
     }))
 }
 
-/// The public figures of the units serving a compound.
+/// The public figures of the units serving a compound: one query of
+/// monthly counts (a rater has one rating per unit and month, by the
+/// table's key), read through [`UnitFigures::of`].
 pub async fn board_figures(
     db: &Db,
     compound: i64,
     month: &str,
 ) -> Result<Vec<UnitFigures>, AppError> {
-    let rows = sqlx::query(
+    let (months, _, _) = months_of(month)?;
+    let units = sqlx::query(
         "SELECT u.id, u.name, u.kind FROM service_units u JOIN unit_compounds c ON c.unit_id = u.id \
-         WHERE c.compound_id = $1 ORDER BY u.id",
+         WHERE c.compound_id = $1 AND u.retired_at IS NULL ORDER BY u.id",
     )
     .bind(compound)
     .fetch_all(&db.pool)
     .await?;
-    let mut figures = Vec::with_capacity(rows.len());
-    for row in rows {
-        let name: String = row.try_get("name")?;
-        let r = report(db, row.try_get("id")?, &name, month).await?;
-        figures.push(UnitFigures::of(kind(&row)?, r));
+    let counts = sqlx::query(
+        "SELECT r.unit_id, r.month, COUNT(*) AS rated, SUM(CASE WHEN r.score >= 3 THEN 1 ELSE 0 END) AS satisfied \
+         FROM unit_ratings r JOIN unit_compounds c ON c.unit_id = r.unit_id \
+         WHERE c.compound_id = $1 AND r.month >= $2 AND r.month <= $3 GROUP BY r.unit_id, r.month",
+    )
+    .bind(compound)
+    .bind(months[0].clone())
+    .bind(month.to_owned())
+    .fetch_all(&db.pool)
+    .await?;
+    let mut counted = Vec::with_capacity(counts.len());
+    for row in counts {
+        counted.push((
+            row.try_get::<i64, _>("unit_id")?,
+            row.try_get::<String, _>("month")?,
+            row.try_get::<i64, _>("rated")?,
+            row.try_get::<i64, _>("satisfied")?,
+        ));
+    }
+    let mut figures = Vec::with_capacity(units.len());
+    for row in units {
+        let id: i64 = row.try_get("id")?;
+        let trend = months
+            .iter()
+            .map(|m| {
+                let (ratings, satisfied) = counted
+                    .iter()
+                    .find(|(unit, month, _, _)| *unit == id && month == m)
+                    .map_or((0, 0), |(_, _, rated, satisfied)| (*rated, *satisfied));
+                api_types::units::MonthFigures {
+                    month: m.clone(),
+                    ratings,
+                    satisfied,
+                }
+            })
+            .collect();
+        figures.push(UnitFigures::of(row.try_get("name")?, kind(&row)?, trend));
     }
     Ok(figures)
 }

@@ -53,13 +53,15 @@ impl AppShell {
 /// first load nothing. The affairs bundle (station desk, filing and
 /// following affairs, notices) is built into `dist/station/`, the
 /// consultations bundle into `dist/consult/`, the pool (capable persons and
-/// volunteer posts) into `dist/pool/`, service ratings, their reports and
-/// the public boards that show them into `dist/units/`.
-const BUNDLES: [(&[&str], &str); 4] = [
+/// volunteer posts) into `dist/pool/`, service ratings and the public
+/// boards that show them into `dist/units/`, and the reports staff and
+/// liaisons read into `dist/reports/`.
+const BUNDLES: [(&[&str], &str); 5] = [
     (&["/station", "/affairs", "/notices"], "/station/index.html"),
     (&["/consultations"], "/consult/index.html"),
     (&["/pool"], "/pool/index.html"),
     (&["/units", "/boards"], "/units/index.html"),
+    (&["/reports"], "/reports/index.html"),
 ];
 
 /// The shell that answers an app path.
@@ -296,7 +298,8 @@ mod tests {
         const STATION_SHELL: &str = "/station/index.html";
         assert_eq!(shell_for("/consultations/3"), "/consult/index.html");
         assert_eq!(shell_for("/pool/posts/3"), "/pool/index.html");
-        assert_eq!(shell_for("/units/2/report"), "/units/index.html");
+        assert_eq!(shell_for("/units"), "/units/index.html");
+        assert_eq!(shell_for("/reports/units/2"), "/reports/index.html");
         assert_eq!(shell_for("/station"), STATION_SHELL);
         assert_eq!(shell_for("/station/requests"), STATION_SHELL);
         assert_eq!(shell_for("/stationery"), "/index.html");

@@ -59,7 +59,7 @@ pub fn NoticesPage() -> impl IntoView {
                                             (Some(_), _, _) if n.act == "help_request" => "/pool/help-requests".to_owned(),
                                             (Some(affair), _, _) => format!("/affairs/{affair}"),
                                             (None, Some(post), _) => format!("/pool/posts/{post}"),
-                                            (None, None, Some(unit)) if n.act == "unit_rated" => format!("/units/{unit}/report"),
+                                            (None, None, Some(unit)) if n.act == "unit_rated" => format!("/reports/units/{unit}"),
                                             (None, None, Some(_)) => "/units".to_owned(),
                                             (None, None, None) => "/notices".to_owned(),
                                         };

@@ -1,10 +1,9 @@
 //! `/units`: residents rate the service units of their compound once a
-//! month and rate the fix after a call-back; `/units/:id/report`: a unit's
-//! monthly report for community staff and its liaison, with the
-//! twelve-month trend drawn in SVG; `/units/communities/:id`: every unit,
-//! station and the volunteers of a community side by side, for its staff.
+//! month and rate the fix after a call-back. [`Trend`] and [`share`] are
+//! also the public board's; the reports themselves are in the staff's
+//! bundle (`pages::reports`).
 
-use crate::affair_text::{W, duration, ratio, satisfaction_label, w};
+use crate::affair_text::{ratio, satisfaction_label};
 use crate::api;
 use crate::components::status::{LoadError, Loading};
 use crate::components::ui;
@@ -15,13 +14,14 @@ use crate::prefs::{use_lang, use_prefs, use_title};
 use crate::session::use_session;
 use api_types::Lang;
 use api_types::affairs::{NewRating, Ratio, Satisfaction};
-use api_types::units::{MonthFigures, MyUnitRating, NewUnitRating, Report, Unit, UnitAnswer};
+use api_types::units::{MonthFigures, MyUnitRating, NewUnitRating, Unit};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
-fn zh(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+/// The Chinese or the English text.
+pub fn zh(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     if lang == Lang::Zh { zh } else { en }
 }
 
@@ -32,42 +32,6 @@ pub fn share(lang: Lang, r: Ratio, small: bool) -> String {
         (true, Lang::Zh) => format!("{}/{}（样本少）", r.count, r.of),
         (true, Lang::En) => format!("{}/{} (small sample)", r.count, r.of),
         (false, _) => ratio(r),
-    }
-}
-
-/// This month on the phone's clock.
-fn this_month() -> String {
-    let now = js_sys::Date::new_0();
-    format!("{:04}-{:02}", now.get_full_year(), now.get_month() + 1)
-}
-
-/// The `month` query parameter, or this month.
-fn month_query() -> impl Fn() -> String + Copy {
-    let query = use_query_map();
-    move || query.read().get("month").unwrap_or_else(this_month)
-}
-
-/// `YYYY-MM` moved by `delta` months.
-fn shift(month: &str, delta: i64) -> String {
-    let (y, m) = api_types::affairs::parse_month(month).unwrap_or((2026, 1));
-    let i = y * 12 + i64::from(m) - 1 + delta;
-    format!("{:04}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1)
-}
-
-/// Links to the month before and after (none into the future), and a
-/// button to print the page.
-#[component]
-fn MonthBar(path: String, month: String) -> impl IntoView {
-    let lang = use_lang();
-    let next = shift(&month, 1);
-    view! {
-        <div class=style::chips>
-            <A href=format!("{path}?month={}", shift(&month, -1)) attr:class=style::secondary>{format!("‹ {}", w(lang, W::PrevMonth))}</A>
-            {(next <= this_month()).then(|| view! {
-                <A href=format!("{path}?month={next}") attr:class=style::secondary>{format!("{} ›", w(lang, W::NextMonth))}</A>
-            })}
-            <button type="button" class=style::secondary on:click=|_| { let _ = window().print(); }>{zh(lang, "打印", "Print")}</button>
-        </div>
     }
 }
 
@@ -111,7 +75,7 @@ pub fn UnitsPage() -> impl IntoView {
             {zh(lang, "每月可以给为小区服务的单位打一次分，同一个月再评会替换上次的评价", "Rate each unit serving your compound once a month; rating again replaces that month's rating")}
         </p>
         {move || staff_of().map(|r| view! {
-            <A href=format!("/units/communities/{}", r.place_id) attr:class=style::secondary>
+            <A href=format!("/reports/communities/{}", r.place_id) attr:class=style::secondary>
                 {format!("{} · {}", r.place_name, zh(lang, "服务评价月报", "Monthly reports"))}
             </A>
         }).collect_view()}
@@ -273,87 +237,6 @@ fn MyRating(rating: MyUnitRating, mine: RwSignal<Option<MyUnitRating>>) -> impl 
     }
 }
 
-/// `/units/:id/report?month=`.
-#[component]
-pub fn ReportPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
-    let month = month_query();
-    use_title(move || title(lang, zh(lang, "服务评价月报", "Monthly report")));
-    let report = load(move || {
-        let (id, month) = (id(), month());
-        async move { api::unit_report(id, &month, lang).await }
-    });
-    view! {
-        {move || report.pending().then(Loading)}
-        {move || report.get().map(|r| match r {
-            Ok(r) => view! { <ReportView report=r on_change=Callback::new(move |()| report.reload()) /> }.into_any(),
-            Err(error) => view! { <LoadError error on_retry=Callback::new(move |()| report.reload()) /> }.into_any(),
-        })}
-    }
-}
-
-#[component]
-fn ReportView(report: Report, on_change: Callback<()>) -> impl IntoView {
-    let lang = use_lang();
-    let r = report;
-    let most = r.distribution.iter().copied().max().unwrap_or(0).max(1);
-    let csv = format!(
-        "{}/service-units/{}/report/export?month={}",
-        api_types::API_PREFIX,
-        r.id,
-        r.month
-    );
-    let aspect = |v: Option<i64>| v.map_or("—".to_owned(), |t| format!("{}.{}", t / 10, t % 10));
-    view! {
-        <section class=style::panel>
-            <p class=style::meta>{r.month.clone()}</p>
-            <h1 class=style::title>{r.name.clone()}</h1>
-            <MonthBar path=format!("/units/{}/report", r.id) month=r.month.clone() />
-            <div class=style::figures>
-                <div class=style::figure><span>{zh(lang, "评价数", "Ratings")}</span><strong>{r.ratings.to_string()}</strong></div>
-                <div class=style::figure><span>{zh(lang, "满意率", "Satisfaction")}</span><strong>{share(lang, r.satisfaction, r.small_sample)}</strong></div>
-                <div class=style::figure><span>{zh(lang, "差评已回访", "Bad ratings answered")}</span><strong>{ratio(r.answered)}</strong></div>
-                <div class=style::figure><span>{zh(lang, "差评已整改", "Bad ratings fixed")}</span><strong>{ratio(r.fixed)}</strong></div>
-                <div class=style::figure>
-                    <span>{zh(lang, "回访用时（中位数）", "Time to call back (median)")}</span>
-                    <strong>{r.median_answer_minutes.map_or("—".to_owned(), |m| duration(lang, m))}</strong>
-                </div>
-            </div>
-            <ul class=style::timeline>
-                {Satisfaction::ALL.into_iter().zip(r.distribution).map(|(s, n)| view! {
-                    <li class=style::bar>
-                        <span>{format!("{}：{n}", satisfaction_label(lang, s))}</span>
-                        <progress class=style::bar_fill max=most.to_string() value=n.to_string() aria-hidden="true"></progress>
-                    </li>
-                }).collect_view()}
-            </ul>
-            <p class=style::meta>
-                {format!("{}：{} · {}：{} · {}：{}",
-                    zh(lang, "态度", "Attitude"), aspect(r.aspects[0]),
-                    zh(lang, "速度", "Speed"), aspect(r.aspects[1]),
-                    zh(lang, "效果", "Result"), aspect(r.aspects[2]))}
-            </p>
-            <a class=style::secondary href=csv rel="external" download>{zh(lang, "导出月报（CSV）", "Export (CSV)")}</a>
-        </section>
-        <section class=style::panel>
-            <h2 class=style::panel_title>{zh(lang, "近十二个月满意率", "Satisfaction, last twelve months")}</h2>
-            <Trend trend=r.trend.clone() />
-        </section>
-        <section class=style::panel>
-            <h2 class=style::panel_title>{zh(lang, "居民意见", "Comments")}</h2>
-            {r.comments.into_iter().map(|c| view! { <CommentCard comment=c on_change /> }).collect_view()}
-        </section>
-    }
-}
-
 /// The trend as an SVG line of monthly satisfaction between the 0 and
 /// 100 % lines, with the numbers as text for screen readers and anyone who
 /// prefers them. Nothing is drawn for twelve months without a rating.
@@ -395,123 +278,4 @@ pub fn Trend(
         <p class=style::meta>{format!("{}：{text}", zh(lang, "每月满意人数/评价数", "Satisfied/rated per month"))}</p>
     }
     .into_any()
-}
-
-#[component]
-fn CommentCard(comment: api_types::units::ReportComment, on_change: Callback<()>) -> impl IntoView {
-    let lang = use_lang();
-    let id = comment.rating_id;
-    let note = RwSignal::new(String::new());
-    let fixed = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let send = move |_| {
-        let answer = UnitAnswer {
-            note: note.get_untracked(),
-            fixed: fixed.get_untracked(),
-        };
-        if answer.note.trim().is_empty() {
-            return;
-        }
-        spawn_local(async move {
-            match api::answer_rating(id, &answer, lang).await {
-                Ok(()) => on_change.run(()),
-                Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
-    };
-    let level = Satisfaction::from_score(comment.score)
-        .map(|s| satisfaction_label(lang, s))
-        .unwrap_or_default();
-    view! {
-        <div class=style::card>
-            <p class=style::step_head>{level}</p>
-            <p>{comment.comment.clone()}</p>
-            {match comment.answer.clone() {
-                Some(a) => view! {
-                    <p class=style::advice>
-                        {format!("{}：{a}{}", zh(lang, "回访", "Call-back"), if comment.fixed { zh(lang, "（已整改）", " (fixed)") } else { "" })}
-                    </p>
-                    {comment.re_score.and_then(Satisfaction::from_score).map(|s| view! {
-                        <p class=style::meta>{format!("{}：{}", zh(lang, "整改后评价", "After the fix"), satisfaction_label(lang, s))}</p>
-                    })}
-                }.into_any(),
-                None => view! {
-                    <label class=ui::label for=format!("answer-{id}")>{zh(lang, "回访情况", "Call-back")}</label>
-                    <input id=format!("answer-{id}") class=ui::input on:input=move |ev| note.set(event_target_value(&ev)) />
-                    <label class=style::check>
-                        <input type="checkbox" on:change=move |ev| fixed.set(event_target_checked(&ev)) />
-                        {zh(lang, "已整改", "Fixed")}
-                    </label>
-                    <button type="button" class=style::secondary on:click=send>{zh(lang, "保存回访", "Save call-back")}</button>
-                }.into_any(),
-            }}
-            {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
-        </div>
-    }
-}
-
-/// `/units/communities/:id?month=`: every unit, station and the volunteers
-/// of a community side by side.
-#[component]
-pub fn CommunityReportsPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
-    let month = month_query();
-    use_title(move || title(lang, zh(lang, "服务评价月报", "Monthly reports")));
-    let reports = load(move || {
-        let (id, month) = (id(), month());
-        async move { api::community_reports(id, &month, lang).await }
-    });
-    view! {
-        {move || reports.pending().then(Loading)}
-        {move || reports.get().map(|r| match r {
-            Ok(r) => view! {
-                <p class=style::meta>{r.month.clone()}</p>
-                <h1 class=style::title>{format!("{} · {}", r.community, zh(lang, "服务评价月报", "Monthly reports"))}</h1>
-                <MonthBar path=format!("/units/communities/{}", id()) month=r.month.clone() />
-                <h2 class=style::panel_title>{zh(lang, "服务单位", "Service units")}</h2>
-                {r.units.into_iter().map(|report| {
-                    let href = format!("/units/{}/report?month={}", report.id, report.month);
-                    view! { <Summary report href=Some(href) /> }
-                }).collect_view()}
-                <h2 class=style::panel_title>{zh(lang, "互助站（事务评价）", "Stations (affair ratings)")}</h2>
-                {r.stations.into_iter().map(|report| view! { <Summary report href=None /> }).collect_view()}
-                <h2 class=style::panel_title>{zh(lang, "志愿服务", "Volunteer service")}</h2>
-                <Summary report=r.volunteers href=None />
-            }.into_any(),
-            Err(error) => view! { <LoadError error on_retry=Callback::new(move |()| reports.reload()) /> }.into_any(),
-        })}
-    }
-}
-
-/// One report in a row of many: its counts, shares and trend.
-#[component]
-fn Summary(report: Report, href: Option<String>) -> impl IntoView {
-    let lang = use_lang();
-    let r = report;
-    let name = match href {
-        Some(href) => view! { <A href=href>{r.name}</A> }.into_any(),
-        None => r.name.into_any(),
-    };
-    view! {
-        <section class=style::panel>
-            <p class=style::card_title>{name}</p>
-            <p>{format!("{}：{} · {}：{}",
-                zh(lang, "评价数", "Ratings"), r.ratings,
-                zh(lang, "满意率", "Satisfaction"), share(lang, r.satisfaction, r.small_sample))}</p>
-            {(r.answered.of > 0).then(|| view! {
-                <p class=style::meta>{format!("{}：{} · {}：{}",
-                    zh(lang, "差评已回访", "Bad ratings answered"), ratio(r.answered),
-                    zh(lang, "已整改", "Fixed"), ratio(r.fixed))}</p>
-            })}
-            <Trend trend=r.trend />
-        </section>
-    }
 }

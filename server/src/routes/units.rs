@@ -7,7 +7,9 @@ use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{AppState, metrics, units};
 use api_types::affairs::NewRating;
-use api_types::units::{CommunityReports, NewUnit, NewUnitRating, Report, Unit, UnitAnswer};
+use api_types::units::{
+    CommunityReports, NewUnit, NewUnitRating, Report, Unit, UnitAnswer, UnitRecord,
+};
 use api_types::validate::required_text;
 use api_types::{ErrorBody, ErrorCode, Page};
 use axum::Json;
@@ -21,6 +23,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_unit, list_units))
+        .routes(routes!(update_unit, retire_unit))
+        .routes(routes!(list_community_units))
         .routes(routes!(put_my_rating))
         .routes(routes!(get_report))
         .routes(routes!(export_report))
@@ -43,7 +47,7 @@ fn this_month() -> String {
         (status = 201, description = "Listed", body = Unit),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not staff of the community", body = ErrorBody),
-        (status = 422, description = "No name, or a compound of another community", body = ErrorBody),
+        (status = 422, description = "No name, a compound of another community, or a liaison's number nobody signed in with", body = ErrorBody),
     )
 )]
 pub async fn create_unit(
@@ -55,7 +59,8 @@ pub async fn create_unit(
     if !is_community_staff(&state.db, person.id, unit.community_id).await? {
         return Err(AppError::new(ErrorCode::Forbidden));
     }
-    let id = units::create(&state.db, &unit).await?;
+    let liaison = liaison(&state, &unit).await?;
+    let id = units::create(&state.db, &unit, liaison).await?;
     Ok((
         StatusCode::CREATED,
         Json(Unit {
@@ -65,6 +70,120 @@ pub async fn create_unit(
             mine: None,
         }),
     ))
+}
+
+/// The liaison's id from their number; 422 if nobody signed in with it.
+async fn liaison(state: &AppState, unit: &NewUnit) -> Result<Option<i64>, AppError> {
+    let Some(raw) = unit.liaison() else {
+        return Ok(None);
+    };
+    let phone = api_types::identity::normalize_phone("liaison_phone", raw)
+        .map_err(|e| AppError::validation(vec![e]))?;
+    crate::roles::person_by_phone(&state.db, &phone)
+        .await?
+        .map(Some)
+        .ok_or_else(|| {
+            AppError::validation(vec![api_types::FieldError::new(
+                "liaison_phone",
+                api_types::Rule::Unknown,
+            )])
+        })
+}
+
+/// The unit's community, after checking `person` is its staff.
+async fn kept_by(state: &AppState, person: i64, id: i64) -> Result<i64, AppError> {
+    let (_, community, _) = units::unit(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if is_community_staff(&state.db, person, community).await? {
+        Ok(community)
+    } else {
+        Err(AppError::new(ErrorCode::Forbidden))
+    }
+}
+
+/// Community staff change a unit: its name, kind, compounds and liaison.
+#[utoipa::path(
+    put,
+    path = "/service-units/{id}",
+    tag = "units",
+    request_body = NewUnit,
+    params(("id" = i64, Path, description = "The unit's id")),
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not staff of its community", body = ErrorBody),
+        (status = 404, description = "No such unit", body = ErrorBody),
+        (status = 422, description = "No name, another community, a compound of another community, or an unknown liaison", body = ErrorBody),
+    )
+)]
+pub async fn update_unit(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(unit): ApiJson<NewUnit>,
+) -> Result<StatusCode, AppError> {
+    unit.validate().map_err(AppError::validation)?;
+    if kept_by(&state, person.id, id).await? != unit.community_id {
+        return Err(AppError::validation(vec![api_types::FieldError::new(
+            "community_id",
+            api_types::Rule::Invalid,
+        )]));
+    }
+    let liaison = liaison(&state, &unit).await?;
+    units::update(&state.db, id, &unit, liaison).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Community staff retire a unit that no longer serves them: residents no
+/// longer see or rate it, its reports stay.
+#[utoipa::path(
+    delete,
+    path = "/service-units/{id}",
+    tag = "units",
+    params(("id" = i64, Path, description = "The unit's id")),
+    responses(
+        (status = 204, description = "Retired (or already retired)"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not staff of its community", body = ErrorBody),
+        (status = 404, description = "No such unit", body = ErrorBody),
+    )
+)]
+pub async fn retire_unit(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, AppError> {
+    kept_by(&state, person.id, id).await?;
+    units::retire(&state.db, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The community's units in service with their compounds and liaisons,
+/// for its staff to keep.
+#[utoipa::path(
+    get,
+    path = "/communities/{id}/service-units",
+    tag = "units",
+    params(("id" = i64, Path, description = "The community's id")),
+    responses(
+        (status = 200, description = "Every unit (one page)", body = Page<UnitRecord>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not staff of the community", body = ErrorBody),
+    )
+)]
+pub async fn list_community_units(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Page<UnitRecord>>, AppError> {
+    if !is_community_staff(&state.db, person.id, id).await? {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    Ok(Json(Page {
+        items: units::records(&state.db, id).await?,
+        next_cursor: None,
+    }))
 }
 
 /// `?compound_id=` of the unit list.

@@ -233,6 +233,7 @@ async fn the_openapi_document_lists_every_route() {
         paths,
         [
             "DELETE /api/v1/me",
+            "DELETE /api/v1/service-units/{id}",
             "DELETE /api/v1/sessions",
             "DELETE /api/v1/sessions/current",
             "GET /api/health",
@@ -246,6 +247,7 @@ async fn the_openapi_document_lists_every_route() {
             "GET /api/v1/categories",
             "GET /api/v1/communities",
             "GET /api/v1/communities/{id}/service-reports",
+            "GET /api/v1/communities/{id}/service-units",
             "GET /api/v1/compounds",
             "GET /api/v1/compounds/{id}",
             "GET /api/v1/compounds/{id}/board",
@@ -332,6 +334,7 @@ async fn the_openapi_document_lists_every_route() {
             "PUT /api/v1/affairs/{id}/assignee",
             "PUT /api/v1/consultations/{id}/ballot",
             "PUT /api/v1/posts/{id}/details",
+            "PUT /api/v1/service-units/{id}",
             "PUT /api/v1/service-units/{id}/ratings/mine",
             "PUT /api/v1/streets/{id}/affair-settings",
         ]

@@ -30,7 +30,7 @@ async fn residents_rate_a_unit_monthly_and_the_report_adds_up() {
     }
     let staff = app.sign_in(STAFF).await;
     let unit = json!({"community_id": 1, "name": "海景物业服务中心", "kind": "property",
-                      "compound_ids": [compound], "liaison_id": 37});
+                      "compound_ids": [compound], "liaison_phone": LIAISON});
     let other = app.sign_in(OTHER_STAFF).await;
     assert_eq!(
         app.post_as(&other, "/api/v1/service-units", unit.clone())
@@ -274,4 +274,115 @@ async fn residents_rate_a_unit_monthly_and_the_report_adds_up() {
     );
     assert_eq!(reports["units"][0]["comments"], json!([]));
     assert!(reports["stations"].as_array().unwrap().len() >= 2);
+}
+
+#[tokio::test]
+async fn staff_keep_the_list_change_a_liaison_and_retire_a_unit() {
+    let app = TestApp::with_demo().await;
+    let (_, list) = app.get_json("/api/v1/compounds?limit=4").await;
+    let compound = list["items"][0]["id"].as_i64().unwrap();
+    let second = list["items"][1]["id"].as_i64().unwrap();
+    let (_, detail) = app.get_json(&format!("/api/v1/compounds/{compound}")).await;
+    let building = detail["grids"][0]["buildings"][0]["id"].as_i64().unwrap();
+    let head = app.sign_in("13800000002").await;
+    let (resident, _) = app
+        .verified_resident(&head, "13800000044", building, "101")
+        .await;
+    let staff = app.sign_in(STAFF).await;
+    let other = app.sign_in(OTHER_STAFF).await;
+    let unit = json!({"community_id": 1, "name": "东港燃气", "kind": "gas",
+                      "compound_ids": [compound], "liaison_phone": "13900000000"});
+    let r = app
+        .post_as(&staff, "/api/v1/service-units", unit.clone())
+        .await;
+    assert_eq!(
+        (r.0, r.1["error"]["fields"]["liaison_phone"].as_str()),
+        (422, Some("unknown")),
+        "nobody signed in with that number"
+    );
+    let mut unit = unit;
+    unit["liaison_phone"] = json!(LIAISON);
+    let (status, created) = app
+        .post_as(&staff, "/api/v1/service-units", unit.clone())
+        .await;
+    assert_eq!(status, 201);
+    let id = created["id"].as_i64().unwrap();
+    let path = format!("/api/v1/service-units/{id}");
+
+    // A new name, a second compound, no liaison: staff answer its ratings.
+    let mut changed = unit.clone();
+    changed["name"] = json!("港华燃气东港服务站");
+    changed["compound_ids"] = json!([compound, second]);
+    changed["liaison_phone"] = json!("");
+    let put = |token: String, body: Value| {
+        let (app, path) = (&app, path.clone());
+        async move { app.send_as(&token, Method::PUT, &path, Some(body)).await.0 }
+    };
+    assert_eq!(put(other.clone(), changed.clone()).await, 403);
+    let mut moved = changed.clone();
+    moved["community_id"] = json!(2);
+    assert_eq!(
+        put(staff.clone(), moved).await,
+        422,
+        "units stay in their community"
+    );
+    assert_eq!(put(staff.clone(), changed).await, 204);
+    let records = "/api/v1/communities/1/service-units";
+    assert_eq!(app.get_as(&other, records).await.0, 403);
+    let (status, kept) = app.get_as(&staff, records).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        kept["items"][0],
+        json!({"id": id, "name": "港华燃气东港服务站", "kind": "gas",
+               "compound_ids": [compound, second], "liaison_name": null, "liaison_phone": null})
+    );
+    // Without a liaison, a bad rating reaches the community's staff.
+    let (status, _) = app
+        .send_as(
+            &resident,
+            Method::PUT,
+            &format!("{path}/ratings/mine"),
+            Some(json!({"satisfaction": "dissatisfied", "comment": "抄表不准"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, notices) = app.get_as(&staff, "/api/v1/notices").await;
+    assert_eq!(notices["items"][0]["act"], "unit_rated");
+
+    // Retired: gone for residents and the board, its report stays.
+    assert_eq!(
+        app.send_as(&other, Method::DELETE, &path, None).await.0,
+        403
+    );
+    assert_eq!(
+        app.send_as(&staff, Method::DELETE, &path, None).await.0,
+        204
+    );
+    let (_, units) = app
+        .get_as(
+            &resident,
+            &format!("/api/v1/service-units?compound_id={compound}"),
+        )
+        .await;
+    assert_eq!(units["items"], json!([]));
+    let (status, _) = app
+        .send_as(
+            &resident,
+            Method::PUT,
+            &format!("{path}/ratings/mine"),
+            Some(json!({"satisfaction": "satisfied"})),
+        )
+        .await;
+    assert_eq!(status, 403, "a retired unit is not rated");
+    let (_, board) = app
+        .get_json(&format!("/api/v1/compounds/{compound}/board"))
+        .await;
+    assert_eq!(board["units"], json!([]));
+    let (_, kept) = app.get_as(&staff, records).await;
+    assert_eq!(kept["items"], json!([]));
+    let month = server::metrics::month_of(server::db::now_ms(), 0);
+    let (status, report) = app
+        .get_as(&staff, &format!("{path}/report?month={month}"))
+        .await;
+    assert_eq!((status, &report["ratings"]), (200, &json!(1)));
 }
