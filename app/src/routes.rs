@@ -1,6 +1,16 @@
 //! Every link target of the app in one place. The route table itself is in
 //! [`crate::app::App`]; these build the paths it matches.
 
+/// The `:id` of the current route, if it is a number.
+pub fn use_id() -> impl Fn() -> Option<i64> + Copy + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        leptos::prelude::Read::read(&params)
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    }
+}
+
 /// The home page.
 pub const HOME: &str = "/";
 /// The person's own page: settings and their compound.

@@ -20,7 +20,6 @@ use api_types::affairs::{
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::pages::affair_style as style;
 
@@ -28,13 +27,7 @@ use crate::pages::affair_style as style;
 #[component]
 pub fn AffairPage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
+    let id = crate::routes::use_id();
     let affair = load(move || {
         let id = id();
         async move {

@@ -15,7 +15,6 @@ use crate::pages::units::{Trend, share};
 use crate::prefs::{use_lang, use_title};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::pages::affair_style as style;
 
@@ -23,14 +22,8 @@ use crate::pages::affair_style as style;
 #[component]
 pub fn BoardPage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let param = crate::routes::use_id();
+    let id = move || param().unwrap_or(0);
     let board = load(move || {
         let id = id();
         async move { api::board(id, lang).await }

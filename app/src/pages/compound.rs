@@ -12,7 +12,6 @@ use crate::routes;
 use api_types::places::{CompoundDetail, GridSummary};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 stylance::import_crate_style!(style, "src/pages/compound.module.css");
 
@@ -20,13 +19,7 @@ stylance::import_crate_style!(style, "src/pages/compound.module.css");
 #[component]
 pub fn CompoundPage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
+    let id = crate::routes::use_id();
     let compound = load(move || {
         let id = id();
         let lang = lang;

@@ -22,20 +22,13 @@ use api_types::consultations::{
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 
 /// `/consultations/:id`.
 #[component]
 pub fn ConsultationPage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let param = crate::routes::use_id();
+    let id = move || param().unwrap_or(0);
     let loaded = load(move || {
         let id = id();
         async move { api::consultation(id, lang).await }

@@ -356,14 +356,8 @@ pub fn NewPostPage() -> impl IntoView {
 #[component]
 pub fn PostPage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let param = crate::routes::use_id();
+    let id = move || param().unwrap_or(0);
     let loaded = load(move || {
         let id = id();
         async move { api::get_post(id, lang).await }

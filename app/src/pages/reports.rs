@@ -20,7 +20,7 @@ use api_types::units::{NewUnit, Report, UnitAnswer, UnitKind, UnitRecord};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// This month on the phone's clock.
 fn this_month() -> String {
@@ -62,14 +62,8 @@ fn MonthBar(path: String, month: String) -> impl IntoView {
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let param = crate::routes::use_id();
+    let id = move || param().unwrap_or(0);
     let month = month_query();
     use_title(move || title(lang, zh(lang, "服务评价月报", "Monthly report")));
     let report = load(move || {
@@ -197,14 +191,8 @@ fn CommentCard(comment: api_types::units::ReportComment, on_change: Callback<()>
 #[component]
 pub fn CommunityReportsPage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let param = crate::routes::use_id();
+    let id = move || param().unwrap_or(0);
     let month = month_query();
     use_title(move || title(lang, zh(lang, "服务评价月报", "Monthly reports")));
     let reports = load(move || {
