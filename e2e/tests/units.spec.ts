@@ -39,6 +39,7 @@ test("two households rate the property company, the liaison answers, the report 
   await a.getByRole("link", { name: "服务评价" }).click();
   await expect(a).toHaveURL(/\/units\?compound=1$/);
   const aCard = a.getByRole("article", { name: PROPERTY });
+  await aCard.getByRole("button", { name: "评价", exact: true }).click();
   await aCard.getByRole("button", { name: "满意", exact: true }).click();
   await aCard.getByLabel("态度").selectOption("4");
   await aCard.getByRole("button", { name: "提交评价" }).click();
@@ -49,6 +50,7 @@ test("two households rate the property company, the liaison answers, the report 
   await a.screenshot({ path: `${SCREENSHOTS}/units-rate-large.png`, fullPage: true });
   await b.goto("/units?compound=1");
   const bCard = b.getByRole("article", { name: PROPERTY });
+  await bCard.getByRole("button", { name: "评价", exact: true }).click();
   await bCard.getByRole("button", { name: "非常不满意" }).click();
   await bCard.getByRole("button", { name: "提交评价" }).click();
   await expect(bCard.getByRole("alert")).toHaveText("不满意请写明哪里做得不好");

@@ -110,7 +110,8 @@ fn UnitCard(unit: Unit) -> impl IntoView {
     let lang = use_lang();
     let id = unit.id;
     let mine = RwSignal::new(unit.mine);
-    let editing = RwSignal::new(mine.with_untracked(Option::is_none));
+    // Closed until asked for: four open forms are a long page on a phone.
+    let editing = RwSignal::new(false);
     let choice = RwSignal::new(None::<Satisfaction>);
     let aspects = [(); 3].map(|()| RwSignal::new(None::<i64>));
     let comment = RwSignal::new(String::new());
@@ -177,7 +178,9 @@ fn UnitCard(unit: Unit) -> impl IntoView {
                 }.into_any()
             } else {
                 view! {
-                    <button type="button" class=style::secondary on:click=move |_| editing.set(true)>{zh(lang, "重新评价", "Rate again")}</button>
+                    <button type="button" class=style::secondary on:click=move |_| editing.set(true)>
+                        {move || if mine.with(Option::is_some) { zh(lang, "重新评价", "Rate again") } else { zh(lang, "评价", "Rate") }}
+                    </button>
                 }.into_any()
             }}
         </article>
