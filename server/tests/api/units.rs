@@ -274,6 +274,41 @@ async fn residents_rate_a_unit_monthly_and_the_report_adds_up() {
     );
     assert_eq!(reports["units"][0]["comments"], json!([]));
     assert!(reports["stations"].as_array().unwrap().len() >= 2);
+
+    // The window is the month: a rating given last month stays last month's,
+    // and the same resident rates afresh this month.
+    let previous = server::metrics::month_of(server::db::now_ms(), 1);
+    sqlx::query("UPDATE unit_ratings SET month = $1 WHERE unit_id = $2 AND score = 3")
+        .bind(previous.clone())
+        .bind(id)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let (_, units) = app.get_as(&residents[0], &mine_path).await;
+    assert_eq!(
+        units["items"][0]["mine"],
+        Value::Null,
+        "not rated this month"
+    );
+    assert_eq!(
+        rate(
+            residents[0].clone(),
+            json!({"satisfaction": "very_satisfied"})
+        )
+        .await
+        .0,
+        200
+    );
+    let (_, now) = app.get_as(&staff, &report_path).await;
+    // 非常满意 (again), 满意, 非常不满意.
+    assert_eq!(now["distribution"], json!([1, 1, 0, 0, 1]));
+    let (_, then) = app
+        .get_as(
+            &staff,
+            &format!("/api/v1/service-units/{id}/report?month={previous}"),
+        )
+        .await;
+    assert_eq!(then["distribution"], json!([0, 0, 1, 0, 0]));
 }
 
 #[tokio::test]
