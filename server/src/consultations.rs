@@ -565,11 +565,7 @@ pub async fn hide_comment(
     .bind(comment)
     .execute(&db.pool)
     .await?;
-    if hidden.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(AppError::new(ErrorCode::Conflict))
-    }
+    AppError::one_row(hidden.rows_affected(), ErrorCode::Conflict)
 }
 
 /// Reports a comment to the station; 409 if this person already did.

@@ -20,6 +20,17 @@ pub struct AppError {
 }
 
 impl AppError {
+    /// The outcome of a guarded write (`… WHERE answered_at IS NULL`): `Ok`
+    /// when it changed exactly one row, else `code`, since the guard did
+    /// not hold.
+    pub fn one_row(rows: u64, code: ErrorCode) -> Result<(), AppError> {
+        if rows == 1 {
+            Ok(())
+        } else {
+            Err(AppError::new(code))
+        }
+    }
+
     /// An error with a code and nothing more to say.
     pub fn new(code: ErrorCode) -> Self {
         AppError {

@@ -202,11 +202,7 @@ pub async fn decide(
     .bind(id)
     .execute(&db.pool)
     .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(AppError::new(ErrorCode::Conflict))
-    }
+    AppError::one_row(done.rows_affected(), ErrorCode::Conflict)
 }
 
 const INVITE_COLUMNS: &str = "SELECT i.id, i.token, i.building_id, b.name AS building_name, \
@@ -325,9 +321,5 @@ pub async fn end_binding(db: &Db, id: i64) -> Result<(), AppError> {
     .bind(id)
     .execute(&db.pool)
     .await?;
-    if ended.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(AppError::new(api_types::ErrorCode::Conflict))
-    }
+    AppError::one_row(ended.rows_affected(), api_types::ErrorCode::Conflict)
 }

@@ -168,11 +168,7 @@ pub async fn decide(
     .bind(id)
     .execute(&db.pool)
     .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(AppError::new(ErrorCode::Conflict))
-    }
+    AppError::one_row(done.rows_affected(), ErrorCode::Conflict)
 }
 
 /// Sets a post with its slots (one, or one a week).
@@ -858,11 +854,7 @@ pub async fn rate_help(
     .bind(id)
     .execute(&db.pool)
     .await?;
-    if rated.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(AppError::new(ErrorCode::IllegalMove))
-    }
+    AppError::one_row(rated.rows_affected(), ErrorCode::IllegalMove)
 }
 
 /// A month of the pool at a compound's station (China time).

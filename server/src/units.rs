@@ -283,12 +283,9 @@ pub async fn answer(
     .bind(id)
     .execute(&db.pool)
     .await?;
-    if done.rows_affected() == 1 {
-        crate::notices::notify_unit_rating(db, &[rater], id, "unit_answered", now).await?;
-        Ok(())
-    } else {
-        Err(AppError::new(ErrorCode::IllegalMove))
-    }
+    AppError::one_row(done.rows_affected(), ErrorCode::IllegalMove)?;
+    crate::notices::notify_unit_rating(db, &[rater], id, "unit_answered", now).await?;
+    Ok(())
 }
 
 /// The rater rates the fix once it is answered; 409 before or twice.
@@ -301,11 +298,7 @@ pub async fn re_rate(db: &Db, id: i64, score: i64) -> Result<(), AppError> {
     .bind(id)
     .execute(&db.pool)
     .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(AppError::new(ErrorCode::IllegalMove))
-    }
+    AppError::one_row(done.rows_affected(), ErrorCode::IllegalMove)
 }
 
 /// The twelve months of a report ending with `month`, and their span in
