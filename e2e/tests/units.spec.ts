@@ -64,6 +64,8 @@ test("two households rate the property company, the liaison answers, the report 
   const l = liaison.page;
   // The bad rating is in the liaison's notices; it opens the report.
   await l.goto("/notices");
+  await expect(l.getByText("收到差评，请回访")).toBeVisible();
+  await l.screenshot({ path: `${SCREENSHOTS}/notices-unit.png`, fullPage: true });
   await l.getByRole("link", { name: new RegExp(`${PROPERTY}.*收到差评，请回访`) }).click();
   await expect(l).toHaveURL(new RegExp(`/reports/units/${unit}$`));
   await expect(l.getByRole("heading", { name: PROPERTY })).toBeVisible();
@@ -96,6 +98,9 @@ test("two households rate the property company, the liaison answers, the report 
   await l.reload();
   await expect(l.getByRole("heading", { name: PROPERTY })).toBeVisible();
   await l.screenshot({ path: `${SCREENSHOTS}/unit-report-large.png`, fullPage: true });
+  await l.goto("/notices");
+  await expect(l.getByText("收到差评，请回访")).toBeVisible();
+  await l.screenshot({ path: `${SCREENSHOTS}/notices-unit-large.png`, fullPage: true });
 
   // The public board shows the same numbers to anyone, without the comment.
   const visitor = await openPhone(browser);
@@ -121,6 +126,10 @@ test("two households rate the property company, the liaison answers, the report 
   await expect(property.getByText("差评已回访：100.0%（1/1） · 已整改：100.0%（1/1）")).toBeVisible();
   await expect(o.getByRole("heading", { name: "互助站（事务评价）" })).toBeVisible();
   await o.screenshot({ path: `${SCREENSHOTS}/community-reports.png`, fullPage: true });
+  await o.evaluate(() => localStorage.setItem("linli.large_text", "1"));
+  await o.reload();
+  await expect(property.getByText("评价数：2 · 满意率：1/2（样本少）")).toBeVisible();
+  await o.screenshot({ path: `${SCREENSHOTS}/community-reports-large.png`, fullPage: true });
   await o.getByRole("link", { name: PROPERTY }).click();
   await expect(o.getByRole("heading", { name: PROPERTY })).toBeVisible();
   // Last month had twelve ratings: enough for a percentage.

@@ -276,7 +276,7 @@ fn UnitList(community: i64) -> impl IntoView {
         <h2 class=style::panel_title>{zh(lang, "服务单位名单", "The units")}</h2>
         {move || list.get().map(|r| match r {
             Ok((units, compounds)) => view! {
-                {units.into_iter().map(|unit| view! { <UnitRow unit compounds=compounds.clone() on_saved /> }).collect_view()}
+                {units.into_iter().map(|unit| view! { <UnitRow community unit compounds=compounds.clone() on_saved /> }).collect_view()}
                 {move || if adding.get() {
                     view! {
                         <section class=style::panel>
@@ -296,6 +296,7 @@ fn UnitList(community: i64) -> impl IntoView {
 
 #[component]
 fn UnitRow(
+    community: i64,
     unit: UnitRecord,
     compounds: Vec<CompoundSummary>,
     on_saved: Callback<()>,
@@ -330,7 +331,6 @@ fn UnitRow(
         kind_label(lang, unit.kind),
         zh(lang, "联络人", "Liaison")
     );
-    let community = compounds.first().map_or(0, |c| c.community_id);
     let (name, label) = (unit.name.clone(), unit.name.clone());
     view! {
         <section class=style::panel aria-label=label>
