@@ -117,6 +117,10 @@ pub struct HouseholdRequest {
     pub reason: Option<String>,
     /// Who asked: present for the deciding staff, absent for the resident.
     pub requester: Option<Requester>,
+    /// Set when a household roster verified the binding (no person decided
+    /// it): which upload, by whom, when.
+    #[serde(default)]
+    pub roster: Option<crate::imports::RosterUpload>,
 }
 
 /// `?status=&compound_id=` of the request list.

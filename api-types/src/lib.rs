@@ -11,6 +11,7 @@ pub mod error;
 pub mod health;
 pub mod households;
 pub mod identity;
+pub mod imports;
 pub mod lang;
 pub mod page;
 pub mod places;

@@ -25,6 +25,9 @@ pub struct Config {
     pub body_limit: usize,
     /// `LINLI_PHOTO_LIMIT_BYTES`: the largest photo upload accepted.
     pub photo_limit: usize,
+    /// `LINLI_IMPORT_LIMIT_BYTES`: the largest spreadsheet upload accepted
+    /// (places ledgers and rosters).
+    pub import_limit: usize,
     /// `LINLI_DB_MAX_CONNECTIONS`: the database pool's size.
     pub db_max_connections: u32,
     /// `LINLI_HTTPS`: the portal is served over HTTPS (by a proxy in front),
@@ -36,6 +39,12 @@ pub struct Config {
     pub client_ip_header: Option<String>,
     /// `LINLI_SMS_OUTBOX`: where the development SMS sender writes codes.
     pub sms_outbox: PathBuf,
+    /// `LINLI_SECRET`: the server's secret (at least 32 characters); unset,
+    /// it is read from `secret_file`.
+    pub secret: Option<String>,
+    /// `LINLI_SECRET_FILE`: where the secret is kept when `LINLI_SECRET` is
+    /// unset, created on first start (`secret.key` in the data directory).
+    pub secret_file: PathBuf,
 }
 
 /// A variable that is set but cannot be used.
@@ -82,6 +91,11 @@ impl Config {
             )?),
             body_limit: parse(&lookup, "LINLI_BODY_LIMIT_BYTES", "65536")?,
             photo_limit: parse(&lookup, "LINLI_PHOTO_LIMIT_BYTES", "10485760")?,
+            import_limit: parse(
+                &lookup,
+                "LINLI_IMPORT_LIMIT_BYTES",
+                &api_types::imports::IMPORT_LIMIT_BYTES.to_string(),
+            )?,
             db_max_connections: parse(&lookup, "LINLI_DB_MAX_CONNECTIONS", "8")?,
             https: flag(&lookup, "LINLI_HTTPS")?,
             client_ip_header: lookup("LINLI_CLIENT_IP_HEADER")
@@ -90,6 +104,10 @@ impl Config {
             sms_outbox: lookup("LINLI_SMS_OUTBOX")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| data_dir.join("sms-outbox.jsonl")),
+            secret: lookup("LINLI_SECRET").filter(|s| !s.trim().is_empty()),
+            secret_file: lookup("LINLI_SECRET_FILE")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("secret.key")),
             data_dir,
         })
     }

@@ -1,22 +1,24 @@
 //! The demo street, loaded into an empty database on the first start of
-//! README's run command: one street, two communities, four compounds with
-//! their stations, grids, buildings, units and households, and named people
-//! for every role the portal knows.
+//! README's run command through the same code a real street uses: the
+//! street is created as `linli-server street create` does, its places come
+//! from the places ledger `server/demo/ledger.csv` (two communities, four
+//! compounds with their stations, grids, buildings, units and 524
+//! households), and named people are given every role the portal knows.
 
 use crate::db::{Db, now_ms};
+use crate::error::AppError;
 use sqlx::{Any, Transaction};
 
-/// A building of the demo: name, units, floors (two households a floor
-/// per unit).
-type Building = (&'static str, u32, u32);
+/// The demo street's places ledger, imported as a street office's would be.
+pub const LEDGER: &[u8] = include_bytes!("../demo/ledger.csv");
 
-/// A grid of the demo: name, grid worker, buildings.
-type Grid = (&'static str, &'static str, &'static [Building]);
+/// A grid of the demo (as named in the ledger) and its grid worker.
+type Grid = (&'static str, &'static str);
 
-/// A compound of the demo with its station members and grids.
+/// A compound of the demo (as named in the ledger) with its station
+/// members and grids.
 struct DemoCompound {
     name: &'static str,
-    address: &'static str,
     station_members: [(&'static str, &'static str); 7],
     grids: &'static [Grid],
 }
@@ -27,7 +29,6 @@ const COMMUNITIES: [(&str, &[DemoCompound]); 2] = [
         &[
             DemoCompound {
                 name: "海景花园",
-                address: "东港路 88 号",
                 station_members: [
                     ("王秀英", "head"),
                     ("张国强", "deputy"),
@@ -37,18 +38,10 @@ const COMMUNITIES: [(&str, &[DemoCompound]); 2] = [
                     ("何建平", "member"),
                     ("马丽华", "member"),
                 ],
-                grids: &[
-                    (
-                        "第一网格",
-                        "刘海燕",
-                        &[("1号楼", 2, 6), ("2号楼", 2, 6), ("3号楼", 2, 6)],
-                    ),
-                    ("第二网格", "陈晓东", &[("5号楼", 3, 11), ("6号楼", 3, 11)]),
-                ],
+                grids: &[("第一网格", "刘海燕"), ("第二网格", "陈晓东")],
             },
             DemoCompound {
                 name: "东港新村",
-                address: "新村街 12 号",
                 station_members: [
                     ("李桂芳", "head"),
                     ("周建华", "deputy"),
@@ -58,11 +51,7 @@ const COMMUNITIES: [(&str, &[DemoCompound]); 2] = [
                     ("褚卫东", "member"),
                     ("卫红霞", "member"),
                 ],
-                grids: &[(
-                    "东港新村网格",
-                    "蒋丽萍",
-                    &[("1幢", 2, 5), ("2幢", 2, 5), ("3幢", 2, 5), ("4幢", 2, 5)],
-                )],
+                grids: &[("东港新村网格", "蒋丽萍")],
             },
         ],
     ),
@@ -71,7 +60,6 @@ const COMMUNITIES: [(&str, &[DemoCompound]); 2] = [
         &[
             DemoCompound {
                 name: "临城佳苑",
-                address: "临城大道 266 号",
                 station_members: [
                     ("沈国华", "head"),
                     ("韩美玲", "deputy"),
@@ -81,14 +69,10 @@ const COMMUNITIES: [(&str, &[DemoCompound]); 2] = [
                     ("尤建军", "member"),
                     ("许文静", "member"),
                 ],
-                grids: &[
-                    ("佳苑一网格", "施晓红", &[("A座", 2, 18)]),
-                    ("佳苑二网格", "张伟", &[("B座", 2, 18), ("C座", 2, 18)]),
-                ],
+                grids: &[("佳苑一网格", "施晓红"), ("佳苑二网格", "张伟")],
             },
             DemoCompound {
                 name: "桂花苑",
-                address: "桂花巷 5 号",
                 station_members: [
                     ("孔令芬", "head"),
                     ("曹永明", "deputy"),
@@ -98,11 +82,7 @@ const COMMUNITIES: [(&str, &[DemoCompound]); 2] = [
                     ("魏国平", "member"),
                     ("陶素珍", "member"),
                 ],
-                grids: &[(
-                    "桂花苑网格",
-                    "姜涛",
-                    &[("1号楼", 1, 4), ("2号楼", 1, 4), ("3号楼", 1, 4)],
-                )],
+                grids: &[("桂花苑网格", "姜涛")],
             },
         ],
     ),
@@ -120,55 +100,6 @@ const COMMUNITY_PEOPLE: [(usize, &str, &str, Option<&str>); 8] = [
     (1, "罗军", "department_liaison", Some("police")),
 ];
 
-/// An affair category of the demo: code, Chinese and English names, the
-/// filing hint in both, private by default.
-type DemoCategory = (
-    &'static str,
-    &'static str,
-    &'static str,
-    Option<(&'static str, &'static str)>,
-    bool,
-);
-
-/// The street's affair categories.
-const CATEGORIES: [DemoCategory; 6] = [
-    (
-        "facility_repair",
-        "设施维修",
-        "Facility repair",
-        None,
-        false,
-    ),
-    ("environment", "环境改善", "Environment", None, false),
-    ("neighbour_care", "邻里照料", "Neighbour care", None, true),
-    ("dispute", "矛盾调解", "Dispute", None, true),
-    (
-        "safety_hazard",
-        "安全隐患",
-        "Safety hazard",
-        Some((
-            "闻到燃气味？请先离开并拨打 119，再来报事。",
-            "Smell gas? Leave and call 119 first, then report here.",
-        )),
-        false,
-    ),
-    ("other", "其他", "Other", None, false),
-];
-
-/// The street-wide list of skills capable persons offer: code, Chinese, English.
-const SKILLS: [(&str, &str, &str); 10] = [
-    ("plumbing_electrics", "水电维修", "Plumbing and electrics"),
-    ("gas", "燃气", "Gas"),
-    ("medicine", "医药", "Medicine and pharmacy"),
-    ("law", "法律", "Law"),
-    ("tutoring", "辅导功课", "Tutoring"),
-    ("elder_care", "照护老人", "Elder care"),
-    ("hairdressing", "理发", "Hairdressing"),
-    ("psychological", "心理疏导", "Psychological support"),
-    ("arts", "文艺", "Arts"),
-    ("it_help", "电脑手机", "Computers and phones"),
-];
-
 /// Residents without a role yet: they file affairs, vote and volunteer once
 /// those features exist (the retired gas fitter and the pharmacist are the
 /// capable persons of the brief).
@@ -176,12 +107,34 @@ const RESIDENTS: [&str; 4] = ["李阿婆（李桂兰）", "陈志明", "王药�
 
 /// Loads the demo street unless the database already has a street. Returns
 /// whether it loaded anything.
-pub async fn load_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
+pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
     if crate::places::has_streets(db).await? {
         return Ok(false);
     }
+    let created = crate::street::create(
+        db,
+        &crate::street::NewStreet {
+            name: "宁安街道".to_owned(),
+            district: "定海区".to_owned(),
+            city: "舟山市".to_owned(),
+            admin_phone: "13800000001".to_owned(),
+            admin_name: Some("陈建国".to_owned()),
+        },
+    )
+    .await?;
+    let crate::street::Outcome::Created { street, .. } = created else {
+        return Ok(false);
+    };
+    let report =
+        crate::ledger::import(db, street, LEDGER, false, None, api_types::Lang::Zh).await?;
+    if !report.applied {
+        return Err(AppError::internal(format!(
+            "the demo ledger does not import: {:?}",
+            report.errors
+        )));
+    }
     let mut tx = db.pool.begin().await?;
-    let mut phones = 13_800_000_001_i64..;
+    let mut phones = 13_800_000_002_i64..;
     let mut person =
         async |tx: &mut Transaction<'static, Any>, name: &str| -> Result<i64, sqlx::Error> {
             let phone = phones.next().unwrap_or_default().to_string();
@@ -196,51 +149,24 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
             )
             .await
         };
-    let street = insert_id(
-        &mut tx,
-        sqlx::query("INSERT INTO streets (name, district, city) VALUES ($1, $2, $3) RETURNING id")
-            .bind("宁安街道")
-            .bind("定海区")
-            .bind("舟山市"),
-    )
-    .await?;
-    let admin = person(&mut tx, "陈建国").await?;
-    grant(
-        &mut tx,
-        admin,
-        "street_admin",
-        ("street_id", street),
-        None,
-        None,
-    )
-    .await?;
-
     let mut community_ids = Vec::new();
     for (community_name, compounds) in COMMUNITIES {
-        let community = insert_id(
+        let community = place_id(
             &mut tx,
-            sqlx::query("INSERT INTO communities (street_id, name) VALUES ($1, $2) RETURNING id")
+            sqlx::query("SELECT id FROM communities WHERE street_id = $1 AND name = $2")
                 .bind(street)
                 .bind(community_name),
         )
         .await?;
         community_ids.push(community);
         for compound in compounds {
-            let compound_id = insert_id(
+            let compound_id = place_id(
                 &mut tx,
-                sqlx::query(
-                    "INSERT INTO compounds (community_id, name, address) VALUES ($1, $2, $3) RETURNING id",
-                )
-                .bind(community)
-                .bind(compound.name)
-                .bind(compound.address),
+                sqlx::query("SELECT id FROM compounds WHERE community_id = $1 AND name = $2")
+                    .bind(community)
+                    .bind(compound.name),
             )
             .await?;
-            sqlx::query("INSERT INTO stations (compound_id, name) VALUES ($1, $2)")
-                .bind(compound_id)
-                .bind(format!("{}居民自治互助站", compound.name))
-                .execute(&mut *tx)
-                .await?;
             for (name, position) in compound.station_members {
                 let id = person(&mut tx, name).await?;
                 grant(
@@ -253,14 +179,12 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
                 )
                 .await?;
             }
-            for (grid_name, worker, buildings) in compound.grids {
-                let grid = insert_id(
+            for (grid_name, worker) in compound.grids {
+                let grid = place_id(
                     &mut tx,
-                    sqlx::query(
-                        "INSERT INTO grids (compound_id, name) VALUES ($1, $2) RETURNING id",
-                    )
-                    .bind(compound_id)
-                    .bind(*grid_name),
+                    sqlx::query("SELECT id FROM grids WHERE compound_id = $1 AND name = $2")
+                        .bind(compound_id)
+                        .bind(*grid_name),
                 )
                 .await?;
                 let worker = person(&mut tx, worker).await?;
@@ -273,9 +197,6 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
                     None,
                 )
                 .await?;
-                for (building_name, units, floors) in *buildings {
-                    load_building(&mut tx, grid, building_name, *units, *floors).await?;
-                }
             }
         }
     }
@@ -294,71 +215,20 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
     for name in RESIDENTS {
         person(&mut tx, name).await?;
     }
-    for (order, (code, zh, en, hint, private)) in CATEGORIES.into_iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO affair_categories (street_id, code, name_zh, name_en, hint_zh, hint_en, private_default, sort_order) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(street)
-        .bind(code)
-        .bind(zh)
-        .bind(en)
-        .bind(hint.map(|h| h.0))
-        .bind(hint.map(|h| h.1))
-        .bind(i64::from(private))
-        .bind(i64::try_from(order).unwrap_or_default())
-        .execute(&mut *tx)
-        .await?;
-    }
-    for (order, (code, zh, en)) in SKILLS.into_iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO skills (street_id, code, name_zh, name_en, sort_order) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(street)
-        .bind(code)
-        .bind(zh)
-        .bind(en)
-        .bind(i64::try_from(order).unwrap_or_default())
-        .execute(&mut *tx)
-        .await?;
-    }
     tx.commit().await?;
     Ok(true)
 }
 
-async fn load_building(
+async fn place_id(
     tx: &mut Transaction<'static, Any>,
-    grid: i64,
-    name: &str,
-    units: u32,
-    floors: u32,
-) -> Result<(), sqlx::Error> {
-    let building = insert_id(
-        tx,
-        sqlx::query("INSERT INTO buildings (grid_id, name) VALUES ($1, $2) RETURNING id")
-            .bind(grid)
-            .bind(name.to_owned()),
-    )
-    .await?;
-    for unit_no in 1..=units {
-        let unit = insert_id(
-            tx,
-            sqlx::query("INSERT INTO units (building_id, name) VALUES ($1, $2) RETURNING id")
-                .bind(building)
-                .bind(format!("{unit_no}单元")),
-        )
-        .await?;
-        for floor in 1..=floors {
-            for door in 1..=2 {
-                sqlx::query("INSERT INTO households (unit_id, room) VALUES ($1, $2)")
-                    .bind(unit)
-                    .bind(format!("{floor}{door:02}"))
-                    .execute(&mut **tx)
-                    .await?;
-            }
+    query: sqlx::query::Query<'static, Any, sqlx::any::AnyArguments>,
+) -> Result<i64, AppError> {
+    insert_id(tx, query).await.map_err(|e| match e {
+        sqlx::Error::RowNotFound => {
+            AppError::internal("the demo ledger lacks a place the demo names")
         }
-    }
-    Ok(())
+        other => other.into(),
+    })
 }
 
 async fn insert_id(

@@ -16,6 +16,7 @@ pub struct AppError {
     code: ErrorCode,
     fields: Vec<FieldError>,
     retry_after_secs: Option<u64>,
+    message: Option<String>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -37,6 +38,7 @@ impl AppError {
             code,
             fields: Vec::new(),
             retry_after_secs: None,
+            message: None,
             source: None,
         }
     }
@@ -65,6 +67,13 @@ impl AppError {
         }
     }
 
+    /// Says more than the code's message: `message` is written by the
+    /// handler in the request's language (a file's first bad rows).
+    pub fn with_message(mut self, message: String) -> Self {
+        self.message = Some(message);
+        self
+    }
+
     /// Tells the client when to try again (`Retry-After`).
     pub fn retry_after(mut self, secs: u64) -> Self {
         self.retry_after_secs = Some(secs);
@@ -79,6 +88,24 @@ impl AppError {
     /// The fields it names, if any.
     pub fn fields(&self) -> &[FieldError] {
         &self.fields
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.code)?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AppError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -105,12 +132,15 @@ impl From<sqlx::Error> for AppError {
 pub struct ErrorInfo {
     code: ErrorCode,
     fields: Vec<FieldError>,
+    message: Option<String>,
 }
 
 impl ErrorInfo {
     /// The envelope in `lang`: with fields, the message names each one.
     pub fn envelope(&self, lang: Lang) -> ErrorBody {
-        let message = if self.fields.is_empty() {
+        let message = if let Some(message) = &self.message {
+            message.clone()
+        } else if self.fields.is_empty() {
             self.code.message(lang).to_owned()
         } else {
             let separator = if lang == Lang::Zh { "；" } else { "; " };
@@ -150,6 +180,7 @@ impl IntoResponse for AppError {
         let info = ErrorInfo {
             code: self.code,
             fields: self.fields,
+            message: self.message,
         };
         let mut response = envelope_response(status, &info, Lang::default());
         if let Some(secs) = self.retry_after_secs {
@@ -203,6 +234,7 @@ pub async fn localize_errors(request: Request, next: Next) -> Response {
         None if is_api && !is_json(&response) => ErrorInfo {
             code: ErrorCode::for_status(status.as_u16()),
             fields: Vec::new(),
+            message: None,
         },
         None => return response,
     };

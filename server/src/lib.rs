@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod households;
 pub mod idempotency;
+pub mod ledger;
 pub mod metrics;
 pub mod notices;
 pub mod people;
@@ -23,8 +24,12 @@ pub mod places;
 pub mod pool;
 pub mod ratings;
 pub mod roles;
+pub mod roster;
 pub mod routes;
+pub mod secret;
+pub mod sheet;
 pub mod sms;
+pub mod street;
 pub mod units;
 pub mod web;
 
@@ -57,12 +62,14 @@ pub struct AppState {
     pub shell: Arc<web::AppShell>,
     /// Where sign-in codes go.
     pub sms: Arc<dyn sms::SmsSender>,
+    /// The key of keyed digests (roster phones).
+    pub secret: secret::Secret,
 }
 
 impl AppState {
-    /// State for `db` and `config`, reading the built app from
-    /// `config.dist_dir`; codes go to the development outbox.
-    pub fn new(db: Db, config: Config) -> AppState {
+    /// State for `db`, `config` and the server's `secret`, reading the built
+    /// app from `config.dist_dir`; codes go to the development outbox.
+    pub fn new(db: Db, config: Config, secret: secret::Secret) -> AppState {
         let shell = web::AppShell::load(&config.dist_dir);
         let sms = sms::OutboxSender::new(config.sms_outbox.clone());
         AppState {
@@ -70,6 +77,7 @@ impl AppState {
             config: Arc::new(config),
             shell: Arc::new(shell),
             sms: Arc::new(sms),
+            secret,
         }
     }
 }
@@ -136,7 +144,8 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The path photos are uploaded to: the one body allowed past the JSON limit.
+/// The path photos are uploaded to: with spreadsheet imports, the bodies
+/// allowed past the JSON limit.
 pub const PHOTOS_PATH: &str = "/api/v1/photos";
 
 /// Refuses bodies over the limit (413): the photo limit for photo uploads,
@@ -146,8 +155,11 @@ async fn limit_body(
     request: Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let limit = if request.uri().path() == PHOTOS_PATH {
+    let path = request.uri().path();
+    let limit = if path == PHOTOS_PATH {
         state.config.photo_limit
+    } else if path.ends_with("/place-imports") || path.ends_with("/roster-imports") {
+        state.config.import_limit
     } else {
         state.config.body_limit
     };

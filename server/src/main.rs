@@ -1,19 +1,150 @@
-//! Starts the portal: configuration, logging, database, serve.
+//! The server binary: `serve` (the default) runs the portal; `street
+//! create`, `places import` and `roster import` set a real street up from
+//! the command line, through the same code as the pages.
 
+use api_types::Lang;
+use clap::{Parser, Subcommand};
+use server::secret::Secret;
 use server::{AppState, Config, Db, app, demo, housekeeping, shutdown_signal};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
+/// Linli (邻里): the neighbourhood self-governance portal. Configuration is
+/// read from environment variables (see `.env.sample`).
+#[derive(Debug, Parser)]
+#[command(name = "linli-server", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the portal (the default).
+    Serve,
+    /// Streets: create one with its first administrator.
+    Street {
+        #[command(subcommand)]
+        command: StreetCommand,
+    },
+    /// A street's places ledger (楼栋台账): communities, compounds, grids,
+    /// buildings and households from one spreadsheet.
+    Places {
+        #[command(subcommand)]
+        command: PlacesCommand,
+    },
+    /// A compound's household roster (花名册): listed residents are verified
+    /// when they sign in.
+    Roster {
+        #[command(subcommand)]
+        command: RosterCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StreetCommand {
+    /// Create a street and its first street administrator, with the default
+    /// affair categories and skills. Running it again changes nothing.
+    Create {
+        /// The street's name, e.g. 宁安街道.
+        #[arg(long)]
+        name: String,
+        /// Its district, e.g. 定海区.
+        #[arg(long)]
+        district: String,
+        /// Its city, e.g. 舟山市.
+        #[arg(long)]
+        city: String,
+        /// The administrator's mobile number: they sign in with it.
+        #[arg(long)]
+        admin_phone: String,
+        /// The administrator's name.
+        #[arg(long)]
+        admin_name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PlacesCommand {
+    /// Import a places ledger (XLSX, or CSV in UTF-8 or GBK).
+    Import {
+        /// The spreadsheet.
+        file: PathBuf,
+        /// The street's id (`street create` prints it).
+        #[arg(long)]
+        street: i64,
+        /// Only check the file and say what it would do.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RosterCommand {
+    /// Import a compound's household roster (XLSX, or CSV in UTF-8 or GBK).
+    Import {
+        /// The spreadsheet.
+        file: PathBuf,
+        /// The compound's id.
+        #[arg(long)]
+        compound: i64,
+        /// Only check the file and say what it would do.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
         )
+        .with_writer(std::io::stderr)
         .init();
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve().await,
+        Command::Street {
+            command:
+                StreetCommand::Create {
+                    name,
+                    district,
+                    city,
+                    admin_phone,
+                    admin_name,
+                },
+        } => {
+            let street = server::street::NewStreet {
+                name,
+                district,
+                city,
+                admin_phone,
+                admin_name,
+            };
+            create_street(&street).await
+        }
+        Command::Places {
+            command:
+                PlacesCommand::Import {
+                    file,
+                    street,
+                    dry_run,
+                },
+        } => import_places(&file, street, dry_run).await,
+        Command::Roster {
+            command:
+                RosterCommand::Import {
+                    file,
+                    compound,
+                    dry_run,
+                },
+        } => import_roster(&file, compound, dry_run).await,
+    };
+    match outcome {
+        Ok(code) => code,
         Err(err) => {
             tracing::error!("{err}");
             ExitCode::FAILURE
@@ -21,7 +152,10 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), Box<dyn std::error::Error>> {
+type Failure = Box<dyn std::error::Error>;
+
+/// The configuration and the database, migrated.
+async fn open() -> Result<(Config, Db), Failure> {
     let config = Config::from_env()?;
     if config.is_sqlite() {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
@@ -35,7 +169,26 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
     tracing::info!(engine = ?db.engine, "database ready, migrations applied");
-    if config.demo_data && demo::load_if_empty(&db).await? {
+    Ok((config, db))
+}
+
+/// The language of the command line's messages: English when `LANG` says
+/// so, else Chinese.
+fn cli_lang() -> Lang {
+    std::env::var("LANG")
+        .ok()
+        .and_then(|tag| Lang::from_tag(tag.split('.').next().unwrap_or_default()))
+        .unwrap_or_default()
+}
+
+async fn serve() -> Result<ExitCode, Failure> {
+    let (config, db) = open().await?;
+    let secret = Secret::load(&config)?;
+    if config.demo_data
+        && demo::load_if_empty(&db)
+            .await
+            .map_err(|e| format!("cannot load the demo street: {:?}", e.code()))?
+    {
         demo::load_sample_affairs(&db)
             .await
             .map_err(|e| format!("cannot load the demo affairs: {:?}", e.code()))?;
@@ -49,7 +202,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr()?;
-    let state = AppState::new(db, config);
+    let state = AppState::new(db, config, secret);
     tracing::info!("Linli is serving at http://{addr}/");
     axum::serve(
         listener,
@@ -57,5 +210,171 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
-    Ok(())
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn create_street(street: &server::street::NewStreet) -> Result<ExitCode, Failure> {
+    let (_, db) = open().await?;
+    let lang = cli_lang();
+    let outcome = server::street::create(&db, street).await.map_err(|e| {
+        let fields: Vec<String> = e
+            .fields()
+            .iter()
+            .map(|f| {
+                f.rule
+                    .message(&format!("--{}", f.field.replace('_', "-")), lang)
+            })
+            .collect();
+        if fields.is_empty() {
+            format!("{:?}", e.code())
+        } else {
+            fields.join("; ")
+        }
+    })?;
+    let phone = api_types::identity::normalize_phone("admin_phone", &street.admin_phone)
+        .unwrap_or_default();
+    match (outcome, lang) {
+        (server::street::Outcome::Created { street, admin }, Lang::Zh) => println!(
+            "已建立街道（编号 {street}），街道管理员（人员编号 {admin}）可用手机号 {} 登录。\n\
+             下一步：linli-server places import 楼栋台账.xlsx --street {street}",
+            phone
+        ),
+        (server::street::Outcome::Created { street, admin }, Lang::En) => println!(
+            "Created the street (id {street}); its administrator (person {admin}) signs in with {}.\n\
+             Next: linli-server places import ledger.xlsx --street {street}",
+            phone
+        ),
+        (server::street::Outcome::Exists { street }, Lang::Zh) => {
+            println!("已有同名街道（编号 {street}），没有做任何改动。")
+        }
+        (server::street::Outcome::Exists { street }, Lang::En) => {
+            println!("A street of this name exists (id {street}); nothing was changed.")
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_file(file: &std::path::Path) -> Result<Vec<u8>, Failure> {
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    if bytes.len() > api_types::imports::IMPORT_LIMIT_BYTES {
+        return Err(format!(
+            "{} is larger than {} bytes",
+            file.display(),
+            api_types::imports::IMPORT_LIMIT_BYTES
+        )
+        .into());
+    }
+    Ok(bytes)
+}
+
+/// Prints a report's errors; the exit code says whether there were any.
+fn print_errors(errors: &[api_types::imports::RowError]) -> ExitCode {
+    for error in errors {
+        eprintln!("{}", error.message);
+    }
+    if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+async fn import_places(
+    file: &std::path::Path,
+    street: i64,
+    dry_run: bool,
+) -> Result<ExitCode, Failure> {
+    let bytes = read_file(file)?;
+    let (_, db) = open().await?;
+    let lang = cli_lang();
+    let report = server::ledger::import(&db, street, &bytes, dry_run, None, lang)
+        .await
+        .map_err(|e| format!("{:?}: street {street}", e.code()))?;
+    let c = report.created;
+    let verb = match (report.applied, lang) {
+        (true, Lang::Zh) => "已导入",
+        (false, Lang::Zh) => "预览（未写入）",
+        (true, Lang::En) => "Imported",
+        (false, Lang::En) => "Dry run (nothing written)",
+    };
+    match lang {
+        Lang::Zh => println!(
+            "{verb}：{} 行；新建社区 {}、小区 {}、网格 {}、楼栋 {}、单元 {}、住户 {}；\
+             改动 {} 处；原样不动的楼栋 {}；表中没有的楼栋 {}（保留）",
+            report.rows,
+            c.communities,
+            c.compounds,
+            c.grids,
+            c.buildings,
+            c.units,
+            c.households,
+            report.changed.len(),
+            report.unchanged_buildings,
+            report.unlisted.len()
+        ),
+        Lang::En => println!(
+            "{verb}: {} rows; new communities {}, compounds {}, grids {}, buildings {}, \
+             units {}, households {}; {} changes; {} buildings as they were; {} buildings \
+             not in the file (kept)",
+            report.rows,
+            c.communities,
+            c.compounds,
+            c.grids,
+            c.buildings,
+            c.units,
+            c.households,
+            report.changed.len(),
+            report.unchanged_buildings,
+            report.unlisted.len()
+        ),
+    }
+    for change in &report.changed {
+        println!(
+            "  {} {}: {} → {}",
+            change.place, change.field, change.before, change.after
+        );
+    }
+    Ok(print_errors(&report.errors))
+}
+
+async fn import_roster(
+    file: &std::path::Path,
+    compound: i64,
+    dry_run: bool,
+) -> Result<ExitCode, Failure> {
+    let bytes = read_file(file)?;
+    let (config, db) = open().await?;
+    let secret = Secret::load(&config)?;
+    let lang = cli_lang();
+    let report = server::roster::import(&db, &secret, compound, &bytes, dry_run, None, lang)
+        .await
+        .map_err(|e| format!("{:?}: compound {compound}", e.code()))?;
+    match lang {
+        Lang::Zh => println!(
+            "{}：{} 行，{} 户；已登录过的 {} 人随即核验；已绑定但不在名册中的 {} 人（保留，由互助站决定）",
+            if report.applied {
+                "已导入"
+            } else {
+                "预览（未写入）"
+            },
+            report.rows,
+            report.households,
+            report.verified_now,
+            report.not_in_roster
+        ),
+        Lang::En => println!(
+            "{}: {} rows, {} households; {} people who signed in before verified now; \
+             {} bound residents not in the roster (kept for the station to decide)",
+            if report.applied {
+                "Imported"
+            } else {
+                "Dry run (nothing written)"
+            },
+            report.rows,
+            report.households,
+            report.verified_now,
+            report.not_in_roster
+        ),
+    }
+    Ok(print_errors(&report.errors))
 }

@@ -71,6 +71,39 @@ pub async fn handles_compound(db: &Db, person: i64, compound: i64) -> Result<boo
     .await
 }
 
+/// Whether `person` administers `street` (a current street administrator).
+pub async fn is_street_admin(db: &Db, person: i64, street: i64) -> Result<bool, sqlx::Error> {
+    exists(
+        db,
+        sqlx::query(
+            "SELECT 1 FROM role_grants WHERE person_id = $1 AND role = 'street_admin' \
+             AND street_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(person)
+        .bind(street),
+    )
+    .await
+}
+
+/// Whether `person` keeps `compound`'s household register (uploads its
+/// roster, records affairs for its residents): a station member of it,
+/// staff of its community, or an administrator of its street.
+pub async fn keeps_register(db: &Db, person: i64, compound: i64) -> Result<bool, sqlx::Error> {
+    exists(
+        db,
+        sqlx::query(
+            "SELECT 1 FROM compounds c JOIN communities cm ON cm.id = c.community_id \
+             JOIN role_grants r ON r.person_id = $1 AND r.revoked_at IS NULL \
+             WHERE c.id = $2 AND ((r.role = 'station_member' AND r.compound_id = c.id) \
+               OR (r.role = 'community_staff' AND r.community_id = c.community_id) \
+               OR (r.role = 'street_admin' AND r.street_id = cm.street_id))",
+        )
+        .bind(person)
+        .bind(compound),
+    )
+    .await
+}
+
 async fn exists(
     db: &Db,
     query: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>,

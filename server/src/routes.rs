@@ -6,6 +6,7 @@ pub mod client_errors;
 pub mod consultations;
 pub mod health;
 pub mod households;
+pub mod imports;
 pub mod invites;
 pub mod metrics;
 pub mod notices;
@@ -89,6 +90,7 @@ impl utoipa::Modify for EveryErrorIsTheEnvelope {
 pub fn v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(places::router())
+        .merge(imports::router())
         .merge(affairs::router())
         .merge(photos::router())
         .merge(notices::router())

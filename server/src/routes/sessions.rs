@@ -4,7 +4,7 @@
 use crate::auth::{self, ClientAddress, CurrentPerson, MaybePerson};
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::{AppState, people};
+use crate::{AppState, people, roster};
 use api_types::ErrorBody;
 use api_types::identity::{
     CODE_TTL_SECS, CodeRequest, CodeSent, CurrentSession, Me, RESEND_AFTER_SECS, SignIn, code,
@@ -83,6 +83,7 @@ pub async fn create_session(
         auth::end_session(&state.db, old).await?;
     }
     let person = auth::person_for_phone(&state.db, &phone).await?;
+    roster::verify_on_sign_in(&state.db, &state.secret, person, &phone).await?;
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok());

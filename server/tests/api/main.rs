@@ -14,6 +14,7 @@ mod errors;
 mod households;
 mod idempotency;
 mod identity;
+mod imports;
 mod logs;
 mod people;
 mod photos;

@@ -20,7 +20,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Where the development SMS sender writes codes.
     pub outbox: std::path::PathBuf,
-    _dir: tempfile::TempDir,
+    /// The database's URL, for running the server binary's commands on it.
+    pub database_url: String,
+    /// A scratch directory that lives as long as the server.
+    pub dir: tempfile::TempDir,
 }
 
 /// The inline script of the station desk's test shell.
@@ -67,7 +70,8 @@ impl TestApp {
         let db = Db::connect(&config.database_url, 4)
             .await
             .expect("database");
-        let state = AppState::new(db.clone(), config);
+        let secret = server::secret::Secret::from_key(&[7; 32]).expect("a test secret");
+        let state = AppState::new(db.clone(), config, secret);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -85,7 +89,8 @@ impl TestApp {
             db,
             client: reqwest::Client::new(),
             outbox,
-            _dir: dir,
+            database_url: url,
+            dir,
         }
     }
 
