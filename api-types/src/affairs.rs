@@ -275,7 +275,71 @@ pub struct NewAffair {
     #[serde(default)]
     #[cfg_attr(feature = "server", schema(max_items = 6))]
     pub photo_ids: Vec<i64>,
+    /// Set when station staff record the affair for a resident who phoned
+    /// or came in (代办): the resident is the filer.
+    #[serde(default)]
+    pub on_behalf: Option<OnBehalf>,
 }
+
+/// How a resident reached the station when staff recorded their affair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// 电话: they phoned.
+    PhoneCall,
+    /// 来访: they came to the station.
+    Visit,
+    /// 微信群: they wrote in the compound's WeChat group.
+    WechatGroup,
+}
+
+impl Channel {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::PhoneCall => "phone_call",
+            Channel::Visit => "visit",
+            Channel::WechatGroup => "wechat_group",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Option<Channel> {
+        [Channel::PhoneCall, Channel::Visit, Channel::WechatGroup]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
+}
+
+/// The resident an affair is recorded for (代办): they are its filer, and
+/// see, follow and rate it once they sign in with this number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct OnBehalf {
+    /// Their mobile number.
+    #[cfg_attr(feature = "server", schema(min_length = 11, max_length = 20))]
+    pub phone: String,
+    /// Their name, for someone who has never signed in (at most 20
+    /// characters); ignored for someone who has.
+    #[cfg_attr(feature = "server", schema(max_length = 20))]
+    pub name: Option<String>,
+    /// How they reached the station.
+    pub channel: Channel,
+}
+
+/// Who recorded an affair for its filer, and how the filer reached them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Recorded {
+    /// The staff member's name.
+    pub by_name: String,
+    /// How the filer reached the station.
+    pub channel: Channel,
+}
+
+/// The longest name given for a resident recorded on behalf.
+pub const ON_BEHALF_NAME_MAX: usize = 20;
 
 impl NewAffair {
     /// Every rule the affair breaks.
@@ -302,6 +366,18 @@ impl NewAffair {
             checks.check(Err(FieldError::new("building_id", Rule::Required)));
         }
         checks.check(photo_count(&self.photo_ids));
+        if let Some(on_behalf) = &self.on_behalf {
+            checks
+                .check(
+                    crate::identity::normalize_phone("on_behalf.phone", &on_behalf.phone)
+                        .map(|_| ()),
+                )
+                .check(optional_text(
+                    "on_behalf.name",
+                    on_behalf.name.as_deref(),
+                    ON_BEHALF_NAME_MAX,
+                ));
+        }
         checks.finish()
     }
 }
@@ -386,6 +462,10 @@ pub struct Affair {
     pub timeline: Option<Vec<AffairEvent>>,
     /// The filer's rating: for the filer and handlers only.
     pub rating: Option<Rating>,
+    /// Set when staff recorded it for the filer (代办): for the filer and
+    /// handlers only.
+    #[serde(default)]
+    pub recorded: Option<Recorded>,
 }
 
 /// `?compound_id=&status=` of the affair list.
@@ -1132,6 +1212,7 @@ mod tests {
             urgent: false,
             private: None,
             photo_ids: vec![],
+            on_behalf: None,
         };
         let fields: Vec<_> = affair
             .validate()
@@ -1143,11 +1224,27 @@ mod tests {
         assert_eq!(
             NewAffair {
                 building_id: Some(3),
-                ..affair
+                ..affair.clone()
             }
             .validate(),
             Ok(())
         );
+        let for_a_caller = NewAffair {
+            building_id: Some(3),
+            on_behalf: Some(OnBehalf {
+                phone: "12345".into(),
+                name: Some("李".repeat(21)),
+                channel: Channel::PhoneCall,
+            }),
+            ..affair
+        };
+        let fields: Vec<_> = for_a_caller
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["on_behalf.phone", "on_behalf.name"]);
     }
 
     #[test]

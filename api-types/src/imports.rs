@@ -109,7 +109,7 @@ impl ImportProblem {
                 BuildingInTwoGrids => format!("这栋楼在第 {detail} 行属于另一个网格"),
                 AddressDiffers => format!("这个小区在第 {detail} 行的地址不同"),
                 AddressMissing => "新小区需要填写地址".to_owned(),
-                BadRooms => "房号请用逗号或空格分开，如 101, 102, 201".to_owned(),
+                BadRooms => "房号请用逗号或空格分开，不要重复，如 101, 102, 201".to_owned(),
                 UnknownBuilding => format!("本小区没有这栋楼（楼栋台账里有：{detail}）"),
                 UnknownRoom => "楼栋台账里没有这个单元和房号".to_owned(),
                 BadPhone => "不是有效的手机号（11 位，1 开头）".to_owned(),
@@ -130,7 +130,9 @@ impl ImportProblem {
                 BuildingInTwoGrids => format!("this building is in another grid on row {detail}"),
                 AddressDiffers => format!("this compound has another address on row {detail}"),
                 AddressMissing => "a new compound needs an address".to_owned(),
-                BadRooms => "separate rooms with commas or spaces, e.g. 101, 102, 201".to_owned(),
+                BadRooms => {
+                    "separate rooms with commas or spaces, each once, e.g. 101, 102, 201".to_owned()
+                }
                 UnknownBuilding => format!("no such building in this compound (it has: {detail})"),
                 UnknownRoom => "no such unit and room in the places ledger".to_owned(),
                 BadPhone => "is not a mainland mobile number (11 digits from 1)".to_owned(),
@@ -265,8 +267,8 @@ pub struct RosterImportReport {
     pub rows: i64,
     /// Households the roster lists.
     pub households: i64,
-    /// People already signed in with a listed phone and bound now (or, on
-    /// a dry run, who would be).
+    /// People already signed in with a listed phone and bound now (0 on a
+    /// dry run, which does not tell who has an account).
     pub verified_now: i64,
     /// Residents bound in the compound whose phone the roster does not list:
     /// they stay bound until the station decides.
@@ -301,8 +303,12 @@ pub struct RosterStatus {
     pub not_in_roster: Vec<crate::households::HouseholdRequest>,
 }
 
+/// The most rooms a unit may list (60 floors of 20).
+pub const ROOMS_MAX: usize = 1200;
+
 /// Splits an explicit room list ("101, 102、201 202") into rooms; `None`
-/// when it names none or a room is too long.
+/// when it names none, names one twice, more than [`ROOMS_MAX`], or a room
+/// is too long.
 pub fn split_rooms(list: &str) -> Option<Vec<String>> {
     let rooms: Vec<String> = list
         .split([',', '，', '、', ';', '；', ' ', '\u{3000}', '\n'])
@@ -313,7 +319,8 @@ pub fn split_rooms(list: &str) -> Option<Vec<String>> {
     let fits = rooms
         .iter()
         .all(|r| r.chars().count() <= crate::households::PLACE_NAME_MAX);
-    (!rooms.is_empty() && fits).then_some(rooms)
+    let distinct = rooms.iter().collect::<std::collections::HashSet<_>>().len() == rooms.len();
+    (!rooms.is_empty() && rooms.len() <= ROOMS_MAX && fits && distinct).then_some(rooms)
 }
 
 /// The rooms of one unit numbered floor by floor, as the field does:
@@ -362,6 +369,7 @@ mod tests {
             )
         );
         assert_eq!(split_rooms(" ，、 "), None);
+        assert_eq!(split_rooms("101, 102, 101"), None);
         assert_eq!(split_rooms(&"9".repeat(30)), None);
     }
 

@@ -5,7 +5,8 @@ use crate::error::AppError;
 use crate::{circulation, photos};
 use api_types::Lang;
 use api_types::affairs::{
-    Affair, AffairEvent, AffairState, Category, Level, NewAffair, NewCategory, Status,
+    Affair, AffairEvent, AffairState, Category, Channel, Level, NewAffair, NewCategory, Recorded,
+    Status,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -96,8 +97,15 @@ pub async fn building_in_compound(
 
 /// Files an affair, open at the station with the station's deadlines, with
 /// the first timeline entry, its photos, and a notice for every member of
-/// the station.
-pub async fn file(db: &Db, filer: i64, affair: &NewAffair, private: bool) -> Result<i64, AppError> {
+/// the station. `recorder`: the staff member who recorded it for `filer`
+/// (代办) and how the filer reached them; the photos are theirs.
+pub async fn file(
+    db: &Db,
+    filer: i64,
+    affair: &NewAffair,
+    private: bool,
+    recorder: Option<(i64, Channel)>,
+) -> Result<i64, AppError> {
     let now = now_ms();
     let state = AffairState::FILED;
     let text = |s: &Option<String>| {
@@ -131,8 +139,9 @@ pub async fn file(db: &Db, filer: i64, affair: &NewAffair, private: bool) -> Res
     let mut tx = db.pool.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO affairs (compound_id, filer_id, category_id, title, description, building_id, unit, \
-           common_area, urgent, private, status, level, created_at, grid_id, respond_due_at, resolve_due_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+           common_area, urgent, private, status, level, created_at, grid_id, respond_due_at, resolve_due_at, \
+           recorded_by, channel) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
     )
     .bind(affair.compound_id)
     .bind(filer)
@@ -150,6 +159,8 @@ pub async fn file(db: &Db, filer: i64, affair: &NewAffair, private: bool) -> Res
     .bind(grid)
     .bind(respond_due)
     .bind(resolve_due)
+    .bind(recorder.map(|(by, _)| by))
+    .bind(recorder.map(|(_, channel)| channel.as_str()))
     .fetch_one(&mut *tx)
     .await?;
     let event: i64 = sqlx::query_scalar(
@@ -163,8 +174,9 @@ pub async fn file(db: &Db, filer: i64, affair: &NewAffair, private: bool) -> Res
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    photos::claim(&mut tx, &affair.photo_ids, filer, id, None, "photo_ids").await?;
-    circulation::notify(&mut tx, &station, filer, id, event).await?;
+    let actor = recorder.map_or(filer, |(by, _)| by);
+    photos::claim(&mut tx, &affair.photo_ids, actor, id, None, "photo_ids").await?;
+    circulation::notify(&mut tx, &station, actor, id, event).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -174,11 +186,12 @@ const AFFAIR_COLUMNS: &str = "SELECT a.id, a.compound_id, c.name AS compound_nam
        a.urgent, a.private, a.status, a.level, a.created_at, a.filer_id, p.name AS filer_name, \
        (SELECT COUNT(*) FROM affair_seconds s WHERE s.affair_id = a.id) AS seconds, \
        (SELECT COUNT(*) FROM affair_seconds s WHERE s.affair_id = a.id AND s.person_id = $1) AS seconded, \
-       g.name AS grid_name, q.name AS assignee_name, a.respond_due_at, a.resolve_due_at \
+       g.name AS grid_name, q.name AS assignee_name, a.respond_due_at, a.resolve_due_at, \
+       a.channel, rb.name AS recorder_name \
      FROM affairs a JOIN compounds c ON c.id = a.compound_id \
      JOIN affair_categories k ON k.id = a.category_id JOIN people p ON p.id = a.filer_id \
      LEFT JOIN buildings b ON b.id = a.building_id LEFT JOIN grids g ON g.id = a.grid_id \
-     LEFT JOIN people q ON q.id = a.assignee_id";
+     LEFT JOIN people q ON q.id = a.assignee_id LEFT JOIN people rb ON rb.id = a.recorded_by";
 
 /// An affair as stored, before deciding what the viewer may see of it.
 #[derive(Debug, Clone)]
@@ -234,6 +247,16 @@ fn stored_from_row(row: &AnyRow, lang: Lang, viewer: i64) -> Result<Stored, sqlx
             viewer_levels: Vec::new(),
             timeline: None,
             rating: None,
+            recorded: match (
+                row.try_get::<Option<String>, _>("recorder_name")?,
+                row.try_get::<Option<String>, _>("channel")?,
+            ) {
+                (Some(by_name), Some(channel)) => Some(Recorded {
+                    by_name,
+                    channel: Channel::parse(&channel).ok_or_else(|| bad("channel"))?,
+                }),
+                _ => None,
+            },
         },
     })
 }

@@ -190,8 +190,10 @@ pub async fn redeem_code(db: &Db, phone: &str, code: &str) -> Result<(), AppErro
     }
 }
 
-/// The person with this number, created on first sign-in.
-pub async fn person_for_phone(db: &Db, phone: &str) -> Result<i64, AppError> {
+/// The person with this number, created on first sign-in (or when staff
+/// record an affair for them), named `name` or 居民 and the number's last
+/// four digits.
+pub async fn person_for_phone(db: &Db, phone: &str, name: Option<&str>) -> Result<i64, AppError> {
     let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE phone = $1")
         .bind(phone)
         .fetch_optional(&db.pool)
@@ -210,7 +212,11 @@ pub async fn person_for_phone(db: &Db, phone: &str) -> Result<i64, AppError> {
     let created: Result<i64, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO people (name, phone, created_at) VALUES ($1, $2, $3) RETURNING id",
     )
-    .bind(format!("居民{tail}"))
+    .bind(
+        name.map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map_or_else(|| format!("居民{tail}"), str::to_owned),
+    )
     .bind(phone)
     .bind(now_ms())
     .fetch_one(&db.pool)

@@ -314,11 +314,12 @@ pub async fn load_sample_affairs(db: &Db) -> Result<(), crate::error::AppError> 
                 urgent: false,
                 private: None,
                 photo_ids: Vec::new(),
+                on_behalf: None,
             };
             let private = crate::affairs::category_default(db, affair.category_id, compound)
                 .await?
                 .unwrap_or(false);
-            crate::affairs::file(db, filer, &affair, private).await
+            crate::affairs::file(db, filer, &affair, private, None).await
         }
     };
     let step = |id: i64, person: i64, act: Act, note: Option<&'static str>| async move {

@@ -218,12 +218,12 @@ struct Existing {
 }
 
 impl Existing {
-    async fn load(db: &Db, street: i64) -> Result<Existing, sqlx::Error> {
+    async fn load(conn: &mut sqlx::AnyConnection, street: i64) -> Result<Existing, sqlx::Error> {
         let mut existing = Existing::default();
         let communities: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, name FROM communities WHERE street_id = $1")
                 .bind(street)
-                .fetch_all(&db.pool)
+                .fetch_all(&mut *conn)
                 .await?;
         existing.communities = communities.into_iter().map(|(id, n)| (n, id)).collect();
         let compounds: Vec<(i64, i64, String, String)> = sqlx::query_as(
@@ -231,7 +231,7 @@ impl Existing {
              JOIN communities cm ON cm.id = c.community_id WHERE cm.street_id = $1",
         )
         .bind(street)
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?;
         existing.compounds = compounds
             .into_iter()
@@ -242,7 +242,7 @@ impl Existing {
              JOIN communities cm ON cm.id = c.community_id WHERE cm.street_id = $1",
         )
         .bind(street)
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?;
         for (id, compound, name) in grids {
             existing.grid_names.insert(id, name.clone());
@@ -254,7 +254,7 @@ impl Existing {
              JOIN communities cm ON cm.id = c.community_id WHERE cm.street_id = $1 ORDER BY b.id",
         )
         .bind(street)
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?;
         for (id, grid, compound, name) in buildings {
             existing
@@ -268,7 +268,7 @@ impl Existing {
              JOIN communities cm ON cm.id = c.community_id WHERE cm.street_id = $1",
         )
         .bind(street)
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?;
         existing.units = units
             .into_iter()
@@ -281,7 +281,7 @@ impl Existing {
              WHERE cm.street_id = $1",
         )
         .bind(street)
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?;
         existing.households = households.into_iter().collect();
         Ok(existing)
@@ -498,7 +498,9 @@ async fn walk(
             if missing.is_empty() {
                 continue;
             }
-            insert_households(writer, unit, &missing).await?;
+            for chunk in missing.chunks(500) {
+                insert_households(writer, unit, chunk).await?;
+            }
             created.households += i64::try_from(missing.len()).unwrap_or(0);
             for room in missing {
                 existing.households.insert((unit, room.clone()));
@@ -604,7 +606,7 @@ pub async fn import(
     };
     report.rows = i64::try_from(sheet.rows.len()).unwrap_or(i64::MAX);
     let (buildings, mut errors) = parse(&sheet, lang);
-    let mut existing = Existing::load(db, street).await?;
+    let mut existing = Existing::load(&mut *db.pool.acquire().await?, street).await?;
     let mut dry = Writer {
         tx: None,
         next_fake: 0,
@@ -622,7 +624,7 @@ pub async fn import(
         return Ok(report);
     }
     let mut tx = db.pool.begin().await?;
-    let mut existing = Existing::load(db, street).await?;
+    let mut existing = Existing::load(&mut tx, street).await?;
     let mut writer = Writer {
         tx: Some(&mut tx),
         next_fake: 0,

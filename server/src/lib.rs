@@ -102,7 +102,10 @@ fn api_routes(state: &AppState) -> Router<AppState> {
         .route("/api/{*rest}", any(error::api_not_found))
         .route("/api", any(error::api_not_found))
         .layer(from_fn_with_state(state.clone(), idempotency::idempotency))
-        .layer(from_fn(web::same_origin_writes));
+        .layer(from_fn(web::same_origin_writes))
+        // `limit_body` sets each path's limit; axum's own 2 MiB default
+        // would otherwise cap photo and spreadsheet uploads below theirs.
+        .layer(axum::extract::DefaultBodyLimit::disable());
     api.fallback(web::serve_app)
 }
 

@@ -23,8 +23,8 @@ use api_types::{ErrorCode, Lang};
 use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
 
-/// What the digests of roster phones are made for.
-const PURPOSE: &str = "roster-phone";
+/// What the digests of roster phones are made for ([`Secret::digest`]).
+pub const PURPOSE: &str = "roster-phone";
 
 const BUILDING: usize = 0;
 const UNIT: usize = 1;
@@ -252,22 +252,16 @@ pub async fn import(
             .count(),
     )
     .unwrap_or(0);
-    // People who already signed in with a listed phone.
+    if dry_run || !report.errors.is_empty() {
+        return Ok(report);
+    }
+    // People who already signed in with a listed phone (counted only once
+    // the roster is stored: a dry run would tell who has an account).
     let mut known = Vec::new();
     for entry in &entries {
         if let Some(person) = crate::roles::person_by_phone(db, &entry.phone).await? {
             known.push((person, entry.household));
         }
-    }
-    let mut verifiable = 0;
-    for (person, household) in &known {
-        if can_bind(db, *person, *household).await? {
-            verifiable += 1;
-        }
-    }
-    report.verified_now = verifiable;
-    if dry_run || !report.errors.is_empty() {
-        return Ok(report);
     }
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
@@ -316,23 +310,6 @@ pub async fn import(
     report.applied = true;
     report.verified_now = bound;
     Ok(report)
-}
-
-/// Whether `person` would be bound to `household` by a roster: they have
-/// no open binding, or a pending one to that very household.
-async fn can_bind(db: &Db, person: i64, household: i64) -> Result<bool, sqlx::Error> {
-    let open: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT household_id, status FROM household_requests \
-         WHERE person_id = $1 AND status IN ('pending', 'approved') AND ended_at IS NULL",
-    )
-    .bind(person)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(match open.as_slice() {
-        [] => true,
-        [(h, status)] => *h == household && status == "pending",
-        _ => false,
-    })
 }
 
 /// Binds and verifies `person` at `household` by roster `import` (approving
@@ -406,6 +383,19 @@ pub async fn verify_on_sign_in(
     let Some((household, import, uploader)) = listed else {
         return Ok(false);
     };
+    // The station already ended or refused a binding of theirs there: the
+    // roster does not overrule it at every sign-in.
+    let decided: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM household_requests WHERE person_id = $1 AND household_id = $2 \
+         AND (status = 'rejected' OR ended_at IS NOT NULL) LIMIT 1",
+    )
+    .bind(person)
+    .bind(household)
+    .fetch_optional(&db.pool)
+    .await?;
+    if decided.is_some() {
+        return Ok(false);
+    }
     let mut tx = db.pool.begin().await?;
     let bound = match bind(&mut tx, person, household, import, uploader, now_ms()).await {
         Ok(bound) => bound,

@@ -100,7 +100,8 @@ fn read_workbook(bytes: &[u8]) -> Option<Vec<(u32, Vec<Cell>)>> {
                 })
                 .collect()
         }
-        Err(_) => HashSet::new(),
+        // Without the formulas, a formula's cached value would pass as typed.
+        Err(_) => return None,
     };
     let Some((top, left)) = values.start() else {
         return Some(Vec::new());
@@ -148,8 +149,12 @@ fn read_csv(bytes: &[u8]) -> Option<Vec<(u32, Vec<Cell>)>> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let (mut counted, mut lines) = (0, 0);
     for record in reader.records() {
         let record = record.ok()?;
+        if rows.len() > IMPORT_MAX_ROWS {
+            break;
+        }
         // The line the record starts on, counted from its byte offset: the
         // reader's offset and line count include the line ends before it
         // (off by one after `\r\n` and after blank lines).
@@ -161,7 +166,11 @@ fn read_csv(bytes: &[u8]) -> Option<Vec<(u32, Vec<Cell>)>> {
         while bytes.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
             start += 1;
         }
-        let lines = bytes[..start].iter().filter(|b| **b == b'\n').count();
+        lines += bytes[counted..start.max(counted)]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        counted = start.max(counted);
         let number = u32::try_from(lines + 1).unwrap_or(u32::MAX);
         let cells = record.iter().map(csv_cell).collect();
         rows.push((number, cells));

@@ -55,3 +55,8 @@ CREATE INDEX roster_entries_import ON roster_entries (import_id);
 
 -- A binding verified by a roster rather than by a person's approval.
 ALTER TABLE household_requests ADD COLUMN roster_import_id BIGINT REFERENCES roster_imports (id);
+
+-- An affair recorded by station staff for a resident who phoned or came in
+-- (代办): the resident is the filer; who recorded it and how they came.
+ALTER TABLE affairs ADD COLUMN recorded_by BIGINT REFERENCES people (id);
+ALTER TABLE affairs ADD COLUMN channel TEXT CHECK (channel IN ('phone_call', 'visit', 'wechat_group'));

@@ -1,7 +1,7 @@
 //! Micro-affairs: categories, filing, reading, "me too", the handlers'
 //! queue and acts, assignment, rating and follow-up.
 
-use crate::auth::{CurrentPerson, MaybePerson};
+use crate::auth::{self, CurrentPerson, MaybePerson};
 use crate::error::{AppError, request_lang};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::routes::places::paging;
@@ -10,6 +10,7 @@ use api_types::affairs::{
     Affair, AffairFilter, Assignment, Category, CategoryFilter, FollowUp, Move, NewAffair,
     NewCategory, NewRating, QueueFilter, Seconded, Status,
 };
+use api_types::identity::normalize_phone;
 use api_types::page::page_from_rows;
 use api_types::{ErrorBody, ErrorCode, FieldError, Page, PageParams, Rule};
 use axum::Json;
@@ -88,7 +89,9 @@ pub async fn create_category(
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))
 }
 
-/// Files an affair: open at the compound's station.
+/// Files an affair: open at the compound's station. Its station members and
+/// its community's staff may record it for a resident who phoned or came
+/// in, with `on_behalf`.
 #[utoipa::path(
     post,
     path = "/affairs",
@@ -96,8 +99,9 @@ pub async fn create_category(
     request_body = NewAffair,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses(
-        (status = 201, description = "Filed", body = Affair),
+        (status = 201, description = "Filed (with `on_behalf`: recorded for that resident, who is the filer)", body = Affair),
         (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "`on_behalf` from someone who does not keep the compound's register", body = ErrorBody),
         (status = 422, description = "A field breaks a rule, or names another street's category or compound's building", body = ErrorBody),
     )
 )]
@@ -118,11 +122,29 @@ pub async fn create_affair(
     {
         return Err(invalid("building_id"));
     }
+    let (filer, recorder) = match &affair.on_behalf {
+        None => (person.id, None),
+        Some(on_behalf) => {
+            // Those who keep the register and handle the compound's affairs
+            // (so they can see what they recorded): its station and its
+            // community's staff.
+            if !(permissions::keeps_register(db, person.id, affair.compound_id).await?
+                && permissions::handles_compound(db, person.id, affair.compound_id).await?)
+            {
+                return Err(AppError::new(ErrorCode::Forbidden));
+            }
+            let phone = normalize_phone("on_behalf.phone", &on_behalf.phone)
+                .map_err(|e| AppError::validation(vec![e]))?;
+            let filer = auth::person_for_phone(db, &phone, on_behalf.name.as_deref()).await?;
+            (filer, Some((person.id, on_behalf.channel)))
+        }
+    };
     let id = affairs::file(
         db,
-        person.id,
+        filer,
         &affair,
         affair.private.unwrap_or(private_default),
+        recorder,
     )
     .await?;
     let shown = view(&state, id, Some(person), &headers).await?;
@@ -167,6 +189,7 @@ pub async fn view(
     } else {
         affair.filer_name = None;
         affair.assignee_name = None;
+        affair.recorded = None;
     }
     Ok(affair)
 }

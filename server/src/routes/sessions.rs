@@ -82,8 +82,11 @@ pub async fn create_session(
     if let Some(old) = auth::session_token(&headers) {
         auth::end_session(&state.db, old).await?;
     }
-    let person = auth::person_for_phone(&state.db, &phone).await?;
-    roster::verify_on_sign_in(&state.db, &state.secret, person, &phone).await?;
+    let person = auth::person_for_phone(&state.db, &phone, None).await?;
+    // The code is spent: a failed roster check must not fail the sign-in.
+    if let Err(err) = roster::verify_on_sign_in(&state.db, &state.secret, person, &phone).await {
+        tracing::warn!(error = %err, "could not check the rosters at sign-in");
+    }
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok());
