@@ -328,16 +328,6 @@ pub struct OnBehalf {
     pub channel: Channel,
 }
 
-/// Who recorded an affair for its filer, and how the filer reached them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
-pub struct Recorded {
-    /// The staff member's name.
-    pub by_name: String,
-    /// How the filer reached the station.
-    pub channel: Channel,
-}
-
 /// The longest name given for a resident recorded on behalf.
 pub const ON_BEHALF_NAME_MAX: usize = 20;
 
@@ -462,10 +452,13 @@ pub struct Affair {
     pub timeline: Option<Vec<AffairEvent>>,
     /// The filer's rating: for the filer and handlers only.
     pub rating: Option<Rating>,
-    /// Set when staff recorded it for the filer (代办): for the filer and
-    /// handlers only.
+    /// The staff member who recorded it for the filer (代办): for the filer
+    /// and handlers only.
     #[serde(default)]
-    pub recorded: Option<Recorded>,
+    pub recorded_by: Option<String>,
+    /// How the filer reached the station, when staff recorded it.
+    #[serde(default)]
+    pub channel: Option<Channel>,
 }
 
 /// `?compound_id=&status=` of the affair list.
@@ -691,6 +684,10 @@ pub struct Rating {
     pub re_satisfaction: Option<Satisfaction>,
     /// Its comment.
     pub re_comment: Option<String>,
+    /// The handler who recorded it from a call-back (回访) for a filer who
+    /// does not use the app; `None` when the filer rated it themselves.
+    #[serde(default)]
+    pub recorded_by: Option<String>,
 }
 
 impl Rating {
@@ -956,6 +953,9 @@ pub struct Metrics {
     pub median_resolve_minutes: Option<i64>,
     /// Affairs that missed a time limit.
     pub overdue: i64,
+    /// Of the ratings counted, those a handler recorded from a call-back.
+    #[serde(default)]
+    pub call_back_ratings: i64,
 }
 
 /// `GET /api/v1/compounds/{id}/board`: what the compound's public board shows.

@@ -75,9 +75,6 @@ pub enum ErrorCode {
     InvalidCode,
     /// 422: the photo has more pixels than the server decodes.
     ImageTooLarge,
-    /// 422: an uploaded spreadsheet has bad rows (the message lists the
-    /// first; a dry run lists them all) and nothing of it was written.
-    InvalidFile,
     /// 429: too many requests; see `Retry-After`.
     RateLimited,
     /// 500: something failed on the server; details are in its log.
@@ -105,9 +102,7 @@ impl ErrorCode {
             Conflict | IdempotencyKeyInProgress | IllegalMove => 409,
             PayloadTooLarge => 413,
             UnsupportedMediaType | UnsupportedImage => 415,
-            ValidationFailed | IdempotencyKeyReused | InvalidCode | ImageTooLarge | InvalidFile => {
-                422
-            }
+            ValidationFailed | IdempotencyKeyReused | InvalidCode | ImageTooLarge => 422,
             RateLimited => 429,
             Internal | Unknown => 500,
             ServiceUnavailable => 503,
@@ -160,7 +155,6 @@ impl ErrorCode {
                 IdempotencyKeyReused => "该请求标识已用于另一次不同的提交",
                 InvalidCode => "验证码不对或已过期，请核对短信，或重新获取验证码",
                 ImageTooLarge => "照片像素太多，请换一张或先缩小",
-                InvalidFile => "表格中有错误，没有导入任何内容，请改正后再试",
                 RateLimited => "操作太频繁，请稍等一会儿再试",
                 Internal | Unknown => "服务器出了点问题，请稍后再试",
                 ServiceUnavailable => "服务暂时不可用，请稍后再试",
@@ -189,7 +183,6 @@ impl ErrorCode {
                     "The code is wrong or has expired; check the message or ask for a new code"
                 }
                 ImageTooLarge => "The photo has too many pixels; pick another or shrink it",
-                InvalidFile => "The file has errors and nothing was imported; fix them and retry",
                 RateLimited => "Too many requests; please wait and retry",
                 Internal | Unknown => "Something went wrong on the server; please retry later",
                 ServiceUnavailable => "The service is unavailable; please retry later",

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 /// The longest reason for a grant or a revocation.
 pub const REASON_MAX: usize = 200;
 
+/// The longest name given for someone appointed before they signed in.
+pub const NAME_MAX: usize = 20;
+
 /// A role a person can hold, each scoped to one kind of place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
@@ -115,9 +118,15 @@ impl Department {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NewRoleGrant {
-    /// The person's number (they must have signed in once).
+    /// The person's number. Someone who has never signed in is invited by
+    /// SMS, and the role waits for them.
     #[cfg_attr(feature = "server", schema(min_length = 11, max_length = 20))]
     pub phone: String,
+    /// Their name, for someone who has never signed in (at most 20
+    /// characters); ignored for someone who has.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(max_length = 20))]
+    pub name: Option<String>,
     /// The role.
     pub role: Role,
     /// The place it is scoped to: a compound, grid, community or street id.
@@ -137,6 +146,11 @@ impl NewRoleGrant {
         let mut checks = Checks::default();
         checks.check(normalize_phone("phone", &self.phone).map(|_| ()));
         checks.check(required_text("reason", &self.reason, REASON_MAX));
+        checks.check(crate::validate::optional_text(
+            "name",
+            self.name.as_deref(),
+            NAME_MAX,
+        ));
         let needs_position = self.role == Role::StationMember;
         if needs_position != self.position.is_some() {
             let rule = if needs_position {
@@ -212,6 +226,7 @@ mod tests {
     ) -> NewRoleGrant {
         NewRoleGrant {
             phone: "13800000044".into(),
+            name: None,
             role,
             place_id: 1,
             position,

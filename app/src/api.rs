@@ -11,11 +11,13 @@ use api_types::consultations::{
 };
 use api_types::households::{HouseholdRequest, Invite, NewHouseholdRequest, NewInvite, Rejection};
 use api_types::identity::{CodeRequest, CodeSent, CurrentSession, Me, SignIn};
+use api_types::imports::RosterStatus;
 use api_types::places::{CompoundDetail, CompoundSummary, StreetSummary};
 use api_types::pool::{
     CapablePerson, CheckInCode, CodeEntry, HelpDone, HelpRequest, NewApplication, NewHelpRequest,
     NewPost, PoolFigures, PoolMember, Post, Skill, VolunteerRecord,
 };
+use api_types::roles::{NewRoleGrant, RoleGrant};
 use api_types::units::{
     CommunityReports, NewUnit, NewUnitRating, Report, Unit, UnitAnswer, UnitRecord,
 };
@@ -393,6 +395,40 @@ pub async fn upload_photo(photo: &web_sys::Blob, lang: Lang) -> Result<Photo, Ap
         .body(photo.clone())
         .map_err(network_error)?;
     decode(request.send().await.map_err(network_error)?).await
+}
+
+/// `POST path?dry_run=` with a spreadsheet as the body (a places ledger or
+/// a roster): the report, 200 for a dry run and 201 once imported.
+pub async fn upload_sheet<T: DeserializeOwned>(
+    path: &str,
+    file: &web_sys::Blob,
+    dry_run: bool,
+    lang: Lang,
+) -> Result<T, ApiError> {
+    let kind = file.type_();
+    let request = Request::post(&format!("{API_PREFIX}{path}?dry_run={dry_run}"))
+        .header("Accept-Language", lang.tag())
+        .header(
+            "Content-Type",
+            if kind.is_empty() {
+                "application/octet-stream"
+            } else {
+                &kind
+            },
+        )
+        .body(file.clone())
+        .map_err(network_error)?;
+    decode(request.send().await.map_err(network_error)?).await
+}
+
+/// `GET /compounds/{id}/roster`.
+pub async fn roster(compound: i64, lang: Lang) -> Result<RosterStatus, ApiError> {
+    get(&format!("/compounds/{compound}/roster"), lang).await
+}
+
+/// `POST /role-grants`.
+pub async fn grant_role(grant: &NewRoleGrant, lang: Lang) -> Result<RoleGrant, ApiError> {
+    post("/role-grants", grant, None, lang).await
 }
 
 /// `GET /consultations?compound_id=`: newest first.

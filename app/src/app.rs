@@ -2,6 +2,7 @@
 //! and bottom navigation around the pages of each bundle.
 
 use crate::components::{bottom_nav::BottomNav, top_bar::TopBar};
+use crate::pages::admin::{AdminPage, LedgerPage, OnBehalfPage, RolesPage, RosterPage};
 use crate::pages::affair::AffairPage;
 use crate::pages::affair_new::AffairNewPage;
 use crate::pages::board::BoardPage;
@@ -55,6 +56,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/units") view=LeaveBundle />
                 <Route path=path!("/units/*rest") view=LeaveBundle />
                 <Route path=path!("/reports/*rest") view=LeaveBundle />
+                <Route path=path!("/admin") view=LeaveBundle />
+                <Route path=path!("/admin/*rest") view=LeaveBundle />
             </Routes>
         </Bundle>
     }
@@ -136,6 +139,24 @@ pub fn ReportsApp() -> impl IntoView {
             <Routes fallback=LeaveBundle>
                 <Route path=path!("/reports/units/:id") view=ReportPage />
                 <Route path=path!("/reports/communities/:id") view=CommunityReportsPage />
+            </Routes>
+        </Bundle>
+    }
+}
+
+/// The street office's bundle, at `/admin`: the places ledger, roles, a
+/// compound's roster and affairs recorded for residents — pages residents
+/// never load.
+#[component]
+pub fn AdminApp() -> impl IntoView {
+    view! {
+        <Bundle>
+            <Routes fallback=LeaveBundle>
+                <Route path=path!("/admin") view=AdminPage />
+                <Route path=path!("/admin/roles") view=RolesPage />
+                <Route path=path!("/admin/streets/:id/ledger") view=LedgerPage />
+                <Route path=path!("/admin/compounds/:id/roster") view=RosterPage />
+                <Route path=path!("/admin/compounds/:id/on-behalf") view=OnBehalfPage />
             </Routes>
         </Bundle>
     }

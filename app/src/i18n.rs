@@ -47,8 +47,6 @@ pub enum Key {
     NetworkError,
     /// The home page's heading over the compounds.
     CompoundsHeading,
-    /// Shown when the street has no compounds yet.
-    NoCompounds,
     /// The heading of the person's chosen compound on the home page.
     MyCompound,
     /// No compound chosen yet.
@@ -208,9 +206,6 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Retry => "重新加载",
             NetworkError => "网络连接失败，请检查网络后重试",
             CompoundsHeading => "各小区互助站",
-            NoCompounds => {
-                "这里还没有建立街道和小区。街道办管理员：在服务器上运行 linli-server street create 建立街道，再用 places import 导入楼栋台账（说明见 README「建立一个真实的街道」）。居民：请稍后再来。"
-            }
             MyCompound => "我的小区",
             NoCompoundChosen => "还没有选择小区",
             ChooseCompoundHint => "在首页点开您住的小区，选“设为我的小区”",
@@ -299,9 +294,6 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Retry => "Try again",
             NetworkError => "No connection. Check your network and try again",
             CompoundsHeading => "Compounds and their stations",
-            NoCompounds => {
-                "No street is set up here yet. Street office administrators: run linli-server street create on the server, then import the places ledger with places import (see README, \"Setting up a real street\"). Residents: please come back later."
-            }
             MyCompound => "My compound",
             NoCompoundChosen => "No compound chosen yet",
             ChooseCompoundHint => {

@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod admin;
 pub mod affair;
 pub mod affair_new;
 pub mod board;

@@ -38,6 +38,9 @@ pub const STATION: &str = "/station";
 pub const NOTICES: &str = "/notices";
 /// The resident's own affairs.
 pub const MY_AFFAIRS: &str = "/affairs";
+/// The street office's setup: ledger, roles, rosters, affairs recorded
+/// for residents.
+pub const ADMIN: &str = "/admin";
 /// Volunteer posts and the capable-person pool.
 pub const POOL: &str = "/pool";
 

@@ -5,8 +5,7 @@ use crate::error::AppError;
 use crate::{circulation, photos};
 use api_types::Lang;
 use api_types::affairs::{
-    Affair, AffairEvent, AffairState, Category, Channel, Level, NewAffair, NewCategory, Recorded,
-    Status,
+    Affair, AffairEvent, AffairState, Category, Channel, Level, NewAffair, NewCategory, Status,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -247,16 +246,11 @@ fn stored_from_row(row: &AnyRow, lang: Lang, viewer: i64) -> Result<Stored, sqlx
             viewer_levels: Vec::new(),
             timeline: None,
             rating: None,
-            recorded: match (
-                row.try_get::<Option<String>, _>("recorder_name")?,
-                row.try_get::<Option<String>, _>("channel")?,
-            ) {
-                (Some(by_name), Some(channel)) => Some(Recorded {
-                    by_name,
-                    channel: Channel::parse(&channel).ok_or_else(|| bad("channel"))?,
-                }),
-                _ => None,
-            },
+            recorded_by: row.try_get("recorder_name")?,
+            channel: row
+                .try_get::<Option<String>, _>("channel")?
+                .map(|c| Channel::parse(&c).ok_or_else(|| bad("channel")))
+                .transpose()?,
         },
     })
 }

@@ -364,6 +364,7 @@ pub async fn load_sample_affairs(db: &Db) -> Result<(), crate::error::AppError> 
             satisfaction: Satisfaction::VerySatisfied,
             comment: Some("修得很快，谢谢！".to_owned()),
         },
+        false,
     )
     .await?;
     let shed = file(

@@ -3,7 +3,6 @@
 use crate::db::{Db, now_ms, rfc3339};
 use crate::error::AppError;
 use api_types::households::{HouseholdRequest, HouseholdStatus, Invite, Requester};
-use api_types::imports::RosterUpload;
 use api_types::{ErrorCode, FieldError, Rule};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -48,13 +47,11 @@ pub async fn compound_of_building(db: &Db, building: i64) -> Result<Option<i64>,
 const REQUEST_COLUMNS: &str = "SELECT r.id, r.status, r.requested_at, r.decided_at, r.reason, \
        r.household_id, g.compound_id, c.name AS compound_name, b.name AS building_name, \
        u.name AS unit, h.room, p.id AS person_id, p.name AS person_name, p.phone AS person_phone, \
-       ri.id AS roster_id, rp.name AS roster_by, ri.uploaded_at AS roster_at, ri.row_count AS roster_rows \
+       r.roster_import_id, d.name AS decided_by \
      FROM household_requests r JOIN households h ON h.id = r.household_id \
      JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id \
      JOIN grids g ON g.id = b.grid_id JOIN compounds c ON c.id = g.compound_id \
-     JOIN people p ON p.id = r.person_id \
-     LEFT JOIN roster_imports ri ON ri.id = r.roster_import_id \
-     LEFT JOIN people rp ON rp.id = ri.uploaded_by";
+     JOIN people p ON p.id = r.person_id LEFT JOIN people d ON d.id = r.decided_by";
 
 fn request_from_row(row: &AnyRow, with_requester: bool) -> Result<HouseholdRequest, sqlx::Error> {
     let status: String = row.try_get("status")?;
@@ -70,19 +67,10 @@ fn request_from_row(row: &AnyRow, with_requester: bool) -> Result<HouseholdReque
     } else {
         None
     };
-    let roster_id: Option<i64> = row.try_get("roster_id")?;
-    let roster = match roster_id {
-        Some(id) => Some(RosterUpload {
-            id,
-            uploaded_by: row.try_get("roster_by")?,
-            uploaded_at: rfc3339(row.try_get("roster_at")?),
-            rows: row.try_get("roster_rows")?,
-        }),
-        None => None,
-    };
     Ok(HouseholdRequest {
         id: row.try_get("id")?,
-        roster,
+        by_roster: row.try_get::<Option<i64>, _>("roster_import_id")?.is_some(),
+        decided_by: row.try_get("decided_by")?,
         status: HouseholdStatus::parse(&status).unwrap_or(HouseholdStatus::Pending),
         compound_id: row.try_get("compound_id")?,
         compound_name: row.try_get("compound_name")?,

@@ -90,6 +90,8 @@ struct Counted {
     reopened: bool,
     due: Option<i64>,
     score: Option<i64>,
+    /// Whether a handler recorded the rating from a call-back.
+    by_call_back: bool,
 }
 
 fn counted_from_row(row: &AnyRow) -> Result<Counted, sqlx::Error> {
@@ -115,6 +117,7 @@ fn counted_from_row(row: &AnyRow) -> Result<Counted, sqlx::Error> {
         reopened: row.try_get::<i64, _>("reopened")? > 0,
         due,
         score: re_score.or(score),
+        by_call_back: row.try_get::<Option<i64>, _>("recorded_by")?.is_some(),
     })
 }
 
@@ -132,7 +135,8 @@ pub async fn month(db: &Db, scope: Scope, place: i64, month: &str) -> Result<Met
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     let sql = format!(
         "SELECT a.status, a.level, a.created_at, a.responded_at, a.resolved_at, a.responded_in_time, \
-           a.late, a.reopened, a.respond_due_at, a.resolve_due_at, r.score, r.re_score \
+           a.late, a.reopened, a.respond_due_at, a.resolve_due_at, r.score, r.re_score, \
+           r.recorded_by \
          FROM affairs a JOIN compounds c ON c.id = a.compound_id \
          LEFT JOIN affair_ratings r ON r.affair_id = a.id \
          WHERE {} AND a.created_at >= $2 AND a.created_at < $3",
@@ -194,6 +198,10 @@ pub async fn month(db: &Db, scope: Scope, place: i64, month: &str) -> Result<Met
         overdue: rows
             .iter()
             .filter(|a| a.late || a.due.is_some_and(|d| now > d))
+            .count() as i64,
+        call_back_ratings: rows
+            .iter()
+            .filter(|a| a.score.is_some() && a.by_call_back)
             .count() as i64,
     })
 }

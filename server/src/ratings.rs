@@ -16,8 +16,9 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 pub async fn load(db: &Db, affair: i64) -> Result<Option<Rating>, AppError> {
     let row = sqlx::query(
         "SELECT r.score, r.comment, r.rated_at, r.follow_up_due_at, p.name AS follow_up_name, \
-           r.follow_up_note, r.follow_up_at, r.re_score, r.re_comment \
-         FROM affair_ratings r LEFT JOIN people p ON p.id = r.follow_up_by WHERE r.affair_id = $1",
+           r.follow_up_note, r.follow_up_at, r.re_score, r.re_comment, rb.name AS recorded_by \
+         FROM affair_ratings r LEFT JOIN people p ON p.id = r.follow_up_by \
+         LEFT JOIN people rb ON rb.id = r.recorded_by WHERE r.affair_id = $1",
     )
     .bind(affair)
     .fetch_optional(&db.pool)
@@ -44,6 +45,7 @@ fn rating_from_row(row: &AnyRow) -> Result<Rating, AppError> {
             .map(|s| Satisfaction::from_score(s).ok_or_else(bad))
             .transpose()?,
         re_comment: row.try_get("re_comment")?,
+        recorded_by: row.try_get("recorded_by")?,
     })
 }
 
@@ -64,9 +66,22 @@ async fn handlers_to_tell(db: &Db, affair: &Held) -> Result<Vec<i64>, sqlx::Erro
 
 /// The filer rates a resolved (or closed) affair once; rating a resolved
 /// one also confirms it. A poor rating opens a follow-up due in the
-/// street's number of days.
-pub async fn rate(db: &Db, affair: &Held, person: i64, rating: &NewRating) -> Result<(), AppError> {
-    if person != affair.filer {
+/// street's number of days. `by_call_back`: `person` is a handler of the
+/// affair recording the filer's verdict from a call-back (回访), for a
+/// filer who does not use the app; it is marked as such.
+pub async fn rate(
+    db: &Db,
+    affair: &Held,
+    person: i64,
+    rating: &NewRating,
+    by_call_back: bool,
+) -> Result<(), AppError> {
+    let allowed = if by_call_back {
+        !circulation::levels_of(db, person, affair).await?.is_empty()
+    } else {
+        person == affair.filer
+    };
+    if !allowed {
         return Err(AppError::new(ErrorCode::Forbidden));
     }
     if !matches!(affair.state.status, Status::Resolved | Status::Closed) {
@@ -87,15 +102,16 @@ pub async fn rate(db: &Db, affair: &Held, person: i64, rating: &NewRating) -> Re
     let comment = trimmed(rating.comment.as_deref());
     // The primary key makes a second rating a 409.
     sqlx::query(
-        "INSERT INTO affair_ratings (affair_id, rater_id, score, comment, rated_at, follow_up_due_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO affair_ratings (affair_id, rater_id, score, comment, rated_at, follow_up_due_at, recorded_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(affair.id)
-    .bind(person)
+    .bind(affair.filer)
     .bind(rating.satisfaction.score())
     .bind(comment.clone())
     .bind(now)
     .bind(due)
+    .bind(by_call_back.then_some(person))
     .execute(&mut *tx)
     .await?;
     if affair.state.status == Status::Resolved {

@@ -54,14 +54,17 @@ impl AppShell {
 /// following affairs, notices) is built into `dist/station/`, the
 /// consultations bundle into `dist/consult/`, the pool (capable persons and
 /// volunteer posts) into `dist/pool/`, service ratings and the public
-/// boards that show them into `dist/units/`, and the reports staff and
-/// liaisons read into `dist/reports/`.
-const BUNDLES: [(&[&str], &str); 5] = [
+/// boards that show them into `dist/units/`, the reports staff and
+/// liaisons read into `dist/reports/`, and the street office's setup
+/// (ledger, roles, rosters, affairs recorded for residents) into
+/// `dist/admin/`.
+const BUNDLES: [(&[&str], &str); 6] = [
     (&["/station", "/affairs", "/notices"], "/station/index.html"),
     (&["/consultations"], "/consult/index.html"),
     (&["/pool"], "/pool/index.html"),
     (&["/units", "/boards"], "/units/index.html"),
     (&["/reports"], "/reports/index.html"),
+    (&["/admin"], "/admin/index.html"),
 ];
 
 /// The shell that answers an app path.
@@ -300,6 +303,8 @@ mod tests {
         assert_eq!(shell_for("/pool/posts/3"), "/pool/index.html");
         assert_eq!(shell_for("/units"), "/units/index.html");
         assert_eq!(shell_for("/reports/units/2"), "/reports/index.html");
+        assert_eq!(shell_for("/admin/streets/1/ledger"), "/admin/index.html");
+        assert_eq!(shell_for("/administrators"), "/index.html");
         assert_eq!(shell_for("/station"), STATION_SHELL);
         assert_eq!(shell_for("/station/requests"), STATION_SHELL);
         assert_eq!(shell_for("/stationery"), "/index.html");

@@ -7,6 +7,7 @@ use crate::i18n::{Count, Key, count, counts, t, title, unit};
 use crate::load::load;
 use crate::prefs::{use_lang, use_prefs, use_title};
 use crate::routes;
+use api_types::Lang;
 use api_types::places::{CompoundSummary, StreetSummary};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -37,7 +38,7 @@ pub fn HomePage() -> impl IntoView {
                 .get()
                 .map(|result| match result {
                     Ok(list) if list.is_empty() => {
-                        view! { <p class=style::empty>{t(lang, Key::NoCompounds)}</p> }
+                        view! { <p class=style::empty>{not_set_up(lang)}</p> }
                             .into_any()
                     }
                     Ok(list) => view! { <CompoundList compounds=list /> }.into_any(),
@@ -181,6 +182,19 @@ fn group_by_community(compounds: Vec<CompoundSummary>) -> Vec<(String, Vec<Compo
         .into_iter()
         .map(|(_, name, list)| (name, list))
         .collect()
+}
+
+/// What an empty portal says, and to whom: here, not in the shared text
+/// table, so the other bundles do not carry it.
+fn not_set_up(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => {
+            "这里还没有建立街道和小区。街道办管理员：在服务器上运行 linli-server street create 建立街道，再用 places import 导入楼栋台账（见 README「建立一个真实的街道」）。居民：请稍后再来。"
+        }
+        Lang::En => {
+            "No street is set up here yet. Street office administrators: run linli-server street create on the server, then import the places ledger with places import (see README, “Setting up a real street”). Residents: please come back later."
+        }
+    }
 }
 
 #[cfg(test)]

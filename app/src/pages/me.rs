@@ -119,6 +119,12 @@ fn Account() -> impl IntoView {
                 .roles
                 .iter()
                 .any(|r| r.role == "station_member" || r.role == "grid_worker");
+            let keeper = me.roles.iter().any(|r| {
+                matches!(
+                    r.role.as_str(),
+                    "station_member" | "community_staff" | "street_admin"
+                )
+            });
             let household = me.households.first().cloned();
             let may_bind = household
                 .as_ref()
@@ -187,6 +193,14 @@ fn Account() -> impl IntoView {
                         view! {
                             <A href=routes::STATION attr:class=format!("{} {}", ui::primary, style::desk)>
                                 {t(lang, Key::StationDesk)}
+                            </A>
+                        }
+                    })}
+                {keeper
+                    .then(|| {
+                        view! {
+                            <A href=routes::ADMIN attr:class=format!("{} {}", ui::primary, style::desk)>
+                                {if lang == Lang::Zh { "街道与小区管理" } else { "Street and compound setup" }}
                             </A>
                         }
                     })}

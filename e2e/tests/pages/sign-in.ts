@@ -32,10 +32,10 @@ export function textedCode(phone: string): string {
   const codes = readFileSync(outbox, "utf8")
     .trim()
     .split("\n")
-    .map((line) => JSON.parse(line) as { phone: string; code: string })
-    .filter((m) => m.phone === phone);
+    .map((line) => JSON.parse(line) as { phone: string; code?: string })
+    .filter((m) => m.phone === phone && m.code !== undefined);
   if (codes.length === 0) throw new Error(`no code was texted to ${phone}`);
-  return codes[codes.length - 1].code;
+  return codes[codes.length - 1].code as string;
 }
 
 /** Signs in as `phone` through the real form and a texted code. */

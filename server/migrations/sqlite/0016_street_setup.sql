@@ -60,3 +60,7 @@ ALTER TABLE household_requests ADD COLUMN roster_import_id INTEGER REFERENCES ro
 -- (代办): the resident is the filer; who recorded it and how they came.
 ALTER TABLE affairs ADD COLUMN recorded_by INTEGER REFERENCES people (id);
 ALTER TABLE affairs ADD COLUMN channel TEXT CHECK (channel IN ('phone_call', 'visit', 'wechat_group'));
+
+-- A rating a handler recorded from a call-back (回访) for a filer who does
+-- not use the app; NULL when the filer rated it themselves.
+ALTER TABLE affair_ratings ADD COLUMN recorded_by INTEGER REFERENCES people (id);

@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_event))
         .routes(routes!(put_assignee))
         .routes(routes!(create_rating))
+        .routes(routes!(create_call_back_rating))
         .routes(routes!(create_follow_up))
         .routes(routes!(create_re_rating))
         .routes(routes!(list_queue))
@@ -189,7 +190,8 @@ pub async fn view(
     } else {
         affair.filer_name = None;
         affair.assignee_name = None;
-        affair.recorded = None;
+        affair.recorded_by = None;
+        affair.channel = None;
     }
     Ok(affair)
 }
@@ -408,7 +410,40 @@ pub async fn create_rating(
 ) -> Result<(StatusCode, Json<Affair>), AppError> {
     rating.validate().map_err(AppError::validation)?;
     let held = held_for(&state, id, person, &headers).await?;
-    ratings::rate(&state.db, &held, person.id, &rating).await?;
+    ratings::rate(&state.db, &held, person.id, &rating, false).await?;
+    let shown = view(&state, id, Some(person), &headers).await?;
+    Ok((StatusCode::CREATED, Json(shown)))
+}
+
+/// A handler records the filer's rating from a call-back (回访), for a
+/// filer who does not use the app (an elder who phoned the station); the
+/// rating is marked as recorded by them, and the three rates say how many
+/// came so.
+#[utoipa::path(
+    post,
+    path = "/affairs/{id}/call-back-ratings",
+    tag = "affairs",
+    request_body = NewRating,
+    params(("id" = i64, Path, description = "The affair's id")),
+    responses(
+        (status = 201, description = "Rated on the filer's behalf", body = Affair),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a handler of the affair", body = ErrorBody),
+        (status = 404, description = "Absent, or private and not yours", body = ErrorBody),
+        (status = 409, description = "Not resolved yet, or already rated", body = ErrorBody),
+        (status = 422, description = "A poor rating without a reason", body = ErrorBody),
+    )
+)]
+pub async fn create_call_back_rating(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(rating): ApiJson<NewRating>,
+) -> Result<(StatusCode, Json<Affair>), AppError> {
+    rating.validate().map_err(AppError::validation)?;
+    let held = held_for(&state, id, person, &headers).await?;
+    ratings::rate(&state.db, &held, person.id, &rating, true).await?;
     let shown = view(&state, id, Some(person), &headers).await?;
     Ok((StatusCode::CREATED, Json(shown)))
 }

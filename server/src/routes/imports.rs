@@ -38,7 +38,7 @@ async fn file_bytes(request: Request, state: &AppState) -> Result<Bytes, AppErro
 }
 
 /// The answer to an import: 200 for a dry run, 201 once written, 422
-/// `invalid_file` (nothing written) naming the first bad rows.
+/// `validation_failed` (nothing written) naming the first bad rows.
 fn answer<T>(
     report: T,
     applied: bool,
@@ -65,7 +65,7 @@ fn answer<T>(
             first.join("; ")
         ),
     };
-    Err(AppError::new(ErrorCode::InvalidFile).with_message(message))
+    Err(AppError::new(ErrorCode::ValidationFailed).with_message(message))
 }
 
 /// Imports a street's places ledger (楼栋台账): one row per building with

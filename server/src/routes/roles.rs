@@ -1,12 +1,12 @@
 //! `POST /role-grants` and `POST /role-grants/{id}/revocations`.
 
-use crate::auth::CurrentPerson;
+use crate::auth::{self, CurrentPerson};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::{AppState, roles};
 use api_types::identity::normalize_phone;
 use api_types::roles::{NewRoleGrant, Revocation, RoleGrant};
-use api_types::{ErrorBody, ErrorCode, FieldError, Rule};
+use api_types::{ErrorBody, ErrorCode};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -19,7 +19,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_role_revocation))
 }
 
-/// Grants a role at a place to a person who has signed in once.
+/// Grants a role at a place to a person, found by phone; someone who has
+/// never signed in is invited by SMS (template `role_invitation`) and
+/// holds the role once they sign in.
 #[utoipa::path(
     post,
     path = "/role-grants",
@@ -30,7 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 201, description = "Granted and recorded in the audit log", body = RoleGrant),
         (status = 403, description = "Not above this place in the hierarchy", body = ErrorBody),
         (status = 409, description = "The person already holds exactly this role", body = ErrorBody),
-        (status = 422, description = "A field breaks a rule, or no such person or place", body = ErrorBody),
+        (status = 422, description = "A field breaks a rule, or no such place", body = ErrorBody),
     )
 )]
 pub async fn create_role_grant(
@@ -48,14 +50,47 @@ pub async fn create_role_grant(
     }
     let phone =
         normalize_phone("phone", &request.phone).map_err(|e| AppError::validation(vec![e]))?;
-    let person = roles::person_by_phone(db, &phone)
-        .await?
-        .ok_or_else(|| AppError::validation(vec![FieldError::new("phone", Rule::Unknown)]))?;
+    let known = roles::person_by_phone(db, &phone).await?;
+    let person = match known {
+        Some(person) => person,
+        None => auth::person_for_phone(db, &phone, request.name.as_deref()).await?,
+    };
     let id = roles::grant(db, actor.id, person, &request).await?;
     let (grant, _) = roles::grant_by_id(db, id)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if known.is_none() {
+        // The role waits for them: they hold it once they sign in.
+        let params = [
+            ("role", role_words(&grant)),
+            ("place", grant.place_name.clone()),
+            ("link", "/sign-in?next=/admin".to_owned()),
+        ];
+        if let Err(err) = state
+            .sms
+            .send_notice(&phone, "role_invitation", &params)
+            .await
+        {
+            tracing::warn!(error = %err, "could not send a role invitation");
+        }
+    }
     Ok((StatusCode::CREATED, Json(grant)))
+}
+
+/// The role in the words of the invitation.
+fn role_words(grant: &RoleGrant) -> String {
+    use api_types::roles::{Position, Role};
+    match (grant.role, grant.position) {
+        (Role::StationMember, Some(Position::Head)) => "互助站站长",
+        (Role::StationMember, Some(Position::Deputy)) => "互助站副站长",
+        (Role::StationMember, Some(Position::SecretaryGeneral)) => "互助站秘书长",
+        (Role::StationMember, _) => "互助站成员",
+        (Role::GridWorker, _) => "网格员",
+        (Role::CommunityStaff, _) => "社区工作人员",
+        (Role::DepartmentLiaison, _) => "服务单位联络人",
+        (Role::StreetAdmin, _) => "街道管理员",
+    }
+    .to_owned()
 }
 
 /// Revokes a grant, recording who and why.

@@ -281,6 +281,7 @@ async fn the_openapi_document_lists_every_route() {
             "GET /api/v1/streets/{id}/affair-settings",
             "GET /api/v1/studios",
             "POST /api/v1/affairs",
+            "POST /api/v1/affairs/{id}/call-back-ratings",
             "POST /api/v1/affairs/{id}/events",
             "POST /api/v1/affairs/{id}/help-requests",
             "POST /api/v1/affairs/{id}/rating",

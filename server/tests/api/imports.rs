@@ -361,7 +361,7 @@ async fn a_bad_ledger_names_every_bad_row_and_writes_nothing() {
     assert_eq!(report["errors"][0]["column"], "层数");
     let (status, body) = csv(&app, &admin, path, &bad).await;
     assert_eq!(status, 422);
-    assert_eq!(body["error"]["code"], "invalid_file");
+    assert_eq!(body["error"]["code"], "validation_failed");
     assert!(
         body["error"]["message"]
             .as_str()
@@ -547,7 +547,8 @@ async fn a_roster_verifies_listed_residents_when_they_sign_in() {
         ),
         (json!("1号楼"), json!("1单元"), json!("101"))
     );
-    assert_eq!(binding["roster"]["uploaded_by"], "王秀英");
+    assert_eq!(binding["by_roster"], true);
+    assert_eq!(binding["decided_by"], "王秀英");
     // Someone not listed asks and waits as before.
     let stranger = app.sign_in("13900000051").await;
     let (_, me) = app.get_as(&stranger, "/api/v1/sessions/current").await;
@@ -656,7 +657,7 @@ async fn a_bad_roster_names_every_bad_row_and_changes_nothing() {
     );
     let (status, body) = csv(&app, &head, path, bad).await;
     assert_eq!(status, 422);
-    assert_eq!(body["error"]["code"], "invalid_file");
+    assert_eq!(body["error"]["code"], "validation_failed");
     assert_eq!(app.count("roster_imports").await, 0);
     assert_eq!(app.count("roster_entries").await, 0);
 }
@@ -680,10 +681,8 @@ async fn the_station_records_an_affair_for_a_caller_who_later_rates_it() {
     let id = filed["id"].as_i64().unwrap();
     assert_eq!(filed["mine"], false);
     assert_eq!(filed["filer_name"], "孙阿姨");
-    assert_eq!(
-        filed["recorded"],
-        json!({"by_name": "王秀英", "channel": "phone_call"})
-    );
+    assert_eq!(filed["recorded_by"], "王秀英");
+    assert_eq!(filed["channel"], "phone_call");
     assert_eq!(filed["timeline"][0]["actor_name"], "孙阿姨");
 
     // Only those who keep the compound's register record for others.
@@ -721,13 +720,14 @@ async fn the_station_records_an_affair_for_a_caller_who_later_rates_it() {
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
     let (_, seen) = app.get_as(&sun, &format!("/api/v1/affairs/{id}")).await;
     assert_eq!(seen["mine"], true);
-    assert_eq!(seen["recorded"]["channel"], "phone_call");
+    assert_eq!(seen["channel"], "phone_call");
     // A neighbour sees neither who filed it nor who recorded it.
     let (_, public) = app
         .get_as(&resident, &format!("/api/v1/affairs/{id}"))
         .await;
     assert_eq!(public["filer_name"], Value::Null);
-    assert_eq!(public["recorded"], Value::Null);
+    assert_eq!(public["recorded_by"], Value::Null);
+    assert_eq!(public["channel"], Value::Null);
     for act in ["accept", "resolve"] {
         let (status, _) = app
             .post_as(
@@ -746,4 +746,68 @@ async fn the_station_records_an_affair_for_a_caller_who_later_rates_it() {
         )
         .await;
     assert_eq!(status, 201, "{rated}");
+    assert_eq!(rated["rating"]["recorded_by"], Value::Null);
+}
+
+#[tokio::test]
+async fn the_station_records_a_callers_rating_from_a_call_back_and_the_rates_say_so() {
+    let app = TestApp::with_demo().await;
+    let head = app.sign_in(HEAD).await;
+    let (_, categories) = app.get_json("/api/v1/categories?street_id=1").await;
+    let category = categories["items"][0]["id"].as_i64().unwrap();
+    let (status, filed) = app
+        .post_as(
+            &head,
+            "/api/v1/affairs",
+            json!({"compound_id": 1, "category_id": category, "title": "楼道灯坏了",
+                   "description": "钱大爷来站里说三楼的灯不亮", "building_id": 1,
+                   "on_behalf": {"phone": "13900000080", "name": "钱大爷", "channel": "visit"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{filed}");
+    let id = filed["id"].as_i64().unwrap();
+    let path = format!("/api/v1/affairs/{id}/call-back-ratings");
+    let (status, _) = app
+        .post_as(&head, &path, json!({"satisfaction": "satisfied"}))
+        .await;
+    assert_eq!(status, 409, "not resolved yet");
+    for act in ["accept", "resolve"] {
+        let (status, _) = app
+            .post_as(
+                &head,
+                &format!("/api/v1/affairs/{id}/events"),
+                json!({"act": act, "note": "换了灯泡"}),
+            )
+            .await;
+        assert_eq!(status, 201);
+    }
+    // A resident who did not handle it cannot rate it for the filer.
+    let resident = app.sign_in(RESIDENT).await;
+    let (status, _) = app
+        .post_as(&resident, &path, json!({"satisfaction": "satisfied"}))
+        .await;
+    assert_eq!(status, 403);
+    let (status, rated) = app
+        .post_as(
+            &head,
+            &path,
+            json!({"satisfaction": "satisfied", "comment": "电话回访，说很满意"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{rated}");
+    assert_eq!(rated["status"], "closed");
+    assert_eq!(rated["rating"]["satisfaction"], "satisfied");
+    assert_eq!(rated["rating"]["recorded_by"], "王秀英");
+    // Once: the filer's own rating now conflicts.
+    let (status, _) = app
+        .post_as(&head, &path, json!({"satisfaction": "satisfied"}))
+        .await;
+    assert_eq!(status, 409);
+    let month = server::metrics::month_of(server::db::now_ms(), 0);
+    let (_, metrics) = app
+        .get_json(&format!(
+            "/api/v1/affair-metrics?scope=station&place_id=1&month={month}"
+        ))
+        .await;
+    assert_eq!(metrics["call_back_ratings"], 1, "{metrics}");
 }

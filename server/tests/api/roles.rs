@@ -226,11 +226,21 @@ async fn grants_name_real_people_places_and_positions() {
         member("13912345678", compound, "member"),
     )
     .await;
-    assert_eq!(
-        (status, &body["error"]["fields"]),
-        (422, &json!({"phone": "unknown"})),
-        "never signed in"
-    );
+    // Someone who never signed in is invited, and the role waits for them.
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["person_name"], "居民5678");
+    let outbox = std::fs::read_to_string(&app.outbox).unwrap();
+    let invitation: Value = outbox
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|m| m["phone"] == "13912345678")
+        .expect("an invitation");
+    assert_eq!(invitation["template"], "role_invitation");
+    assert_eq!(invitation["params"]["role"], "互助站成员");
+    assert_eq!(invitation["params"]["place"], body["place_name"]);
+    let invited = app.sign_in("13912345678").await;
+    let (_, me) = app.get_as(&invited, "/api/v1/sessions/current").await;
+    assert_eq!(me["person"]["roles"][0]["role"], "station_member");
     let (status, body) = post(
         &app,
         Some(&admin),

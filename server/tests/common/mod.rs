@@ -117,8 +117,8 @@ impl TestApp {
         text.lines()
             .rev()
             .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .find(|m| m["phone"] == phone)
-            .and_then(|m| m["code"].as_str().map(str::to_owned))
+            .filter(|m| m["phone"] == phone)
+            .find_map(|m| m["code"].as_str().map(str::to_owned))
     }
 
     /// Asks for a code for `phone`; the status and body of the answer.
