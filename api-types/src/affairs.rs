@@ -275,10 +275,46 @@ pub struct NewAffair {
     #[serde(default)]
     #[cfg_attr(feature = "server", schema(max_items = 6))]
     pub photo_ids: Vec<i64>,
-    /// Set when station staff record the affair for a resident who phoned
-    /// or came in (代办): the resident is the filer.
+}
+
+/// `POST /api/v1/affairs` as station staff send it: an affair, recorded
+/// for a resident who phoned or came in when `on_behalf` is set (代办).
+/// A type of its own so the residents' form carries none of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NewRecordedAffair {
+    /// The affair.
+    #[serde(flatten)]
+    pub affair: NewAffair,
+    /// The resident it is recorded for: they are its filer.
     #[serde(default)]
     pub on_behalf: Option<OnBehalf>,
+}
+
+impl NewRecordedAffair {
+    /// Every rule the affair and the resident's details break.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = self.affair.validate().err().unwrap_or_default();
+        if let Some(on_behalf) = &self.on_behalf {
+            let mut checks = Checks::default();
+            checks
+                .check(
+                    crate::identity::normalize_phone("on_behalf.phone", &on_behalf.phone)
+                        .map(|_| ()),
+                )
+                .check(optional_text(
+                    "on_behalf.name",
+                    on_behalf.name.as_deref(),
+                    ON_BEHALF_NAME_MAX,
+                ));
+            errors.extend(checks.finish().err().unwrap_or_default());
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
 }
 
 /// How a resident reached the station when staff recorded their affair.
@@ -356,18 +392,6 @@ impl NewAffair {
             checks.check(Err(FieldError::new("building_id", Rule::Required)));
         }
         checks.check(photo_count(&self.photo_ids));
-        if let Some(on_behalf) = &self.on_behalf {
-            checks
-                .check(
-                    crate::identity::normalize_phone("on_behalf.phone", &on_behalf.phone)
-                        .map(|_| ()),
-                )
-                .check(optional_text(
-                    "on_behalf.name",
-                    on_behalf.name.as_deref(),
-                    ON_BEHALF_NAME_MAX,
-                ));
-        }
         checks.finish()
     }
 }
@@ -452,13 +476,6 @@ pub struct Affair {
     pub timeline: Option<Vec<AffairEvent>>,
     /// The filer's rating: for the filer and handlers only.
     pub rating: Option<Rating>,
-    /// The staff member who recorded it for the filer (代办): for the filer
-    /// and handlers only.
-    #[serde(default)]
-    pub recorded_by: Option<String>,
-    /// How the filer reached the station, when staff recorded it.
-    #[serde(default)]
-    pub channel: Option<Channel>,
 }
 
 /// `?compound_id=&status=` of the affair list.
@@ -684,10 +701,6 @@ pub struct Rating {
     pub re_satisfaction: Option<Satisfaction>,
     /// Its comment.
     pub re_comment: Option<String>,
-    /// The handler who recorded it from a call-back (回访) for a filer who
-    /// does not use the app; `None` when the filer rated it themselves.
-    #[serde(default)]
-    pub recorded_by: Option<String>,
 }
 
 impl Rating {
@@ -1212,7 +1225,6 @@ mod tests {
             urgent: false,
             private: None,
             photo_ids: vec![],
-            on_behalf: None,
         };
         let fields: Vec<_> = affair
             .validate()
@@ -1229,14 +1241,16 @@ mod tests {
             .validate(),
             Ok(())
         );
-        let for_a_caller = NewAffair {
-            building_id: Some(3),
+        let for_a_caller = NewRecordedAffair {
+            affair: NewAffair {
+                building_id: Some(3),
+                ..affair
+            },
             on_behalf: Some(OnBehalf {
                 phone: "12345".into(),
                 name: Some("李".repeat(21)),
                 channel: Channel::PhoneCall,
             }),
-            ..affair
         };
         let fields: Vec<_> = for_a_caller
             .validate()

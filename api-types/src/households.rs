@@ -117,14 +117,6 @@ pub struct HouseholdRequest {
     pub reason: Option<String>,
     /// Who asked: present for the deciding staff, absent for the resident.
     pub requester: Option<Requester>,
-    /// Whether a household roster verified it (at sign-in or upload)
-    /// rather than a person deciding its request.
-    #[serde(default)]
-    pub by_roster: bool,
-    /// Who decided it, or uploaded the roster that verified it (`None`:
-    /// undecided, or a roster imported from the command line).
-    #[serde(default)]
-    pub decided_by: Option<String>,
 }
 
 /// `?status=&compound_id=` of the request list.

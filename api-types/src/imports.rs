@@ -298,6 +298,9 @@ pub struct RosterUpload {
 pub struct RosterStatus {
     /// The latest roster, if one was uploaded.
     pub latest: Option<RosterUpload>,
+    /// Residents bound now whom a roster verified (at sign-in or upload)
+    /// rather than a person deciding their request.
+    pub verified_by_roster: i64,
     /// Residents bound now whose phone the latest roster does not list for
     /// their household ("not in the latest roster").
     pub not_in_roster: Vec<crate::households::HouseholdRequest>,

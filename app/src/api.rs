@@ -1,6 +1,7 @@
 //! The one place the app talks to the server: a typed function per
 //! endpoint, the error envelope decoded once.
 
+use api_types::affairs::NewRecordedAffair;
 use api_types::affairs::{
     Affair, Board, Category, FollowUp, MarkRead, Metrics, Move, NewAffair, NewRating, Notice,
     Photo, Seconded, Unread,
@@ -419,6 +420,16 @@ pub async fn upload_sheet<T: DeserializeOwned>(
         .body(file.clone())
         .map_err(network_error)?;
     decode(request.send().await.map_err(network_error)?).await
+}
+
+/// `POST /affairs` by station staff for a resident (`on_behalf`), safe to
+/// retry with the same `key`.
+pub async fn record_affair(
+    affair: &NewRecordedAffair,
+    key: &str,
+    lang: Lang,
+) -> Result<Affair, ApiError> {
+    post("/affairs", affair, Some(key), lang).await
 }
 
 /// `GET /compounds/{id}/roster`.

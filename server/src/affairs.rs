@@ -97,13 +97,14 @@ pub async fn building_in_compound(
 /// Files an affair, open at the station with the station's deadlines, with
 /// the first timeline entry, its photos, and a notice for every member of
 /// the station. `recorder`: the staff member who recorded it for `filer`
-/// (代办) and how the filer reached them; the photos are theirs.
+/// (代办), how the filer reached them, and the timeline's note saying so;
+/// the photos are theirs.
 pub async fn file(
     db: &Db,
     filer: i64,
     affair: &NewAffair,
     private: bool,
-    recorder: Option<(i64, Channel)>,
+    recorder: Option<(i64, Channel, &str)>,
 ) -> Result<i64, AppError> {
     let now = now_ms();
     let state = AffairState::FILED;
@@ -158,22 +159,23 @@ pub async fn file(
     .bind(grid)
     .bind(respond_due)
     .bind(resolve_due)
-    .bind(recorder.map(|(by, _)| by))
-    .bind(recorder.map(|(_, channel)| channel.as_str()))
+    .bind(recorder.map(|(by, _, _)| by))
+    .bind(recorder.map(|(_, channel, _)| channel.as_str()))
     .fetch_one(&mut *tx)
     .await?;
     let event: i64 = sqlx::query_scalar(
-        "INSERT INTO affair_events (affair_id, act, actor_id, to_status, to_level, at) \
-         VALUES ($1, 'file', $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO affair_events (affair_id, act, actor_id, to_status, to_level, at, note) \
+         VALUES ($1, 'file', $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(id)
     .bind(filer)
     .bind(state.status.as_str())
     .bind(state.level.as_str())
     .bind(now)
+    .bind(recorder.map(|(_, _, note)| note.to_owned()))
     .fetch_one(&mut *tx)
     .await?;
-    let actor = recorder.map_or(filer, |(by, _)| by);
+    let actor = recorder.map_or(filer, |(by, _, _)| by);
     photos::claim(&mut tx, &affair.photo_ids, actor, id, None, "photo_ids").await?;
     circulation::notify(&mut tx, &station, actor, id, event).await?;
     tx.commit().await?;
@@ -185,12 +187,11 @@ const AFFAIR_COLUMNS: &str = "SELECT a.id, a.compound_id, c.name AS compound_nam
        a.urgent, a.private, a.status, a.level, a.created_at, a.filer_id, p.name AS filer_name, \
        (SELECT COUNT(*) FROM affair_seconds s WHERE s.affair_id = a.id) AS seconds, \
        (SELECT COUNT(*) FROM affair_seconds s WHERE s.affair_id = a.id AND s.person_id = $1) AS seconded, \
-       g.name AS grid_name, q.name AS assignee_name, a.respond_due_at, a.resolve_due_at, \
-       a.channel, rb.name AS recorder_name \
+       g.name AS grid_name, q.name AS assignee_name, a.respond_due_at, a.resolve_due_at \
      FROM affairs a JOIN compounds c ON c.id = a.compound_id \
      JOIN affair_categories k ON k.id = a.category_id JOIN people p ON p.id = a.filer_id \
      LEFT JOIN buildings b ON b.id = a.building_id LEFT JOIN grids g ON g.id = a.grid_id \
-     LEFT JOIN people q ON q.id = a.assignee_id LEFT JOIN people rb ON rb.id = a.recorded_by";
+     LEFT JOIN people q ON q.id = a.assignee_id";
 
 /// An affair as stored, before deciding what the viewer may see of it.
 #[derive(Debug, Clone)]
@@ -246,11 +247,6 @@ fn stored_from_row(row: &AnyRow, lang: Lang, viewer: i64) -> Result<Stored, sqlx
             viewer_levels: Vec::new(),
             timeline: None,
             rating: None,
-            recorded_by: row.try_get("recorder_name")?,
-            channel: row
-                .try_get::<Option<String>, _>("channel")?
-                .map(|c| Channel::parse(&c).ok_or_else(|| bad("channel")))
-                .transpose()?,
         },
     })
 }

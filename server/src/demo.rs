@@ -314,7 +314,6 @@ pub async fn load_sample_affairs(db: &Db) -> Result<(), crate::error::AppError> 
                 urgent: false,
                 private: None,
                 photo_ids: Vec::new(),
-                on_behalf: None,
             };
             let private = crate::affairs::category_default(db, affair.category_id, compound)
                 .await?
@@ -364,7 +363,7 @@ pub async fn load_sample_affairs(db: &Db) -> Result<(), crate::error::AppError> 
             satisfaction: Satisfaction::VerySatisfied,
             comment: Some("修得很快，谢谢！".to_owned()),
         },
-        false,
+        None,
     )
     .await?;
     let shed = file(

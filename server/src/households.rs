@@ -46,12 +46,11 @@ pub async fn compound_of_building(db: &Db, building: i64) -> Result<Option<i64>,
 
 const REQUEST_COLUMNS: &str = "SELECT r.id, r.status, r.requested_at, r.decided_at, r.reason, \
        r.household_id, g.compound_id, c.name AS compound_name, b.name AS building_name, \
-       u.name AS unit, h.room, p.id AS person_id, p.name AS person_name, p.phone AS person_phone, \
-       r.roster_import_id, d.name AS decided_by \
+       u.name AS unit, h.room, p.id AS person_id, p.name AS person_name, p.phone AS person_phone \
      FROM household_requests r JOIN households h ON h.id = r.household_id \
      JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id \
      JOIN grids g ON g.id = b.grid_id JOIN compounds c ON c.id = g.compound_id \
-     JOIN people p ON p.id = r.person_id LEFT JOIN people d ON d.id = r.decided_by";
+     JOIN people p ON p.id = r.person_id";
 
 fn request_from_row(row: &AnyRow, with_requester: bool) -> Result<HouseholdRequest, sqlx::Error> {
     let status: String = row.try_get("status")?;
@@ -69,8 +68,6 @@ fn request_from_row(row: &AnyRow, with_requester: bool) -> Result<HouseholdReque
     };
     Ok(HouseholdRequest {
         id: row.try_get("id")?,
-        by_roster: row.try_get::<Option<i64>, _>("roster_import_id")?.is_some(),
-        decided_by: row.try_get("decided_by")?,
         status: HouseholdStatus::parse(&status).unwrap_or(HouseholdStatus::Pending),
         compound_id: row.try_get("compound_id")?,
         compound_name: row.try_get("compound_name")?,

@@ -6,6 +6,14 @@ use api_types::identity::{DataExport, Me, RoleSummary, SessionRecord};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+/// A person's display name.
+pub async fn name_of(db: &Db, id: i64) -> Result<String, AppError> {
+    Ok(sqlx::query_scalar("SELECT name FROM people WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?)
+}
+
 /// The person `id` with their roles, for their own eyes.
 pub async fn me(db: &Db, id: i64) -> Result<Me, AppError> {
     let (name, phone): (String, Option<String>) =

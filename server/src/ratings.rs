@@ -16,9 +16,8 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 pub async fn load(db: &Db, affair: i64) -> Result<Option<Rating>, AppError> {
     let row = sqlx::query(
         "SELECT r.score, r.comment, r.rated_at, r.follow_up_due_at, p.name AS follow_up_name, \
-           r.follow_up_note, r.follow_up_at, r.re_score, r.re_comment, rb.name AS recorded_by \
-         FROM affair_ratings r LEFT JOIN people p ON p.id = r.follow_up_by \
-         LEFT JOIN people rb ON rb.id = r.recorded_by WHERE r.affair_id = $1",
+           r.follow_up_note, r.follow_up_at, r.re_score, r.re_comment \
+         FROM affair_ratings r LEFT JOIN people p ON p.id = r.follow_up_by WHERE r.affair_id = $1",
     )
     .bind(affair)
     .fetch_optional(&db.pool)
@@ -45,7 +44,6 @@ fn rating_from_row(row: &AnyRow) -> Result<Rating, AppError> {
             .map(|s| Satisfaction::from_score(s).ok_or_else(bad))
             .transpose()?,
         re_comment: row.try_get("re_comment")?,
-        recorded_by: row.try_get("recorded_by")?,
     })
 }
 
@@ -66,16 +64,18 @@ async fn handlers_to_tell(db: &Db, affair: &Held) -> Result<Vec<i64>, sqlx::Erro
 
 /// The filer rates a resolved (or closed) affair once; rating a resolved
 /// one also confirms it. A poor rating opens a follow-up due in the
-/// street's number of days. `by_call_back`: `person` is a handler of the
+/// street's number of days. `call_back`: `person` is a handler of the
 /// affair recording the filer's verdict from a call-back (回访), for a
-/// filer who does not use the app; it is marked as such.
+/// filer who does not use the app; the rating step is theirs, its note
+/// starts with this label.
 pub async fn rate(
     db: &Db,
     affair: &Held,
     person: i64,
     rating: &NewRating,
-    by_call_back: bool,
+    call_back: Option<&str>,
 ) -> Result<(), AppError> {
+    let by_call_back = call_back.is_some();
     let allowed = if by_call_back {
         !circulation::levels_of(db, person, affair).await?.is_empty()
     } else {
@@ -136,7 +136,12 @@ pub async fn rate(
         "rate",
         person,
         closed,
-        comment.as_deref(),
+        match (call_back, comment.as_deref()) {
+            (Some(label), Some(comment)) => Some(format!("{label}：{comment}")),
+            (Some(label), None) => Some(label.to_owned()),
+            (None, comment) => comment.map(str::to_owned),
+        }
+        .as_deref(),
         now,
     )
     .await?;

@@ -418,9 +418,19 @@ pub async fn status(db: &Db, secret: &Secret, compound: i64) -> Result<RosterSta
     .bind(compound)
     .fetch_optional(&db.pool)
     .await?;
+    let verified_by_roster: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM household_requests r JOIN households h ON h.id = r.household_id \
+         JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id \
+         JOIN grids g ON g.id = b.grid_id WHERE g.compound_id = $1 AND r.status = 'approved' \
+         AND r.ended_at IS NULL AND r.roster_import_id IS NOT NULL",
+    )
+    .bind(compound)
+    .fetch_one(&db.pool)
+    .await?;
     let Some((id, uploaded_by, uploaded_at, rows)) = latest else {
         return Ok(RosterStatus {
             latest: None,
+            verified_by_roster,
             not_in_roster: Vec::new(),
         });
     };
@@ -447,6 +457,7 @@ pub async fn status(db: &Db, secret: &Secret, compound: i64) -> Result<RosterSta
             uploaded_at: rfc3339(uploaded_at),
             rows,
         }),
+        verified_by_roster,
         not_in_roster,
     })
 }

@@ -5,8 +5,8 @@
 
 use api_types::Lang;
 use api_types::imports::{IMPORT_MAX_ROWS, ImportProblem, RowError};
-use calamine::{Data, Reader};
-use std::collections::HashSet;
+use calamine::{Data, DataRef, Reader, Xlsx};
+use std::collections::{BTreeMap, HashSet};
 use std::io::Cursor;
 
 /// A cell as read, with what the importer must know about it.
@@ -40,8 +40,15 @@ pub struct Sheet {
 /// says why the file as a whole cannot be read (row 0).
 pub fn read(bytes: &[u8], lang: Lang) -> Result<Sheet, RowError> {
     let unreadable = || RowError::new(lang, 0, None, ImportProblem::Unreadable, "");
+    let too_many = || {
+        let most = IMPORT_MAX_ROWS.to_string();
+        RowError::new(lang, 0, None, ImportProblem::TooManyRows, &most)
+    };
     let grid = if is_workbook(bytes) {
-        read_workbook(bytes).ok_or_else(unreadable)?
+        match read_workbook(bytes).ok_or_else(unreadable)? {
+            Workbook::Rows(rows) => rows,
+            Workbook::TooManyRows => return Err(too_many()),
+        }
     } else {
         read_csv(bytes).ok_or_else(unreadable)?
     };
@@ -64,14 +71,7 @@ pub fn read(bytes: &[u8], lang: Lang) -> Result<Sheet, RowError> {
         return Err(RowError::new(lang, 0, None, ImportProblem::Empty, ""));
     }
     if rows.len() > IMPORT_MAX_ROWS {
-        let most = IMPORT_MAX_ROWS.to_string();
-        return Err(RowError::new(
-            lang,
-            0,
-            None,
-            ImportProblem::TooManyRows,
-            &most,
-        ));
+        return Err(too_many());
     }
     Ok(Sheet { header, rows })
 }
@@ -81,51 +81,104 @@ fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
 
-/// The first sheet's rows, numbered as Excel numbers them; `None` when the
+/// The most columns read from a workbook; cells further right are ignored
+/// (a ledger has nine, a roster five).
+const MAX_COLUMNS: u32 = 64;
+
+/// A workbook's rows, or why it cannot be used.
+enum Workbook {
+    /// The first sheet's rows, numbered as Excel numbers them.
+    Rows(Vec<(u32, Vec<Cell>)>),
+    /// A cell below [`IMPORT_MAX_ROWS`] rows.
+    TooManyRows,
+}
+
+/// Reads the first sheet of an XLSX workbook cell by cell, formulas with
+/// their values, stopping at the row limit: a sheet is never laid out
+/// whole, so a file naming one far-off cell costs nothing. Older formats
+/// (XLS, ODS) go through calamine's whole-sheet reader. `None` when the
 /// workbook cannot be opened.
-fn read_workbook(bytes: &[u8]) -> Option<Vec<(u32, Vec<Cell>)>> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).ok()?;
+fn read_workbook(bytes: &[u8]) -> Option<Workbook> {
+    let cursor = Cursor::new(bytes.to_vec());
+    let Ok(mut book) = calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor.clone()) else {
+        return read_other_workbook(cursor);
+    };
+    let name = book.sheet_names().first()?.clone();
+    let mut reader = book.worksheet_cells_reader(&name).ok()?;
+    let limit = u32::try_from(IMPORT_MAX_ROWS).unwrap_or(u32::MAX);
+    let mut rows: BTreeMap<u32, Vec<Cell>> = BTreeMap::new();
+    while let Some(cell) = reader.next_cell_with_formula().ok()? {
+        let (row, col) = cell.pos;
+        if row > limit {
+            return Some(Workbook::TooManyRows);
+        }
+        if col >= MAX_COLUMNS {
+            continue;
+        }
+        let formula = cell.formula.is_some_and(|f| !f.trim().is_empty());
+        let value = if formula || matches!(cell.value, DataRef::Error(_)) {
+            Cell::Formula
+        } else {
+            Cell::Value(text_of(&Data::from(cell.value)))
+        };
+        let line = rows.entry(row).or_default();
+        let col = col as usize;
+        if line.len() <= col {
+            line.resize(col + 1, Cell::Value(String::new()));
+        }
+        line[col] = value;
+    }
+    Some(Workbook::Rows(
+        rows.into_iter()
+            .map(|(row, cells)| (row + 1, cells))
+            .collect(),
+    ))
+}
+
+/// XLS and ODS workbooks, through calamine's whole-sheet reader.
+fn read_other_workbook(cursor: Cursor<Vec<u8>>) -> Option<Workbook> {
+    let mut book = calamine::open_workbook_auto_from_rs(cursor).ok()?;
     let name = book.sheet_names().first()?.clone();
     let values = book.worksheet_range(&name).ok()?;
-    // A formula cell keeps its last computed value too; the value is not
-    // what the office typed, so the cell is refused either way.
-    let formulas: HashSet<(u32, u32)> = match book.worksheet_formula(&name) {
-        Ok(range) => {
-            let (top, left) = range.start().unwrap_or((0, 0));
-            range
-                .cells()
-                .filter(|(_, _, f)| !f.trim().is_empty())
-                .filter_map(|(r, c, _)| {
-                    Some((top + u32::try_from(r).ok()?, left + u32::try_from(c).ok()?))
-                })
-                .collect()
-        }
-        // Without the formulas, a formula's cached value would pass as typed.
-        Err(_) => return None,
+    // Without the formulas, a formula's cached value would pass as typed.
+    let formulas: HashSet<(u32, u32)> = {
+        let range = book.worksheet_formula(&name).ok()?;
+        let (top, left) = range.start().unwrap_or((0, 0));
+        range
+            .cells()
+            .filter(|(_, _, f)| !f.trim().is_empty())
+            .filter_map(|(r, c, _)| {
+                Some((top + u32::try_from(r).ok()?, left + u32::try_from(c).ok()?))
+            })
+            .collect()
     };
     let Some((top, left)) = values.start() else {
-        return Some(Vec::new());
+        return Some(Workbook::Rows(Vec::new()));
     };
-    // Columns are read from column A, so a sheet whose data starts further
-    // right still lines up with its header.
-    let rows = values
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| {
-            let row = top + u32::try_from(i).unwrap_or(u32::MAX - top);
-            let mut line = vec![Cell::Value(String::new()); left as usize];
-            line.extend(cells.iter().enumerate().map(|(j, data)| {
-                let col = left + u32::try_from(j).unwrap_or(0);
-                if formulas.contains(&(row, col)) {
-                    Cell::Formula
-                } else {
-                    Cell::Value(text_of(data))
-                }
-            }));
-            (row + 1, line)
-        })
-        .collect();
-    Some(rows)
+    if values.height() > IMPORT_MAX_ROWS {
+        return Some(Workbook::TooManyRows);
+    }
+    let rows =
+        values
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| {
+                let row = top + u32::try_from(i).unwrap_or(u32::MAX - top);
+                let mut line = vec![Cell::Value(String::new()); left.min(MAX_COLUMNS) as usize];
+                line.extend(cells.iter().enumerate().take(MAX_COLUMNS as usize).map(
+                    |(j, data)| {
+                        let col = left + u32::try_from(j).unwrap_or(0);
+                        if formulas.contains(&(row, col)) || matches!(data, Data::Error(_)) {
+                            Cell::Formula
+                        } else {
+                            Cell::Value(text_of(data))
+                        }
+                    },
+                ));
+                (row + 1, line)
+            })
+            .collect();
+    Some(Workbook::Rows(rows))
 }
 
 /// A cell's value as the office typed it: `6` not `6.0`, phone numbers
@@ -413,6 +466,43 @@ mod tests {
         assert_eq!(err.problem, ImportProblem::Empty);
         let err = read(b"PK\x03\x04 not really a zip", Lang::Zh).unwrap_err();
         assert_eq!(err.problem, ImportProblem::Unreadable);
+    }
+
+    #[test]
+    fn workbook_cells_keep_their_rows_numbers_and_formulas() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "楼栋").unwrap();
+        sheet.write_string(0, 1, "手机号").unwrap();
+        sheet.write_string(2, 0, "1号楼").unwrap();
+        sheet.write_number(2, 1, 13_800_000_001.0).unwrap();
+        sheet.write_formula(3, 1, "=1+1").unwrap();
+        sheet.write_string(3, 200, "far right, ignored").unwrap();
+        let sheet = read(&book.save_to_buffer().unwrap(), Lang::Zh).unwrap();
+        assert_eq!(sheet.header, ["楼栋", "手机号"]);
+        let numbers: Vec<u32> = sheet.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [3, 4]);
+        assert_eq!(
+            values(&sheet)[0],
+            [
+                Cell::Value("1号楼".into()),
+                Cell::Value("13800000001".into())
+            ]
+        );
+        assert_eq!(
+            values(&sheet)[1],
+            [Cell::Value(String::new()), Cell::Formula]
+        );
+    }
+
+    #[test]
+    fn a_far_off_cell_is_refused_without_laying_the_sheet_out() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "楼栋").unwrap();
+        sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        let err = read(&book.save_to_buffer().unwrap(), Lang::Zh).unwrap_err();
+        assert_eq!(err.problem, ImportProblem::TooManyRows);
     }
 
     #[test]

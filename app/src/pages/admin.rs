@@ -15,7 +15,7 @@ use crate::pages::units::zh;
 use crate::prefs::{use_lang, use_title};
 use crate::session::use_session;
 use api_types::Lang;
-use api_types::affairs::{Channel, NewAffair, OnBehalf};
+use api_types::affairs::{Channel, NewAffair, NewRecordedAffair, OnBehalf};
 use api_types::identity::RoleSummary;
 use api_types::imports::{PlaceImportReport, RosterImportReport, RowError};
 use api_types::roles::{Department, NewRoleGrant, Position, Role};
@@ -331,6 +331,10 @@ pub fn RosterPage() -> impl IntoView {
                         (Some(l), Lang::En) => format!("{} rows, uploaded by {} at {}", l.rows, l.uploaded_by.clone().unwrap_or_else(|| "the command line".to_owned()), l.uploaded_at),
                         (None, _) => zh(lang, "还没有上传名册", "No roster uploaded yet").to_owned(),
                     }}</p>
+                    <p class=style::meta>{match lang {
+                        Lang::Zh => format!("经名册核验绑定的居民：{} 位", s.verified_by_roster),
+                        Lang::En => format!("Residents verified by roster: {}", s.verified_by_roster),
+                    }}</p>
                     {(!s.not_in_roster.is_empty()).then(|| view! {
                         <h3 class=style::card_title>{zh(lang, "不在最新名册中的已绑定居民（请核实后决定）", "Bound residents not in the latest roster (check and decide)")}</h3>
                         <ul class=style::meta>
@@ -406,17 +410,19 @@ pub fn OnBehalfPage() -> impl IntoView {
     let key = StoredValue::new(api::new_idempotency_key());
     let submit = move |_| {
         let text = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-        let affair = NewAffair {
-            compound_id: compound(),
-            category_id: category.get_untracked().unwrap_or(0),
-            title: title_text.get_untracked(),
-            description: description.get_untracked(),
-            building_id: building.get_untracked(),
-            unit: text(unit.get_untracked()),
-            common_area: text(area.get_untracked()),
-            urgent: false,
-            private: None,
-            photo_ids: Vec::new(),
+        let affair = NewRecordedAffair {
+            affair: NewAffair {
+                compound_id: compound(),
+                category_id: category.get_untracked().unwrap_or(0),
+                title: title_text.get_untracked(),
+                description: description.get_untracked(),
+                building_id: building.get_untracked(),
+                unit: text(unit.get_untracked()),
+                common_area: text(area.get_untracked()),
+                urgent: false,
+                private: None,
+                photo_ids: Vec::new(),
+            },
             on_behalf: Some(OnBehalf {
                 phone: phone.get_untracked(),
                 name: text(name.get_untracked()),
@@ -432,7 +438,7 @@ pub fn OnBehalfPage() -> impl IntoView {
         error.set(None);
         let key = key.get_value();
         spawn_local(async move {
-            match api::file_affair(&affair, &key, lang).await {
+            match api::record_affair(&affair, &key, lang).await {
                 Ok(done) => filed.set(Some(done.id)),
                 Err(e) => error.set(Some(e.text(lang))),
             }

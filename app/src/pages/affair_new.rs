@@ -199,7 +199,6 @@ fn Form(compound_id: i64, detail: CompoundDetail, categories: Vec<Category>) -> 
             urgent: d.urgent,
             private: d.private,
             photo_ids: d.photo_ids.clone(),
-            on_behalf: None,
         };
         let mut problems = Vec::new();
         if d.category_id.is_none() {

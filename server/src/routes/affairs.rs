@@ -5,14 +5,14 @@ use crate::auth::{self, CurrentPerson, MaybePerson};
 use crate::error::{AppError, request_lang};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::routes::places::paging;
-use crate::{AppState, affairs, circulation, permissions, ratings};
+use crate::{AppState, affairs, circulation, people, permissions, ratings};
 use api_types::affairs::{
-    Affair, AffairFilter, Assignment, Category, CategoryFilter, FollowUp, Move, NewAffair,
-    NewCategory, NewRating, QueueFilter, Seconded, Status,
+    Affair, AffairFilter, Assignment, Category, CategoryFilter, Channel, FollowUp, Move,
+    NewCategory, NewRating, NewRecordedAffair, QueueFilter, Seconded, Status,
 };
 use api_types::identity::normalize_phone;
 use api_types::page::page_from_rows;
-use api_types::{ErrorBody, ErrorCode, FieldError, Page, PageParams, Rule};
+use api_types::{ErrorBody, ErrorCode, FieldError, Lang, Page, PageParams, Rule};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -97,7 +97,7 @@ pub async fn create_category(
     post,
     path = "/affairs",
     tag = "affairs",
-    request_body = NewAffair,
+    request_body = NewRecordedAffair,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses(
         (status = 201, description = "Filed (with `on_behalf`: recorded for that resident, who is the filer)", body = Affair),
@@ -110,9 +110,10 @@ pub async fn create_affair(
     State(state): State<AppState>,
     headers: HeaderMap,
     person: CurrentPerson,
-    ApiJson(affair): ApiJson<NewAffair>,
+    ApiJson(recorded): ApiJson<NewRecordedAffair>,
 ) -> Result<(StatusCode, Json<Affair>), AppError> {
-    affair.validate().map_err(AppError::validation)?;
+    recorded.validate().map_err(AppError::validation)?;
+    let affair = &recorded.affair;
     let db = &state.db;
     let invalid = |field: &str| AppError::validation(vec![FieldError::new(field, Rule::Invalid)]);
     let private_default = affairs::category_default(db, affair.category_id, affair.compound_id)
@@ -123,7 +124,8 @@ pub async fn create_affair(
     {
         return Err(invalid("building_id"));
     }
-    let (filer, recorder) = match &affair.on_behalf {
+    let lang = request_lang(&headers);
+    let (filer, recorder) = match &recorded.on_behalf {
         None => (person.id, None),
         Some(on_behalf) => {
             // Those who keep the register and handle the compound's affairs
@@ -137,15 +139,24 @@ pub async fn create_affair(
             let phone = normalize_phone("on_behalf.phone", &on_behalf.phone)
                 .map_err(|e| AppError::validation(vec![e]))?;
             let filer = auth::person_for_phone(db, &phone, on_behalf.name.as_deref()).await?;
-            (filer, Some((person.id, on_behalf.channel)))
+            let name = people::name_of(db, person.id).await?;
+            (
+                filer,
+                Some((
+                    on_behalf.channel,
+                    recorded_note(lang, &name, on_behalf.channel),
+                )),
+            )
         }
     };
     let id = affairs::file(
         db,
         filer,
-        &affair,
+        affair,
         affair.private.unwrap_or(private_default),
-        recorder,
+        recorder
+            .as_ref()
+            .map(|(channel, note)| (person.id, *channel, note.as_str())),
     )
     .await?;
     let shown = view(&state, id, Some(person), &headers).await?;
@@ -190,8 +201,6 @@ pub async fn view(
     } else {
         affair.filer_name = None;
         affair.assignee_name = None;
-        affair.recorded_by = None;
-        affair.channel = None;
     }
     Ok(affair)
 }
@@ -410,15 +419,29 @@ pub async fn create_rating(
 ) -> Result<(StatusCode, Json<Affair>), AppError> {
     rating.validate().map_err(AppError::validation)?;
     let held = held_for(&state, id, person, &headers).await?;
-    ratings::rate(&state.db, &held, person.id, &rating, false).await?;
+    ratings::rate(&state.db, &held, person.id, &rating, None).await?;
     let shown = view(&state, id, Some(person), &headers).await?;
     Ok((StatusCode::CREATED, Json(shown)))
 }
 
+/// The timeline's note on an affair staff recorded for its filer.
+fn recorded_note(lang: Lang, by: &str, channel: Channel) -> String {
+    let how = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+    let how = match channel {
+        Channel::PhoneCall => how("电话", "phone call"),
+        Channel::Visit => how("来访", "came in"),
+        Channel::WechatGroup => how("微信群", "WeChat group"),
+    };
+    match lang {
+        Lang::Zh => format!("由{by}代为登记（{how}）"),
+        Lang::En => format!("Recorded by {by} ({how})"),
+    }
+}
+
 /// A handler records the filer's rating from a call-back (回访), for a
 /// filer who does not use the app (an elder who phoned the station); the
-/// rating is marked as recorded by them, and the three rates say how many
-/// came so.
+/// rating's timeline step is theirs, marked 回访录入, and the three rates
+/// say how many came so.
 #[utoipa::path(
     post,
     path = "/affairs/{id}/call-back-ratings",
@@ -443,7 +466,11 @@ pub async fn create_call_back_rating(
 ) -> Result<(StatusCode, Json<Affair>), AppError> {
     rating.validate().map_err(AppError::validation)?;
     let held = held_for(&state, id, person, &headers).await?;
-    ratings::rate(&state.db, &held, person.id, &rating, true).await?;
+    let label = match request_lang(&headers) {
+        Lang::Zh => "回访录入",
+        Lang::En => "Recorded from a call-back",
+    };
+    ratings::rate(&state.db, &held, person.id, &rating, Some(label)).await?;
     let shown = view(&state, id, Some(person), &headers).await?;
     Ok((StatusCode::CREATED, Json(shown)))
 }

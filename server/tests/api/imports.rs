@@ -547,8 +547,8 @@ async fn a_roster_verifies_listed_residents_when_they_sign_in() {
         ),
         (json!("1号楼"), json!("1单元"), json!("101"))
     );
-    assert_eq!(binding["by_roster"], true);
-    assert_eq!(binding["decided_by"], "王秀英");
+    let (_, state) = app.get_as(&head, "/api/v1/compounds/1/roster").await;
+    assert_eq!(state["verified_by_roster"], 2, "李阿婆 and 张三");
     // Someone not listed asks and waits as before.
     let stranger = app.sign_in("13900000051").await;
     let (_, me) = app.get_as(&stranger, "/api/v1/sessions/current").await;
@@ -681,8 +681,7 @@ async fn the_station_records_an_affair_for_a_caller_who_later_rates_it() {
     let id = filed["id"].as_i64().unwrap();
     assert_eq!(filed["mine"], false);
     assert_eq!(filed["filer_name"], "孙阿姨");
-    assert_eq!(filed["recorded_by"], "王秀英");
-    assert_eq!(filed["channel"], "phone_call");
+    assert_eq!(filed["timeline"][0]["note"], "由王秀英代为登记（电话）");
     assert_eq!(filed["timeline"][0]["actor_name"], "孙阿姨");
 
     // Only those who keep the compound's register record for others.
@@ -720,14 +719,13 @@ async fn the_station_records_an_affair_for_a_caller_who_later_rates_it() {
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
     let (_, seen) = app.get_as(&sun, &format!("/api/v1/affairs/{id}")).await;
     assert_eq!(seen["mine"], true);
-    assert_eq!(seen["channel"], "phone_call");
+    assert_eq!(seen["timeline"][0]["note"], "由王秀英代为登记（电话）");
     // A neighbour sees neither who filed it nor who recorded it.
     let (_, public) = app
         .get_as(&resident, &format!("/api/v1/affairs/{id}"))
         .await;
     assert_eq!(public["filer_name"], Value::Null);
-    assert_eq!(public["recorded_by"], Value::Null);
-    assert_eq!(public["channel"], Value::Null);
+    assert_eq!(public["timeline"], Value::Null);
     for act in ["accept", "resolve"] {
         let (status, _) = app
             .post_as(
@@ -746,7 +744,6 @@ async fn the_station_records_an_affair_for_a_caller_who_later_rates_it() {
         )
         .await;
     assert_eq!(status, 201, "{rated}");
-    assert_eq!(rated["rating"]["recorded_by"], Value::Null);
 }
 
 #[tokio::test]
@@ -797,7 +794,24 @@ async fn the_station_records_a_callers_rating_from_a_call_back_and_the_rates_say
     assert_eq!(status, 201, "{rated}");
     assert_eq!(rated["status"], "closed");
     assert_eq!(rated["rating"]["satisfaction"], "satisfied");
-    assert_eq!(rated["rating"]["recorded_by"], "王秀英");
+    let last = rated["timeline"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            last["act"].as_str(),
+            last["actor_name"].as_str(),
+            last["note"].as_str()
+        ),
+        (
+            Some("rate"),
+            Some("王秀英"),
+            Some("回访录入：电话回访，说很满意")
+        )
+    );
     // Once: the filer's own rating now conflicts.
     let (status, _) = app
         .post_as(&head, &path, json!({"satisfaction": "satisfied"}))
