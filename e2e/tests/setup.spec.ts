@@ -59,6 +59,10 @@ test("a street office sets up a compound from its ledger, appoints its head, who
   await page.getByLabel("任命理由").fill("居民推选");
   await page.getByRole("button", { name: "任命" }).click();
   await expect(page.getByRole("status")).toHaveText("已任命：居民0101");
+  await page.evaluate(() => localStorage.setItem("linli.large_text", "1"));
+  await page.goto("/admin");
+  await expect(page.getByRole("link", { name: "导入楼栋台账" })).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/admin-large.png`, fullPage: true });
   await admin.close();
 
   // The head uploads the roster.

@@ -5,6 +5,7 @@
 //! phoned or came in (`/admin/compounds/:id/on-behalf`). `/admin` lists
 //! what the signed-in person may do where.
 
+use crate::affair_text::local_time;
 use crate::api::{self, ApiError};
 use crate::components::status::{LoadError, Loading};
 use crate::components::ui;
@@ -274,21 +275,32 @@ fn ledger_report(lang: Lang, r: PlaceImportReport) -> AnyView {
             r.unlisted.len()
         ),
     };
+    let unlisted = match lang {
+        Lang::Zh => format!("表中没有的楼栋 {} 栋（保留，不删除）", r.unlisted.len()),
+        Lang::En => format!("{} buildings not in the file (kept)", r.unlisted.len()),
+    };
     view! {
         <section class=style::panel aria-live="polite">
+            <RowErrors errors=r.errors />
             <p>{counts}</p>
             <ul class=style::meta>
                 {r.changed.into_iter().map(|ch| view! {
                     <li>{format!("{} {}：{} → {}", ch.place, ch.field, ch.before, ch.after)}</li>
                 }).collect_view()}
-                {r.unlisted.into_iter().take(20).map(|u| view! {
-                    <li>{format!("{}（{}）", u.place, match lang {
-                        Lang::Zh => format!("{} 户，{} 位已绑定居民", u.households, u.residents),
-                        Lang::En => format!("{} households, {} residents", u.households, u.residents),
-                    })}</li>
-                }).collect_view()}
             </ul>
-            <RowErrors errors=r.errors />
+            {(!r.unlisted.is_empty()).then(|| view! {
+                <details>
+                    <summary>{unlisted}</summary>
+                    <ul class=style::meta>
+                        {r.unlisted.into_iter().map(|u| view! {
+                            <li>{format!("{}（{}）", u.place, match lang {
+                                Lang::Zh => format!("{} 户，{} 位已绑定居民", u.households, u.residents),
+                                Lang::En => format!("{} households, {} residents", u.households, u.residents),
+                            })}</li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            })}
         </section>
     }
     .into_any()
@@ -327,8 +339,8 @@ pub fn RosterPage() -> impl IntoView {
                 <section class=style::panel>
                     <h2 class=style::panel_title>{zh(lang, "当前名册", "The roster now")}</h2>
                     <p class=style::meta>{match (&s.latest, lang) {
-                        (Some(l), Lang::Zh) => format!("{} 行，{} 上传于 {}", l.rows, l.uploaded_by.clone().unwrap_or_else(|| "命令行".to_owned()), l.uploaded_at),
-                        (Some(l), Lang::En) => format!("{} rows, uploaded by {} at {}", l.rows, l.uploaded_by.clone().unwrap_or_else(|| "the command line".to_owned()), l.uploaded_at),
+                        (Some(l), Lang::Zh) => format!("{} 行，{} 上传于 {}", l.rows, l.uploaded_by.clone().unwrap_or_else(|| "命令行".to_owned()), local_time(lang, &l.uploaded_at)),
+                        (Some(l), Lang::En) => format!("{} rows, uploaded by {} at {}", l.rows, l.uploaded_by.clone().unwrap_or_else(|| "the command line".to_owned()), local_time(lang, &l.uploaded_at)),
                         (None, _) => zh(lang, "还没有上传名册", "No roster uploaded yet").to_owned(),
                     }}</p>
                     <p class=style::meta>{match lang {
@@ -373,8 +385,8 @@ fn roster_report(lang: Lang, r: RosterImportReport) -> AnyView {
     };
     view! {
         <section class=style::panel aria-live="polite">
-            <p>{counts}</p>
             <RowErrors errors=r.errors />
+            <p>{counts}</p>
         </section>
     }
     .into_any()
