@@ -255,6 +255,49 @@ pub struct PlaceImportReport {
     pub errors: Vec<RowError>,
 }
 
+impl PlaceImportReport {
+    /// What the import did (or, not applied, would do) in one sentence of
+    /// `lang`, as the page and the command line say it.
+    pub fn summary(&self, lang: Lang) -> String {
+        let c = self.created;
+        match lang {
+            Lang::Zh => format!(
+                "{}：共 {} 行。{}新建社区 {}、小区 {}、网格 {}、楼栋 {}、单元 {}、住户 {}；改动 {} 处；原样 {} 栋；表中没有的楼栋 {} 栋（保留）。",
+                if self.applied {
+                    "已导入"
+                } else {
+                    "检查结果"
+                },
+                self.rows,
+                if self.applied { "" } else { "将" },
+                c.communities,
+                c.compounds,
+                c.grids,
+                c.buildings,
+                c.units,
+                c.households,
+                self.changed.len(),
+                self.unchanged_buildings,
+                self.unlisted.len()
+            ),
+            Lang::En => format!(
+                "{}: {} rows. New communities {}, compounds {}, grids {}, buildings {}, units {}, households {}; {} changes; {} buildings as they were; {} buildings not in the file (kept).",
+                if self.applied { "Imported" } else { "Checked" },
+                self.rows,
+                c.communities,
+                c.compounds,
+                c.grids,
+                c.buildings,
+                c.units,
+                c.households,
+                self.changed.len(),
+                self.unchanged_buildings,
+                self.unlisted.len()
+            ),
+        }
+    }
+}
+
 /// `POST /api/v1/compounds/{id}/roster-imports`: what a household roster
 /// did or would do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -275,6 +318,33 @@ pub struct RosterImportReport {
     pub not_in_roster: i64,
     /// Every bad row; the roster is stored only when this is empty.
     pub errors: Vec<RowError>,
+}
+
+impl RosterImportReport {
+    /// What the roster did (or, not applied, would do) in one sentence of
+    /// `lang`, as the page and the command line say it.
+    pub fn summary(&self, lang: Lang) -> String {
+        let (rows, households, now, missing) = (
+            self.rows,
+            self.households,
+            self.verified_now,
+            self.not_in_roster,
+        );
+        match (lang, self.applied) {
+            (Lang::Zh, true) => format!(
+                "已导入：{rows} 行，{households} 户。已登录过的 {now} 位居民随即完成核验；{missing} 位已绑定居民不在名册中（保留，请核实）。"
+            ),
+            (Lang::Zh, false) => format!(
+                "检查结果：{rows} 行，{households} 户；{missing} 位已绑定居民不在这份名册中。"
+            ),
+            (Lang::En, true) => format!(
+                "Imported: {rows} rows, {households} households. {now} residents who signed in before are verified now; {missing} bound residents are not in the roster (kept: check them)."
+            ),
+            (Lang::En, false) => format!(
+                "Checked: {rows} rows, {households} households; {missing} bound residents are not in this roster."
+            ),
+        }
+    }
 }
 
 /// The roster a compound's bindings are checked against.

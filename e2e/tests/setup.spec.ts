@@ -63,6 +63,7 @@ test("a street office sets up a compound from its ledger, appoints its head, who
   await page.goto("/admin");
   await expect(page.getByRole("link", { name: "导入楼栋台账" })).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/admin-large.png`, fullPage: true });
+  expect(admin.errors).toEqual([]);
   await admin.close();
 
   // The head uploads the roster.
@@ -84,6 +85,7 @@ test("a street office sets up a compound from its ledger, appoints its head, who
   await signIn(listed.page, LISTED);
   await expect(listed.page.getByText("幸福里 1幢 1单元 101")).toBeVisible();
   await expect(listed.page.getByText("已认证")).toBeVisible();
+  expect(listed.errors).toEqual([]);
   await listed.close();
 
   // An elderly caller phones the head, who records her affair.
@@ -106,6 +108,7 @@ test("a street office sets up a compound from its ledger, appoints its head, who
     });
     expect(done.status()).toBe(201);
   }
+  expect(head.errors).toEqual([]);
   await head.close();
 
   // She signs in later (her grandson helps): the affair is hers to rate.

@@ -60,11 +60,7 @@ const COLUMNS: [Column; 9] = [
         aliases: &["网格", "grid", "网格名称", "所属网格"],
         required: true,
     },
-    Column {
-        name: "楼栋",
-        aliases: &["楼栋", "building", "楼号", "楼栋名称"],
-        required: true,
-    },
+    sheet::BUILDING_COLUMN,
     Column {
         name: "单元数",
         aliases: &["单元数", "units"],

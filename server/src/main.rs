@@ -290,44 +290,7 @@ async fn import_places(
     let report = server::ledger::import(&db, street, &bytes, dry_run, None, lang)
         .await
         .map_err(|e| format!("{:?}: street {street}", e.code()))?;
-    let c = report.created;
-    let verb = match (report.applied, lang) {
-        (true, Lang::Zh) => "已导入",
-        (false, Lang::Zh) => "预览（未写入）",
-        (true, Lang::En) => "Imported",
-        (false, Lang::En) => "Dry run (nothing written)",
-    };
-    match lang {
-        Lang::Zh => println!(
-            "{verb}：{} 行；新建社区 {}、小区 {}、网格 {}、楼栋 {}、单元 {}、住户 {}；\
-             改动 {} 处；原样不动的楼栋 {}；表中没有的楼栋 {}（保留）",
-            report.rows,
-            c.communities,
-            c.compounds,
-            c.grids,
-            c.buildings,
-            c.units,
-            c.households,
-            report.changed.len(),
-            report.unchanged_buildings,
-            report.unlisted.len()
-        ),
-        Lang::En => println!(
-            "{verb}: {} rows; new communities {}, compounds {}, grids {}, buildings {}, \
-             units {}, households {}; {} changes; {} buildings as they were; {} buildings \
-             not in the file (kept)",
-            report.rows,
-            c.communities,
-            c.compounds,
-            c.grids,
-            c.buildings,
-            c.units,
-            c.households,
-            report.changed.len(),
-            report.unchanged_buildings,
-            report.unlisted.len()
-        ),
-    }
+    println!("{}", report.summary(lang));
     for change in &report.changed {
         println!(
             "  {} {}: {} → {}",
@@ -349,32 +312,6 @@ async fn import_roster(
     let report = server::roster::import(&db, &secret, compound, &bytes, dry_run, None, lang)
         .await
         .map_err(|e| format!("{:?}: compound {compound}", e.code()))?;
-    match lang {
-        Lang::Zh => println!(
-            "{}：{} 行，{} 户；已登录过的 {} 人随即核验；已绑定但不在名册中的 {} 人（保留，由互助站决定）",
-            if report.applied {
-                "已导入"
-            } else {
-                "预览（未写入）"
-            },
-            report.rows,
-            report.households,
-            report.verified_now,
-            report.not_in_roster
-        ),
-        Lang::En => println!(
-            "{}: {} rows, {} households; {} people who signed in before verified now; \
-             {} bound residents not in the roster (kept for the station to decide)",
-            if report.applied {
-                "Imported"
-            } else {
-                "Dry run (nothing written)"
-            },
-            report.rows,
-            report.households,
-            report.verified_now,
-            report.not_in_roster
-        ),
-    }
+    println!("{}", report.summary(lang));
     Ok(print_errors(&report.errors))
 }

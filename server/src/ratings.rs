@@ -64,10 +64,10 @@ async fn handlers_to_tell(db: &Db, affair: &Held) -> Result<Vec<i64>, sqlx::Erro
 
 /// The filer rates a resolved (or closed) affair once; rating a resolved
 /// one also confirms it. A poor rating opens a follow-up due in the
-/// street's number of days. `call_back`: `person` is a handler of the
-/// affair recording the filer's verdict from a call-back (回访), for a
-/// filer who does not use the app; the rating step is theirs, its note
-/// starts with this label.
+/// street's number of days. `call_back`: `person`, of the compound's
+/// station or community staff, records the verdict of a filer whose affair
+/// staff recorded for them (代办) from a call-back (回访); the rating step
+/// is theirs, its note starts with this label.
 pub async fn rate(
     db: &Db,
     affair: &Held,
@@ -77,7 +77,17 @@ pub async fn rate(
 ) -> Result<(), AppError> {
     let by_call_back = call_back.is_some();
     let allowed = if by_call_back {
-        !circulation::levels_of(db, person, affair).await?.is_empty()
+        // Only for an affair staff recorded for its filer (who may not use
+        // the app), and only by its station or community staff: a handler
+        // may not take the rating from a filer who rates for themselves.
+        let recorded: Option<i64> =
+            sqlx::query_scalar("SELECT recorded_by FROM affairs WHERE id = $1")
+                .bind(affair.id)
+                .fetch_one(&db.pool)
+                .await?;
+        recorded.is_some()
+            && crate::permissions::keeps_register(db, person, affair.compound).await?
+            && crate::permissions::handles_compound(db, person, affair.compound).await?
     } else {
         person == affair.filer
     };

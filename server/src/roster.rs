@@ -33,11 +33,7 @@ const PHONE: usize = 3;
 const NAME: usize = 4;
 
 const COLUMNS: [Column; 5] = [
-    Column {
-        name: "楼栋",
-        aliases: &["楼栋", "building", "楼号", "楼栋名称"],
-        required: true,
-    },
+    sheet::BUILDING_COLUMN,
     Column {
         name: "单元",
         aliases: &["单元", "unit", "单元号"],

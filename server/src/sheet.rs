@@ -270,6 +270,13 @@ pub struct Column {
     pub required: bool,
 }
 
+/// The building column, as both the places ledger and a roster name it.
+pub const BUILDING_COLUMN: Column = Column {
+    name: "楼栋",
+    aliases: &["楼栋", "building", "楼号", "楼栋名称"],
+    required: true,
+};
+
 /// Where each of `columns` sits in `header` (`None`: absent), or every
 /// missing required and repeated column as errors of row 1.
 pub fn locate(

@@ -82,24 +82,33 @@ fn PlaceCard(role: RoleSummary) -> impl IntoView {
             "/admin/roles".to_owned(),
             zh(
                 lang,
-                "任命站长、网格员、联络人",
-                "Appoint station heads and liaisons",
+                "任命站长、社区工作人员、联络人",
+                "Appoint station heads, staff and liaisons",
             ),
         )],
-        _ => vec![
-            (
-                format!("/admin/compounds/{id}/roster"),
-                zh(lang, "上传住户花名册", "Upload the household roster"),
-            ),
-            (
-                format!("/admin/compounds/{id}/on-behalf"),
-                zh(
-                    lang,
-                    "替居民登记一件事（代办）",
-                    "Record an affair for a resident",
+        _ => {
+            let mut links = vec![
+                (
+                    format!("/admin/compounds/{id}/roster"),
+                    zh(lang, "上传住户花名册", "Upload the household roster"),
                 ),
-            ),
-        ],
+                (
+                    format!("/admin/compounds/{id}/on-behalf"),
+                    zh(
+                        lang,
+                        "替居民登记一件事（代办）",
+                        "Record an affair for a resident",
+                    ),
+                ),
+            ];
+            if role.position.as_deref() == Some("head") {
+                links.push((
+                    "/admin/roles".to_owned(),
+                    zh(lang, "任命互助站成员", "Appoint station members"),
+                ));
+            }
+            links
+        }
     };
     view! {
         <section class=style::panel>
@@ -195,6 +204,7 @@ where
         <section class=style::panel>
             <label class=ui::label for="sheet-file">{label}</label>
             <input id="sheet-file" class=ui::input type="file"
+                disabled=move || busy.get()
                 accept=".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
                 on:change=move |ev| {
                     file.set_value(chosen_file(&ev));
@@ -239,42 +249,7 @@ pub fn LedgerPage() -> impl IntoView {
 }
 
 fn ledger_report(lang: Lang, r: PlaceImportReport) -> AnyView {
-    let c = r.created;
-    let verb = match (r.applied, lang) {
-        (true, Lang::Zh) => "已导入",
-        (false, Lang::Zh) => "检查结果",
-        (true, Lang::En) => "Imported",
-        (false, Lang::En) => "Checked",
-    };
-    let counts = match lang {
-        Lang::Zh => format!(
-            "{verb}：共 {} 行。{}新建社区 {}、小区 {}、网格 {}、楼栋 {}、单元 {}、住户 {}；改动 {} 处；原样 {} 栋；表中没有的楼栋 {} 栋（保留）。",
-            r.rows,
-            if r.applied { "" } else { "将" },
-            c.communities,
-            c.compounds,
-            c.grids,
-            c.buildings,
-            c.units,
-            c.households,
-            r.changed.len(),
-            r.unchanged_buildings,
-            r.unlisted.len()
-        ),
-        Lang::En => format!(
-            "{verb}: {} rows. New communities {}, compounds {}, grids {}, buildings {}, units {}, households {}; {} changes; {} buildings as they were; {} buildings not in the file (kept).",
-            r.rows,
-            c.communities,
-            c.compounds,
-            c.grids,
-            c.buildings,
-            c.units,
-            c.households,
-            r.changed.len(),
-            r.unchanged_buildings,
-            r.unlisted.len()
-        ),
-    };
+    let counts = r.summary(lang);
     let unlisted = match lang {
         Lang::Zh => format!("表中没有的楼栋 {} 栋（保留，不删除）", r.unlisted.len()),
         Lang::En => format!("{} buildings not in the file (kept)", r.unlisted.len()),
@@ -365,24 +340,7 @@ pub fn RosterPage() -> impl IntoView {
 }
 
 fn roster_report(lang: Lang, r: RosterImportReport) -> AnyView {
-    let counts = match (lang, r.applied) {
-        (Lang::Zh, true) => format!(
-            "已导入：{} 行，{} 户。已登录过的 {} 位居民随即完成核验；{} 位已绑定居民不在名册中（保留，请核实）。",
-            r.rows, r.households, r.verified_now, r.not_in_roster
-        ),
-        (Lang::Zh, false) => format!(
-            "检查结果：{} 行，{} 户；{} 位已绑定居民不在这份名册中。",
-            r.rows, r.households, r.not_in_roster
-        ),
-        (Lang::En, true) => format!(
-            "Imported: {} rows, {} households. {} residents who signed in before are verified now; {} bound residents are not in the roster (kept: check them).",
-            r.rows, r.households, r.verified_now, r.not_in_roster
-        ),
-        (Lang::En, false) => format!(
-            "Checked: {} rows, {} households; {} bound residents are not in this roster.",
-            r.rows, r.households, r.not_in_roster
-        ),
-    };
+    let counts = r.summary(lang);
     view! {
         <section class=style::panel aria-live="polite">
             <RowErrors errors=r.errors />
@@ -419,6 +377,7 @@ pub fn OnBehalfPage() -> impl IntoView {
     let description = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let filed = RwSignal::new(None::<i64>);
+    let sending = RwSignal::new(false);
     let key = StoredValue::new(api::new_idempotency_key());
     let submit = move |_| {
         let text = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_owned());
@@ -448,12 +407,14 @@ pub fn OnBehalfPage() -> impl IntoView {
             return;
         }
         error.set(None);
+        sending.set(true);
         let key = key.get_value();
         spawn_local(async move {
             match api::record_affair(&affair, &key, lang).await {
                 Ok(done) => filed.set(Some(done.id)),
                 Err(e) => error.set(Some(e.text(lang))),
             }
+            sending.set(false);
         });
     };
     view! {
@@ -502,7 +463,7 @@ pub fn OnBehalfPage() -> impl IntoView {
                     <label class=ui::label for="ob-description">{zh(lang, "经过", "What happened")}</label>
                     <textarea id="ob-description" class=ui::input rows="4" maxlength="1000" prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                     {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
-                    <button type="button" class=ui::primary disabled=move || filed.get().is_some() on:click=submit>{zh(lang, "登记", "Record it")}</button>
+                    <button type="button" class=ui::primary disabled=move || sending.get() || filed.get().is_some() on:click=submit>{zh(lang, "登记", "Record it")}</button>
                 </section>
             }.into_any(),
         })}
@@ -517,6 +478,8 @@ pub fn RolesPage() -> impl IntoView {
     use_title(move || title(lang, zh(lang, "任命人员", "Appoint people")));
     let compounds = load(move || api::list_compounds(lang));
     let phone = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let sending = RwSignal::new(false);
     let kind = RwSignal::new("head".to_owned());
     let place = RwSignal::new(None::<i64>);
     let reason = RwSignal::new(String::new());
@@ -541,7 +504,7 @@ pub fn RolesPage() -> impl IntoView {
         };
         let request = NewRoleGrant {
             phone: phone.get_untracked(),
-            name: None,
+            name: Some(name.get_untracked().trim().to_owned()).filter(|n| !n.is_empty()),
             role,
             place_id: place.get_untracked().unwrap_or(0),
             position,
@@ -560,6 +523,8 @@ pub fn RolesPage() -> impl IntoView {
             return;
         }
         error.set(None);
+        done.set(None);
+        sending.set(true);
         spawn_local(async move {
             match api::grant_role(&request, lang).await {
                 Ok(g) => done.set(Some(format!(
@@ -569,6 +534,7 @@ pub fn RolesPage() -> impl IntoView {
                 ))),
                 Err(e) => error.set(Some(e.text(lang))),
             }
+            sending.set(false);
         });
     };
     view! {
@@ -587,6 +553,8 @@ pub fn RolesPage() -> impl IntoView {
                     <section class=style::panel>
                         <label class=ui::label for="role-phone">{zh(lang, "手机号", "Mobile number")}</label>
                         <input id="role-phone" class=ui::input type="tel" inputmode="numeric" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
+                        <label class=ui::label for="role-name">{zh(lang, "称呼（还没登录过的人才需要）", "Their name (for someone who never signed in)")}</label>
+                        <input id="role-name" class=ui::input maxlength="20" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
                         <label class=ui::label for="role-kind">{zh(lang, "职务", "Role")}</label>
                         <select id="role-kind" class=ui::input on:change=move |ev| { kind.set(event_target_value(&ev)); place.set(None); }>
                             {kinds.into_iter().map(|(v, z, e)| view! { <option value=v>{zh(lang, z, e)}</option> }).collect_view()}
@@ -607,7 +575,7 @@ pub fn RolesPage() -> impl IntoView {
                         <input id="role-reason" class=ui::input maxlength="200" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
                         {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
                         {move || done.get().map(|m| view! { <p role="status">{m}</p> })}
-                        <button type="button" class=ui::primary on:click=grant>{zh(lang, "任命", "Appoint")}</button>
+                        <button type="button" class=ui::primary disabled=move || sending.get() on:click=grant>{zh(lang, "任命", "Appoint")}</button>
                     </section>
                 }.into_any()
             }

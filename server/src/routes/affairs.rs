@@ -438,10 +438,10 @@ fn recorded_note(lang: Lang, by: &str, channel: Channel) -> String {
     }
 }
 
-/// A handler records the filer's rating from a call-back (回访), for a
-/// filer who does not use the app (an elder who phoned the station); the
-/// rating's timeline step is theirs, marked 回访录入, and the three rates
-/// say how many came so.
+/// The station or community staff record the filer's rating from a
+/// call-back (回访), for an affair recorded for its filer (代办: an elder
+/// who phoned the station); the rating's timeline step is theirs, marked
+/// 回访录入, and the three rates say how many came so.
 #[utoipa::path(
     post,
     path = "/affairs/{id}/call-back-ratings",
@@ -451,7 +451,7 @@ fn recorded_note(lang: Lang, by: &str, channel: Channel) -> String {
     responses(
         (status = 201, description = "Rated on the filer's behalf", body = Affair),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a handler of the affair", body = ErrorBody),
+        (status = 403, description = "Not recorded for its filer, or not the station's or community's staff", body = ErrorBody),
         (status = 404, description = "Absent, or private and not yours", body = ErrorBody),
         (status = 409, description = "Not resolved yet, or already rated", body = ErrorBody),
         (status = 422, description = "A poor rating without a reason", body = ErrorBody),

@@ -145,7 +145,7 @@ async fn a_street_is_set_up_from_the_command_line_to_its_first_affair() {
         &["places", "import", &path, "--street", "1", "--dry-run"],
     );
     assert!(ok, "{out}{err}");
-    assert!(out.contains("预览（未写入）"), "{out}");
+    assert!(out.contains("检查结果"), "{out}");
     assert!(out.contains("住户 15"), "{out}");
     assert_eq!(app.count("households").await, 0);
     let (ok, out, err) = command(&app, &["places", "import", &path, "--street", "1"]);
@@ -782,6 +782,35 @@ async fn the_station_records_a_callers_rating_from_a_call_back_and_the_rates_say
     let resident = app.sign_in(RESIDENT).await;
     let (status, _) = app
         .post_as(&resident, &path, json!({"satisfaction": "satisfied"}))
+        .await;
+    assert_eq!(status, 403);
+    // Nor may the station rate an affair its filer filed themselves.
+    let (status, own) = app
+        .post_as(
+            &resident,
+            "/api/v1/affairs",
+            json!({"compound_id": 1, "category_id": category, "title": "门禁坏了",
+                   "description": "北门门禁刷不开", "common_area": "北门"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{own}");
+    let own = own["id"].as_i64().unwrap();
+    for act in ["accept", "resolve"] {
+        let (status, _) = app
+            .post_as(
+                &head,
+                &format!("/api/v1/affairs/{own}/events"),
+                json!({"act": act, "note": "修好了"}),
+            )
+            .await;
+        assert_eq!(status, 201);
+    }
+    let (status, _) = app
+        .post_as(
+            &head,
+            &format!("/api/v1/affairs/{own}/call-back-ratings"),
+            json!({"satisfaction": "satisfied"}),
+        )
         .await;
     assert_eq!(status, 403);
     let (status, rated) = app
