@@ -966,9 +966,6 @@ pub struct Metrics {
     pub median_resolve_minutes: Option<i64>,
     /// Affairs that missed a time limit.
     pub overdue: i64,
-    /// Of the ratings counted, those a handler recorded from a call-back.
-    #[serde(default)]
-    pub call_back_ratings: i64,
 }
 
 /// `GET /api/v1/compounds/{id}/board`: what the compound's public board shows.

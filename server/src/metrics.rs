@@ -90,8 +90,6 @@ struct Counted {
     reopened: bool,
     due: Option<i64>,
     score: Option<i64>,
-    /// Whether a handler recorded the rating from a call-back.
-    by_call_back: bool,
 }
 
 fn counted_from_row(row: &AnyRow) -> Result<Counted, sqlx::Error> {
@@ -117,7 +115,6 @@ fn counted_from_row(row: &AnyRow) -> Result<Counted, sqlx::Error> {
         reopened: row.try_get::<i64, _>("reopened")? > 0,
         due,
         score: re_score.or(score),
-        by_call_back: row.try_get::<Option<i64>, _>("recorded_by")?.is_some(),
     })
 }
 
@@ -135,8 +132,7 @@ pub async fn month(db: &Db, scope: Scope, place: i64, month: &str) -> Result<Met
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     let sql = format!(
         "SELECT a.status, a.level, a.created_at, a.responded_at, a.resolved_at, a.responded_in_time, \
-           a.late, a.reopened, a.respond_due_at, a.resolve_due_at, r.score, r.re_score, \
-           r.recorded_by \
+           a.late, a.reopened, a.respond_due_at, a.resolve_due_at, r.score, r.re_score \
          FROM affairs a JOIN compounds c ON c.id = a.compound_id \
          LEFT JOIN affair_ratings r ON r.affair_id = a.id \
          WHERE {} AND a.created_at >= $2 AND a.created_at < $3",
@@ -198,10 +194,6 @@ pub async fn month(db: &Db, scope: Scope, place: i64, month: &str) -> Result<Met
         overdue: rows
             .iter()
             .filter(|a| a.late || a.due.is_some_and(|d| now > d))
-            .count() as i64,
-        call_back_ratings: rows
-            .iter()
-            .filter(|a| a.score.is_some() && a.by_call_back)
             .count() as i64,
     })
 }
@@ -266,7 +258,7 @@ pub async fn csv(db: &Db, scope: Scope, place: i64, month: &str) -> Result<Strin
         "SELECT a.id, a.created_at, c.name AS compound, k.name_zh AS category, a.title, \
            b.name AS building, a.unit, a.common_area, a.urgent, a.private, a.status, a.level, \
            g.name AS grid, a.responded_at, a.resolved_at, a.closed_at, a.late, a.reopened, \
-           r.score, r.re_score \
+           r.score, r.re_score, r.recorded_by AS call_back \
          FROM affairs a JOIN compounds c ON c.id = a.compound_id \
          JOIN affair_categories k ON k.id = a.category_id \
          LEFT JOIN buildings b ON b.id = a.building_id LEFT JOIN grids g ON g.id = a.grid_id \
@@ -281,7 +273,7 @@ pub async fn csv(db: &Db, scope: Scope, place: i64, month: &str) -> Result<Strin
         .fetch_all(&db.pool)
         .await?;
     let mut out = String::from(
-        "\u{feff}编号,提交时间,小区,类别,标题,地点,紧急,仅处理人可见,状态,所在层级,网格,首次响应时间,解决时间,办结时间,超时,被重新打开,满意度\r\n",
+        "\u{feff}编号,提交时间,小区,类别,标题,地点,紧急,仅处理人可见,状态,所在层级,网格,首次响应时间,解决时间,办结时间,超时,被重新打开,满意度,回访录入\r\n",
     );
     let time = |v: Option<i64>| v.map(china_time).unwrap_or_default();
     let yes = |v: i64| if v != 0 { "是" } else { "否" };
@@ -322,6 +314,12 @@ pub async fn csv(db: &Db, scope: Scope, place: i64, month: &str) -> Result<Strin
             yes(row.try_get("late")?).to_owned(),
             row.try_get::<i64, _>("reopened")?.to_string(),
             satisfaction.to_owned(),
+            if row.try_get::<Option<i64>, _>("call_back")?.is_some() {
+                "是"
+            } else {
+                ""
+            }
+            .to_owned(),
         ];
         out.push_str(&fields.iter().map(|f| cell(f)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");

@@ -441,7 +441,7 @@ fn recorded_note(lang: Lang, by: &str, channel: Channel) -> String {
 /// The station or community staff record the filer's rating from a
 /// call-back (回访), for an affair recorded for its filer (代办: an elder
 /// who phoned the station); the rating's timeline step is theirs, marked
-/// 回访录入, and the three rates say how many came so.
+/// 回访录入, and the month's CSV export marks it (回访录入).
 #[utoipa::path(
     post,
     path = "/affairs/{id}/call-back-ratings",

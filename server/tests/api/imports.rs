@@ -846,11 +846,25 @@ async fn the_station_records_a_callers_rating_from_a_call_back_and_the_rates_say
         .post_as(&head, &path, json!({"satisfaction": "satisfied"}))
         .await;
     assert_eq!(status, 409);
+    // The month's export says which ratings came from a call-back.
     let month = server::metrics::month_of(server::db::now_ms(), 0);
-    let (_, metrics) = app
-        .get_json(&format!(
-            "/api/v1/affair-metrics?scope=station&place_id=1&month={month}"
-        ))
-        .await;
-    assert_eq!(metrics["call_back_ratings"], 1, "{metrics}");
+    let response = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/affair-metrics/export?scope=station&place_id=1&month={month}"
+        )))
+        .header("cookie", format!("linli_session={head}"))
+        .send()
+        .await
+        .unwrap();
+    let csv = response.text().await.unwrap();
+    assert!(
+        csv.lines().next().unwrap().ends_with(",满意度,回访录入"),
+        "{csv}"
+    );
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with(&format!("{id},")))
+        .unwrap();
+    assert!(line.ends_with(",满意,是"), "{line}");
 }
