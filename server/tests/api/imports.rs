@@ -864,7 +864,7 @@ async fn the_station_records_a_callers_rating_from_a_call_back_and_the_rates_say
     );
     let line = csv
         .lines()
-        .find(|l| l.starts_with(&format!("{id},")))
+        .find(|l| l.starts_with(&format!("\"{id}\",")))
         .unwrap();
-    assert!(line.ends_with(",满意,是"), "{line}");
+    assert!(line.ends_with(",\"满意\",\"是\""), "{line}");
 }
