@@ -102,8 +102,8 @@ pub struct RoleSummary {
     pub place_name: String,
     /// For station members: `head`, `deputy`, `secretary_general`, `member`.
     pub position: Option<String>,
-    /// For department liaisons: `property`, `water`, `power`, `gas`,
-    /// `city_management`, `police`.
+    /// For department liaisons: the name of their department, one of the
+    /// community's own list (e.g. 海景物业服务中心).
     pub department: Option<String>,
 }
 

@@ -213,7 +213,8 @@ pub struct PlaceChange {
     pub row: u32,
     /// The place, as staff name it: "海景花园 3号楼".
     pub place: String,
-    /// What changes: `address` or `grid`.
+    /// What changes: `address`, `grid` or `retired` (a retired grid listed
+    /// again comes back; see [`crate::place_edits::change`]).
     pub field: String,
     /// Before.
     pub before: String,

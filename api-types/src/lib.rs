@@ -14,6 +14,7 @@ pub mod identity;
 pub mod imports;
 pub mod lang;
 pub mod page;
+pub mod place_edits;
 pub mod places;
 pub mod pool;
 pub mod roles;

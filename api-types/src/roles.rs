@@ -81,36 +81,37 @@ impl Position {
     }
 }
 
-/// A department liaison's department.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The longest department name.
+pub const DEPARTMENT_NAME_MAX: usize = 30;
+
+/// One of the departments a community keeps (its property company, water,
+/// power, gas, police station, city management office...): a department
+/// liaison is appointed to one of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Department {
-    /// The property company (物业).
-    Property,
-    /// Water.
-    Water,
-    /// Power.
-    Power,
-    /// Gas.
-    Gas,
-    /// City management (城管).
-    CityManagement,
-    /// Police (社区民警).
-    Police,
+pub struct Department {
+    /// The department's id.
+    pub id: i64,
+    /// The community that keeps it.
+    pub community_id: i64,
+    /// Its name, e.g. 海景物业服务中心 or 临城派出所.
+    pub name: String,
 }
 
-impl Department {
-    /// The stored form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Department::Property => "property",
-            Department::Water => "water",
-            Department::Power => "power",
-            Department::Gas => "gas",
-            Department::CityManagement => "city_management",
-            Department::Police => "police",
-        }
+/// `POST /api/v1/communities/{id}/departments`: community staff or the
+/// street's administrators add a department to the community's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NewDepartment {
+    /// Its name (1 to 30 characters), unique within the community.
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 30))]
+    pub name: String,
+}
+
+impl NewDepartment {
+    /// Every rule the department breaks.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        required_text("name", &self.name, DEPARTMENT_NAME_MAX).map_err(|e| vec![e])
     }
 }
 
@@ -133,8 +134,9 @@ pub struct NewRoleGrant {
     pub place_id: i64,
     /// Required for station members.
     pub position: Option<Position>,
-    /// Required for department liaisons.
-    pub department: Option<Department>,
+    /// Required for department liaisons: one of the community's
+    /// departments (`GET /communities/{id}/departments`).
+    pub department_id: Option<i64>,
     /// Why (kept in the audit log).
     #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 200))]
     pub reason: String,
@@ -161,13 +163,13 @@ impl NewRoleGrant {
             checks.check(Err(FieldError::new("position", rule)));
         }
         let needs_department = self.role == Role::DepartmentLiaison;
-        if needs_department != self.department.is_some() {
+        if needs_department != self.department_id.is_some() {
             let rule = if needs_department {
                 Rule::Required
             } else {
                 Rule::Invalid
             };
-            checks.check(Err(FieldError::new("department", rule)));
+            checks.check(Err(FieldError::new("department_id", rule)));
         }
         checks.finish()
     }
@@ -191,12 +193,55 @@ pub struct RoleGrant {
     pub place_name: String,
     /// For station members.
     pub position: Option<Position>,
-    /// For department liaisons.
-    pub department: Option<Department>,
+    /// For department liaisons: the department's id.
+    pub department_id: Option<i64>,
+    /// For department liaisons: the department's name.
+    pub department_name: Option<String>,
     /// When it was granted (RFC 3339, UTC).
     pub granted_at: String,
     /// When it was revoked, if it was.
     pub revoked_at: Option<String>,
+}
+
+/// One act on a grant: granted or revoked, by whom, when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RoleEvent {
+    /// `grant` or `revoke`.
+    pub action: String,
+    /// Who acted; `None` for the system (the command line, or an account
+    /// its owner deleted).
+    pub actor_name: Option<String>,
+    /// Why.
+    pub reason: String,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+}
+
+/// A grant with its history, as the staff page lists a place's roles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RoleRecord {
+    /// The grant.
+    #[serde(flatten)]
+    pub grant: RoleGrant,
+    /// Whether the holder has signed in since (an invited person has not).
+    pub signed_in: bool,
+    /// Its acts, oldest first.
+    pub events: Vec<RoleEvent>,
+}
+
+/// `GET /api/v1/role-grants`: the roles at one place and the places within
+/// it, live and revoked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, utoipa::IntoParams))]
+pub struct RoleScope {
+    /// A street: its administrators and every role in its communities.
+    pub street_id: Option<i64>,
+    /// A community: its staff, liaisons and every role in its compounds.
+    pub community_id: Option<i64>,
+    /// A compound: its station and its grids' workers.
+    pub compound_id: Option<i64>,
 }
 
 /// `POST /api/v1/role-grants/{id}/revocations`.
@@ -219,18 +264,14 @@ impl Revocation {
 mod tests {
     use super::*;
 
-    fn grant(
-        role: Role,
-        position: Option<Position>,
-        department: Option<Department>,
-    ) -> NewRoleGrant {
+    fn grant(role: Role, position: Option<Position>, department_id: Option<i64>) -> NewRoleGrant {
         NewRoleGrant {
             phone: "13800000044".into(),
             name: None,
             role,
             place_id: 1,
             position,
-            department,
+            department_id,
             reason: "居民推选".into(),
         }
     }
@@ -252,19 +293,15 @@ mod tests {
             [("position".to_owned(), "required")]
         );
         assert_eq!(
-            broken(grant(
-                Role::GridWorker,
-                Some(Position::Head),
-                Some(Department::Gas)
-            )),
+            broken(grant(Role::GridWorker, Some(Position::Head), Some(3))),
             [
                 ("position".to_owned(), "invalid"),
-                ("department".to_owned(), "invalid")
+                ("department_id".to_owned(), "invalid")
             ]
         );
         assert_eq!(
             broken(grant(Role::DepartmentLiaison, None, None)),
-            [("department".to_owned(), "required")]
+            [("department_id".to_owned(), "required")]
         );
     }
 

@@ -440,7 +440,13 @@ pub fn resend_in(lang: Lang, secs: u32) -> String {
     }
 }
 
-/// A role with its place, as people say it: "海景花园 站长".
+/// A liaison's department, as the community lists it.
+fn dept(role: &api_types::identity::RoleSummary) -> &str {
+    role.department.as_deref().unwrap_or_default()
+}
+
+/// A role with its place, as people say it: "海景花园 站长", "东港社区
+/// 海景物业服务中心联络人".
 pub fn role_label(lang: Lang, role: &api_types::identity::RoleSummary) -> String {
     let name = match (lang, role.role.as_str()) {
         (Lang::Zh, "station_member") => match role.position.as_deref() {
@@ -459,24 +465,12 @@ pub fn role_label(lang: Lang, role: &api_types::identity::RoleSummary) -> String
         (Lang::En, "grid_worker") => "grid worker",
         (Lang::Zh, "community_staff") => "社区工作者",
         (Lang::En, "community_staff") => "community staff",
-        (Lang::Zh, "department_liaison") => match role.department.as_deref() {
-            Some("property") => "物业联络人",
-            Some("water") => "供水联络人",
-            Some("power") => "供电联络人",
-            Some("gas") => "燃气联络人",
-            Some("city_management") => "城管联络人",
-            Some("police") => "社区民警",
-            _ => "部门联络人",
-        },
-        (Lang::En, "department_liaison") => match role.department.as_deref() {
-            Some("property") => "property company liaison",
-            Some("water") => "water liaison",
-            Some("power") => "power liaison",
-            Some("gas") => "gas liaison",
-            Some("city_management") => "city management liaison",
-            Some("police") => "community police officer",
-            _ => "department liaison",
-        },
+        (Lang::Zh, "department_liaison") => {
+            return format!("{} {}联络人", role.place_name, dept(role));
+        }
+        (Lang::En, "department_liaison") => {
+            return format!("{} {} liaison", role.place_name, dept(role));
+        }
         (Lang::Zh, "street_admin") => "街道管理员",
         (Lang::En, "street_admin") => "street administrator",
         (_, other) => other,
@@ -547,8 +541,11 @@ mod tests {
             "海景花园 站长"
         );
         assert_eq!(
-            role_label(Lang::Zh, &role("department_liaison", None, Some("gas"))),
-            "海景花园 燃气联络人"
+            role_label(
+                Lang::Zh,
+                &role("department_liaison", None, Some("燃气公司东港服务站"))
+            ),
+            "海景花园 燃气公司东港服务站联络人"
         );
         assert_eq!(
             role_label(Lang::En, &role("grid_worker", None, None)),

@@ -307,12 +307,13 @@ pub async fn record(
             let chosen = step.grid.or(affair.grid).ok_or_else(|| {
                 AppError::validation(vec![FieldError::new("grid_id", Rule::Required)])
             })?;
-            let in_compound: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM grids WHERE id = $1 AND compound_id = $2")
-                    .bind(chosen)
-                    .bind(affair.compound)
-                    .fetch_optional(&db.pool)
-                    .await?;
+            let in_compound: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM grids WHERE id = $1 AND compound_id = $2 AND retired_at IS NULL",
+            )
+            .bind(chosen)
+            .bind(affair.compound)
+            .fetch_optional(&db.pool)
+            .await?;
             if in_compound.is_none() {
                 return Err(invalid("grid_id"));
             }

@@ -88,16 +88,22 @@ const COMMUNITIES: [(&str, &[DemoCompound]); 2] = [
     ),
 ];
 
-/// Community staff and department liaisons: (community, name, role, department).
+/// Community staff and department liaisons: (community, name, role, the
+/// department on the community's list a liaison answers for).
 const COMMUNITY_PEOPLE: [(usize, &str, &str, Option<&str>); 8] = [
     (0, "林晓燕", "community_staff", None),
-    (0, "黄志明", "department_liaison", Some("property")),
-    (0, "吴刚", "department_liaison", Some("water")),
-    (0, "郑丽", "department_liaison", Some("gas")),
+    (0, "黄志明", "department_liaison", Some("海景物业服务中心")),
+    (
+        0,
+        "吴刚",
+        "department_liaison",
+        Some("自来水公司东港营业所"),
+    ),
+    (0, "郑丽", "department_liaison", Some("燃气公司东港服务站")),
     (1, "周海波", "community_staff", None),
-    (1, "徐建英", "department_liaison", Some("power")),
-    (1, "高明", "department_liaison", Some("city_management")),
-    (1, "罗军", "department_liaison", Some("police")),
+    (1, "徐建英", "department_liaison", Some("供电所临城班组")),
+    (1, "高明", "department_liaison", Some("城管临城中队")),
+    (1, "罗军", "department_liaison", Some("临城派出所")),
 ];
 
 /// Residents without a role yet: they file affairs, vote and volunteer once
@@ -202,6 +208,22 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
     }
     for (community, name, role, department) in COMMUNITY_PEOPLE {
         let id = person(&mut tx, name).await?;
+        let department = match department {
+            Some(department) => Some(
+                insert_id(
+                    &mut tx,
+                    sqlx::query(
+                        "INSERT INTO departments (community_id, name, created_at) \
+                         VALUES ($1, $2, $3) RETURNING id",
+                    )
+                    .bind(community_ids[community])
+                    .bind(department.to_owned())
+                    .bind(now_ms()),
+                )
+                .await?,
+            ),
+            None => None,
+        };
         grant(
             &mut tx,
             id,
@@ -245,10 +267,10 @@ async fn grant(
     role: &str,
     (place_column, place_id): (&str, i64),
     position: Option<&str>,
-    department: Option<&str>,
+    department: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     let sql = format!(
-        "INSERT INTO role_grants (person_id, role, {place_column}, position, department, granted_at) \
+        "INSERT INTO role_grants (person_id, role, {place_column}, position, department_id, granted_at) \
          VALUES ($1, $2, $3, $4, $5, $6)"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -256,7 +278,7 @@ async fn grant(
         .bind(role.to_owned())
         .bind(place_id)
         .bind(position.map(str::to_owned))
-        .bind(department.map(str::to_owned))
+        .bind(department)
         .bind(now_ms())
         .execute(&mut **tx)
         .await?;

@@ -24,6 +24,7 @@ use api_types::imports::{
     PlaceCounts, PlaceImportReport, RowError, UNITS_RANGE, UnlistedPlace, numbered_rooms,
     split_rooms,
 };
+use api_types::place_edits::change;
 use api_types::{ErrorCode, Lang};
 use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
@@ -200,6 +201,11 @@ fn parse(sheet: &Sheet, lang: Lang) -> (Vec<Building>, Vec<RowError>) {
     (buildings, errors)
 }
 
+/// A new compound's mutual-aid station: 海景花园居民自治互助站.
+pub fn station_name(compound: &str) -> String {
+    format!("{compound}居民自治互助站")
+}
+
 /// The street's places as they stand, by name.
 #[derive(Default)]
 struct Existing {
@@ -209,6 +215,9 @@ struct Existing {
     /// (compound, building name) → (building, grid).
     buildings: HashMap<(i64, String), (i64, i64)>,
     grid_names: HashMap<i64, String>,
+    /// Grids retired on the staff page; a ledger that lists one brings it
+    /// back.
+    retired_grids: HashSet<i64>,
     units: HashMap<(i64, String), i64>,
     households: HashSet<(i64, String)>,
 }
@@ -233,14 +242,18 @@ impl Existing {
             .into_iter()
             .map(|(id, community, name, address)| ((community, name), (id, address)))
             .collect();
-        let grids: Vec<(i64, i64, String)> = sqlx::query_as(
-            "SELECT g.id, g.compound_id, g.name FROM grids g JOIN compounds c ON c.id = g.compound_id \
+        let grids: Vec<(i64, i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT g.id, g.compound_id, g.name, g.retired_at FROM grids g \
+             JOIN compounds c ON c.id = g.compound_id \
              JOIN communities cm ON cm.id = c.community_id WHERE cm.street_id = $1",
         )
         .bind(street)
         .fetch_all(&mut *conn)
         .await?;
-        for (id, compound, name) in grids {
+        for (id, compound, name, retired) in grids {
+            if retired.is_some() {
+                existing.retired_grids.insert(id);
+            }
             existing.grid_names.insert(id, name.clone());
             existing.grids.insert((compound, name), id);
         }
@@ -363,7 +376,7 @@ async fn walk(
                     changed.push(PlaceChange {
                         row: b.row,
                         place: format!("{} {}", b.community, b.compound),
-                        field: "address".to_owned(),
+                        field: change::ADDRESS.to_owned(),
                         before: address,
                         after: new.clone(),
                     });
@@ -397,7 +410,7 @@ async fn walk(
                     .execute(
                         sqlx::query("INSERT INTO stations (compound_id, name) VALUES ($1, $2)")
                             .bind(id)
-                            .bind(format!("{}居民自治互助站", b.compound)),
+                            .bind(station_name(&b.compound)),
                     )
                     .await?;
                 created.compounds += 1;
@@ -408,6 +421,21 @@ async fn walk(
             }
         };
         let grid = match existing.grids.get(&(compound, b.grid.clone())) {
+            Some(id) if existing.retired_grids.remove(id) => {
+                writer
+                    .execute(
+                        sqlx::query("UPDATE grids SET retired_at = NULL WHERE id = $1").bind(*id),
+                    )
+                    .await?;
+                changed.push(PlaceChange {
+                    row: b.row,
+                    place: format!("{} {}", b.compound, b.grid),
+                    field: change::RETIRED.to_owned(),
+                    before: change::RETIRED.to_owned(),
+                    after: String::new(),
+                });
+                *id
+            }
             Some(id) => *id,
             None => {
                 let id = writer
@@ -439,7 +467,7 @@ async fn walk(
                     changed.push(PlaceChange {
                         row: b.row,
                         place: format!("{} {}", b.compound, b.name),
-                        field: "grid".to_owned(),
+                        field: change::GRID.to_owned(),
                         before: existing
                             .grid_names
                             .get(&old_grid)

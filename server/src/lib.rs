@@ -20,6 +20,7 @@ pub mod notices;
 pub mod people;
 pub mod permissions;
 pub mod photos;
+pub mod place_edits;
 pub mod places;
 pub mod pool;
 pub mod ratings;

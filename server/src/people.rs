@@ -22,10 +22,11 @@ pub async fn me(db: &Db, id: i64) -> Result<Me, AppError> {
             .fetch_one(&db.pool)
             .await?;
     let roles: Vec<RoleSummary> = sqlx::query(
-        "SELECT r.role, r.position, r.department, \
+        "SELECT r.role, r.position, d.name AS department, \
            COALESCE(r.compound_id, r.grid_id, r.community_id, r.street_id) AS place_id, \
            COALESCE(c.name, gc.name || ' ' || g.name, cm.name, s.name) AS place_name \
          FROM role_grants r \
+         LEFT JOIN departments d ON d.id = r.department_id \
          LEFT JOIN compounds c ON c.id = r.compound_id \
          LEFT JOIN grids g ON g.id = r.grid_id \
          LEFT JOIN compounds gc ON gc.id = g.compound_id \

@@ -104,6 +104,24 @@ pub async fn keeps_register(db: &Db, person: i64, compound: i64) -> Result<bool,
     .await
 }
 
+/// Whether `person` looks after `community`: staff of it, or an
+/// administrator of its street. They keep its departments and its
+/// compounds' grids and buildings.
+pub async fn keeps_community(db: &Db, person: i64, community: i64) -> Result<bool, sqlx::Error> {
+    exists(
+        db,
+        sqlx::query(
+            "SELECT 1 FROM communities cm \
+             JOIN role_grants r ON r.person_id = $1 AND r.revoked_at IS NULL \
+             WHERE cm.id = $2 AND ((r.role = 'community_staff' AND r.community_id = cm.id) \
+               OR (r.role = 'street_admin' AND r.street_id = cm.street_id))",
+        )
+        .bind(person)
+        .bind(community),
+    )
+    .await
+}
+
 async fn exists(
     db: &Db,
     query: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>,

@@ -82,7 +82,7 @@ const COMPOUND_SUMMARY: &str = "SELECT c.id, c.community_id, cm.street_id, cm.na
             AND r.revoked_at IS NULL ORDER BY r.id LIMIT 1) AS head_name, \
        (SELECT COUNT(*) FROM role_grants r WHERE r.compound_id = c.id \
           AND r.role = 'station_member' AND r.revoked_at IS NULL) AS member_count, \
-       (SELECT COUNT(*) FROM grids g WHERE g.compound_id = c.id) AS grid_count, \
+       (SELECT COUNT(*) FROM grids g WHERE g.compound_id = c.id AND g.retired_at IS NULL) AS grid_count, \
        (SELECT COUNT(*) FROM buildings b JOIN grids g ON g.id = b.grid_id \
           WHERE g.compound_id = c.id) AS building_count, \
        (SELECT COUNT(*) FROM households h JOIN units u ON u.id = h.unit_id \
@@ -154,7 +154,7 @@ pub async fn compound_detail(db: &Db, id: i64) -> Result<Option<CompoundDetail>,
            (SELECT p.name FROM role_grants r JOIN people p ON p.id = r.person_id \
               WHERE r.grid_id = g.id AND r.role = 'grid_worker' AND r.revoked_at IS NULL \
               ORDER BY r.id LIMIT 1) AS worker_name \
-         FROM grids g WHERE g.compound_id = $1 ORDER BY g.id",
+         FROM grids g WHERE g.compound_id = $1 AND g.retired_at IS NULL ORDER BY g.id",
     )
     .bind(id)
     .fetch_all(&db.pool)

@@ -3,7 +3,9 @@
 
 use crate::db::{Db, now_ms, rfc3339};
 use crate::error::AppError;
-use api_types::roles::{Department, NewRoleGrant, Position, Role, RoleGrant};
+use api_types::roles::{
+    Department, NewRoleGrant, Position, Role, RoleEvent, RoleGrant, RoleRecord, RoleScope,
+};
 use api_types::{ErrorCode, FieldError, Rule};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -127,21 +129,35 @@ pub async fn grant(
         role,
         place_id,
         position,
-        department,
+        department_id,
         ref reason,
         ..
     } = *request;
+    if let Some(department) = department_id {
+        let kept: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM departments WHERE id = $1 AND community_id = $2")
+                .bind(department)
+                .bind(place_id)
+                .fetch_optional(&db.pool)
+                .await?;
+        if kept.is_none() {
+            return Err(AppError::validation(vec![FieldError::new(
+                "department_id",
+                Rule::Invalid,
+            )]));
+        }
+    }
     let column = place_column(role);
     let held_sql = format!(
         "SELECT id FROM role_grants WHERE person_id = $1 AND role = $2 AND {column} = $3 \
-         AND revoked_at IS NULL AND COALESCE(position, '') = $4 AND COALESCE(department, '') = $5"
+         AND revoked_at IS NULL AND COALESCE(position, '') = $4 AND COALESCE(department_id, 0) = $5"
     );
     let held: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(held_sql))
         .bind(person)
         .bind(role.as_str())
         .bind(place_id)
         .bind(position.map_or("", Position::as_str))
-        .bind(department.map_or("", Department::as_str))
+        .bind(department_id.unwrap_or(0))
         .fetch_optional(&db.pool)
         .await?;
     if held.is_some() {
@@ -150,7 +166,7 @@ pub async fn grant(
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
     let insert = format!(
-        "INSERT INTO role_grants (person_id, role, {column}, position, department, granted_at) \
+        "INSERT INTO role_grants (person_id, role, {column}, position, department_id, granted_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
     );
     let id: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(insert))
@@ -158,7 +174,7 @@ pub async fn grant(
         .bind(role.as_str())
         .bind(place_id)
         .bind(position.map(Position::as_str))
-        .bind(department.map(Department::as_str))
+        .bind(department_id)
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
@@ -207,19 +223,25 @@ async fn record_event(
     Ok(())
 }
 
+/// A grant as the API shows it: the columns `grant_from_row` reads, and
+/// `signed_in` (whether its holder has a session or ever had one).
+const GRANT_SELECT: &str = "SELECT r.id, r.person_id, p.name AS person_name, r.role, r.position, \
+       r.department_id, d.name AS department_name, r.granted_at, r.revoked_at, \
+       COALESCE(r.compound_id, r.grid_id, r.community_id, r.street_id) AS place_id, \
+       COALESCE(c.name, gc.name || ' ' || g.name, cm.name, s.name) AS place_name, \
+       CAST(CASE WHEN EXISTS (SELECT 1 FROM sessions x WHERE x.person_id = r.person_id) \
+         THEN 1 ELSE 0 END AS BIGINT) AS signed_in \
+     FROM role_grants r JOIN people p ON p.id = r.person_id \
+     LEFT JOIN departments d ON d.id = r.department_id \
+     LEFT JOIN compounds c ON c.id = r.compound_id LEFT JOIN grids g ON g.id = r.grid_id \
+     LEFT JOIN compounds gc ON gc.id = g.compound_id \
+     LEFT JOIN communities cm ON cm.id = r.community_id LEFT JOIN streets s ON s.id = r.street_id";
+
 /// One grant as the API shows it, with where it sits.
 pub async fn grant_by_id(db: &Db, id: i64) -> Result<Option<(RoleGrant, Ancestry)>, AppError> {
-    let row = sqlx::query(
-        "SELECT r.id, r.person_id, p.name AS person_name, r.role, r.position, r.department, \
-           r.granted_at, r.revoked_at, \
-           COALESCE(r.compound_id, r.grid_id, r.community_id, r.street_id) AS place_id, \
-           COALESCE(c.name, gc.name || ' ' || g.name, cm.name, s.name) AS place_name \
-         FROM role_grants r JOIN people p ON p.id = r.person_id \
-         LEFT JOIN compounds c ON c.id = r.compound_id LEFT JOIN grids g ON g.id = r.grid_id \
-         LEFT JOIN compounds gc ON gc.id = g.compound_id \
-         LEFT JOIN communities cm ON cm.id = r.community_id LEFT JOIN streets s ON s.id = r.street_id \
-         WHERE r.id = $1",
-    )
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{GRANT_SELECT} WHERE r.id = $1"
+    )))
     .bind(id)
     .fetch_optional(&db.pool)
     .await?;
@@ -232,10 +254,9 @@ pub async fn grant_by_id(db: &Db, id: i64) -> Result<Option<(RoleGrant, Ancestry
 }
 
 fn grant_from_row(row: &AnyRow) -> Result<RoleGrant, AppError> {
-    let parse_err = || AppError::internal("a stored role, position or department is unknown");
+    let parse_err = || AppError::internal("a stored role or position is unknown");
     let role: String = row.try_get("role")?;
     let position: Option<String> = row.try_get("position")?;
-    let department: Option<String> = row.try_get("department")?;
     let revoked_at: Option<i64> = row.try_get("revoked_at")?;
     Ok(RoleGrant {
         id: row.try_get("id")?,
@@ -248,10 +269,8 @@ fn grant_from_row(row: &AnyRow) -> Result<RoleGrant, AppError> {
             .map(|p| decode(&p))
             .transpose()
             .map_err(|_| parse_err())?,
-        department: department
-            .map(|d| decode(&d))
-            .transpose()
-            .map_err(|_| parse_err())?,
+        department_id: row.try_get("department_id")?,
+        department_name: row.try_get("department_name")?,
         granted_at: rfc3339(row.try_get("granted_at")?),
         revoked_at: revoked_at.map(rfc3339),
     })
@@ -265,4 +284,111 @@ fn decode<T: serde::de::DeserializeOwned>(stored: &str) -> Result<T, serde_json:
 /// The error for a place of the wrong kind or none at all.
 pub fn unknown_place() -> AppError {
     AppError::validation(vec![FieldError::new("place_id", Rule::Invalid)])
+}
+
+/// Every grant at the place `scope` names and the places within it, live
+/// and revoked, each with its acts oldest first: a street's administrators
+/// and all its communities' roles; a community's staff and liaisons and its
+/// compounds'; a compound's station and its grids' workers. Ordered by
+/// place, then by when they were granted. `None` if the scope names no
+/// place, or more or fewer than one.
+pub async fn records(db: &Db, scope: &RoleScope) -> Result<Option<Vec<RoleRecord>>, AppError> {
+    let within = match (scope.street_id, scope.community_id, scope.compound_id) {
+        (Some(id), None, None) => (
+            "COALESCE(cm.street_id, s.id, gcm.street_id, ccm.street_id)",
+            id,
+        ),
+        (None, Some(id), None) => ("COALESCE(cm.id, gc.community_id, c.community_id)", id),
+        (None, None, Some(id)) => ("COALESCE(c.id, gc.id)", id),
+        _ => return Ok(None),
+    };
+    let sql = format!(
+        "{GRANT_SELECT} LEFT JOIN communities gcm ON gcm.id = gc.community_id \
+         LEFT JOIN communities ccm ON ccm.id = c.community_id \
+         WHERE {} = $1 ORDER BY place_name, r.granted_at, r.id",
+        within.0
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(within.1)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut records = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let grant = grant_from_row(row)?;
+        let signed_in: i64 = row.try_get("signed_in")?;
+        records.push(RoleRecord {
+            grant,
+            signed_in: signed_in != 0,
+            events: Vec::new(),
+        });
+    }
+    let events = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT e.role_grant_id, e.action, p.name AS actor_name, e.reason, e.at \
+         FROM role_events e LEFT JOIN people p ON p.id = e.actor_id \
+         WHERE e.role_grant_id IN (SELECT r.id FROM ({GRANT_SELECT} \
+           LEFT JOIN communities gcm ON gcm.id = gc.community_id \
+           LEFT JOIN communities ccm ON ccm.id = c.community_id WHERE {} = $1) r) \
+         ORDER BY e.at, e.id",
+        within.0
+    )))
+    .bind(within.1)
+    .fetch_all(&db.pool)
+    .await?;
+    let index: std::collections::HashMap<i64, usize> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.grant.id, i))
+        .collect();
+    for event in &events {
+        let grant: i64 = event.try_get("role_grant_id")?;
+        if let Some(record) = index.get(&grant).and_then(|i| records.get_mut(*i)) {
+            record.events.push(RoleEvent {
+                action: event.try_get("action")?,
+                actor_name: event.try_get("actor_name")?,
+                reason: event.try_get("reason")?,
+                at: rfc3339(event.try_get("at")?),
+            });
+        }
+    }
+    Ok(Some(records))
+}
+
+/// The departments `community` keeps, by name.
+pub async fn departments(db: &Db, community: i64) -> Result<Vec<Department>, sqlx::Error> {
+    sqlx::query_as::<_, (i64, i64, String)>(
+        "SELECT id, community_id, name FROM departments WHERE community_id = $1 ORDER BY name",
+    )
+    .bind(community)
+    .fetch_all(&db.pool)
+    .await
+    .map(|rows| {
+        rows.into_iter()
+            .map(|(id, community_id, name)| Department {
+                id,
+                community_id,
+                name,
+            })
+            .collect()
+    })
+}
+
+/// Adds a department to `community`'s list; 409 if it already has one of
+/// that name.
+pub async fn add_department(db: &Db, community: i64, name: &str) -> Result<Department, AppError> {
+    let name = name.trim().to_owned();
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO departments (community_id, name, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (community_id, name) DO NOTHING RETURNING id",
+    )
+    .bind(community)
+    .bind(name.clone())
+    .bind(now_ms())
+    .fetch_optional(&db.pool)
+    .await?;
+    let id = id.ok_or_else(|| AppError::new(ErrorCode::Conflict))?;
+    Ok(Department {
+        id,
+        community_id: community,
+        name,
+    })
 }

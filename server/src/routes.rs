@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod notices;
 pub mod people;
 pub mod photos;
+pub mod place_edits;
 pub mod places;
 pub mod pool;
 pub mod roles;
@@ -90,6 +91,7 @@ impl utoipa::Modify for EveryErrorIsTheEnvelope {
 pub fn v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(places::router())
+        .merge(place_edits::router())
         .merge(imports::router())
         .merge(affairs::router())
         .merge(photos::router())

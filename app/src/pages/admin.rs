@@ -19,7 +19,7 @@ use api_types::Lang;
 use api_types::affairs::{Channel, NewAffair, NewRecordedAffair, OnBehalf};
 use api_types::identity::RoleSummary;
 use api_types::imports::{PlaceImportReport, RosterImportReport, RowError};
-use api_types::roles::{Department, NewRoleGrant, Position, Role};
+use api_types::roles::{NewRoleGrant, Position, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_bindgen::JsCast;
@@ -485,22 +485,18 @@ pub fn RolesPage() -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
-    let kinds: [(&str, &str, &str); 5] = [
+    let kinds: [(&str, &str, &str); 3] = [
         ("head", "互助站站长", "Station head"),
         ("member", "互助站成员", "Station member"),
         ("community_staff", "社区工作人员", "Community staff"),
-        ("property", "物业联络人", "Property company liaison"),
-        ("water", "供水联络人", "Water company liaison"),
     ];
     let at_compound = move || matches!(kind.get().as_str(), "head" | "member");
     let grant = move |_| {
         let k = kind.get_untracked();
-        let (role, position, department) = match k.as_str() {
-            "head" => (Role::StationMember, Some(Position::Head), None),
-            "member" => (Role::StationMember, Some(Position::Member), None),
-            "community_staff" => (Role::CommunityStaff, None, None),
-            "property" => (Role::DepartmentLiaison, None, Some(Department::Property)),
-            _ => (Role::DepartmentLiaison, None, Some(Department::Water)),
+        let (role, position) = match k.as_str() {
+            "head" => (Role::StationMember, Some(Position::Head)),
+            "member" => (Role::StationMember, Some(Position::Member)),
+            _ => (Role::CommunityStaff, None),
         };
         let request = NewRoleGrant {
             phone: phone.get_untracked(),
@@ -508,7 +504,7 @@ pub fn RolesPage() -> impl IntoView {
             role,
             place_id: place.get_untracked().unwrap_or(0),
             position,
-            department,
+            department_id: None,
             reason: reason.get_untracked(),
         };
         if request.validate().is_err() || place.get_untracked().is_none() {

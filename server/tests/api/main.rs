@@ -18,6 +18,7 @@ mod imports;
 mod logs;
 mod people;
 mod photos;
+mod place_edits;
 mod places;
 mod pool;
 mod roles;

@@ -259,3 +259,218 @@ async fn grants_name_real_people_places_and_positions() {
         (422, &json!({"position": "required"}))
     );
 }
+
+/// 东港社区's id.
+async fn donggang(app: &TestApp) -> i64 {
+    app.get_json("/api/v1/communities?limit=1").await.1["items"][0]["id"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn departments_are_each_communitys_own_list() {
+    let app = TestApp::with_demo().await;
+    let community = donggang(&app).await;
+    let path = format!("/api/v1/communities/{community}/departments");
+    let (status, list) = app.get_json(&path).await;
+    assert_eq!(status, 200);
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "海景物业服务中心",
+            "燃气公司东港服务站",
+            "自来水公司东港营业所"
+        ]
+    );
+
+    let staff = app.sign_in(&demo(DONGGANG_STAFF)).await;
+    let other_staff = app.sign_in(&demo(LINCHENG_STAFF)).await;
+    let resident = app.sign_in(&demo(RESIDENT)).await;
+    let (status, police) = post(&app, Some(&staff), &path, json!({"name": "东港派出所"})).await;
+    assert_eq!(status, 201, "{police}");
+    let (status, body) = post(&app, Some(&staff), &path, json!({"name": "东港派出所"})).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("conflict"))
+    );
+    for token in [&other_staff, &resident] {
+        let (status, _) = post(&app, Some(token), &path, json!({"name": "供热站"})).await;
+        assert_eq!(status, 403);
+    }
+    let (status, body) = post(&app, Some(&staff), &path, json!({"name": " "})).await;
+    assert_eq!(
+        (status, &body["error"]["fields"]),
+        (422, &json!({"name": "required"}))
+    );
+    let (status, _) = app.get_json("/api/v1/communities/99999/departments").await;
+    assert_eq!(status, 404);
+
+    // A liaison is appointed to one department of the community's list.
+    let liaison = |department: Value| {
+        json!({"phone": demo(NEIGHBOUR), "role": "department_liaison", "place_id": community,
+               "department_id": department, "reason": "派出所指派"})
+    };
+    let (status, grant) = post(
+        &app,
+        Some(&staff),
+        "/api/v1/role-grants",
+        liaison(police["id"].clone()),
+    )
+    .await;
+    assert_eq!(status, 201, "{grant}");
+    assert_eq!(grant["department_name"], "东港派出所");
+    let neighbour = app.sign_in(&demo(NEIGHBOUR)).await;
+    assert_eq!(
+        roles_of(&app, &neighbour).await[0]["department"],
+        "东港派出所"
+    );
+    let lincheng = app.get_json("/api/v1/communities?limit=2").await.1["items"][1]["id"]
+        .as_i64()
+        .unwrap();
+    let elsewhere = app
+        .get_json(&format!("/api/v1/communities/{lincheng}/departments"))
+        .await
+        .1[0]["id"]
+        .clone();
+    for (department, rule) in [(elsewhere, "invalid"), (Value::Null, "required")] {
+        let (status, body) = post(
+            &app,
+            Some(&staff),
+            "/api/v1/role-grants",
+            liaison(department),
+        )
+        .await;
+        assert_eq!(
+            (status, &body["error"]["fields"]),
+            (422, &json!({"department_id": rule}))
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_places_roles_and_their_history_are_readable_by_those_who_appoint_there() {
+    let app = TestApp::with_demo().await;
+    let (compound, _) = places(&app).await;
+    let admin = app.sign_in(&demo(ADMIN)).await;
+    let (_, grant) = post(
+        &app,
+        Some(&admin),
+        "/api/v1/role-grants",
+        member(&demo(RESIDENT), compound, "member"),
+    )
+    .await;
+    let id = grant["id"].as_i64().unwrap();
+    let (status, _) = post(
+        &app,
+        Some(&admin),
+        &format!("/api/v1/role-grants/{id}/revocations"),
+        json!({"reason": "搬离小区"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+
+    let head = app.sign_in(&demo(HEAD)).await;
+    let (status, records) = app
+        .get_as(
+            &head,
+            &format!("/api/v1/role-grants?compound_id={compound}"),
+        )
+        .await;
+    assert_eq!(status, 200, "{records}");
+    let records = records.as_array().unwrap();
+    let revoked = records
+        .iter()
+        .find(|r| r["id"] == id)
+        .expect("the revoked grant");
+    assert!(revoked["revoked_at"].is_string());
+    assert_eq!(revoked["signed_in"], false);
+    let events: Vec<(&str, &str, &str)> = revoked["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["actor_name"].as_str().unwrap(),
+                e["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("grant", "陈建国", "居民推选"),
+            ("revoke", "陈建国", "搬离小区")
+        ]
+    );
+    // The station's members and its grids' workers, nobody else's.
+    assert!(
+        records
+            .iter()
+            .all(|r| { r["place_name"].as_str().unwrap().starts_with("海景花园") })
+    );
+    assert!(records.iter().any(|r| r["role"] == "grid_worker"));
+    assert!(
+        records
+            .iter()
+            .any(|r| r["person_id"].as_i64().is_some() && r["signed_in"] == true)
+    );
+
+    let other_head = app.sign_in(&demo(OTHER_HEAD)).await;
+    let (status, _) = app
+        .get_as(
+            &other_head,
+            &format!("/api/v1/role-grants?compound_id={compound}"),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let staff = app.sign_in(&demo(DONGGANG_STAFF)).await;
+    let community = donggang(&app).await;
+    let (status, records) = app
+        .get_as(
+            &staff,
+            &format!("/api/v1/role-grants?community_id={community}"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let liaisons: Vec<&str> = records
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["department_name"].as_str())
+        .collect();
+    assert_eq!(liaisons.len(), 3, "{records}");
+    let (status, _) = app.get_as(&staff, "/api/v1/role-grants?street_id=1").await;
+    assert_eq!(status, 403);
+    let (status, records) = app.get_as(&admin, "/api/v1/role-grants?street_id=1").await;
+    assert_eq!(status, 200);
+    assert!(
+        records
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["role"] == "street_admin")
+    );
+    assert!(
+        records
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["role"] == "station_member")
+    );
+    for query in ["", "?street_id=1&compound_id=1"] {
+        let (status, body) = app
+            .get_as(&admin, &format!("/api/v1/role-grants{query}"))
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some("invalid_query"))
+        );
+    }
+}
