@@ -784,3 +784,27 @@ async fn staff_register_residents_who_phoned_and_they_see_it_when_they_sign_in()
     );
     assert_eq!(w.app.count("meeting_registrations").await, 3);
 }
+
+#[tokio::test]
+async fn acting_for_a_resident_is_an_optional_documented_body() {
+    let app = TestApp::empty().await;
+    let (status, doc) = app.get_json("/api/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    for path in [
+        "/api/v1/consultations/{id}/registrations",
+        "/api/v1/slots/{id}/claims",
+    ] {
+        let post = &doc["paths"][path]["post"];
+        let body = &post["requestBody"];
+        assert_ne!(body["required"], true, "{path}: residents send none");
+        // `null` is read as no body, as the schema says.
+        assert_eq!(
+            body["content"]["application/json"]["schema"]["oneOf"][0]["$ref"],
+            "#/components/schemas/ForResident",
+            "{path}: {body}"
+        );
+        for status in ["201", "403", "415", "422"] {
+            assert!(post["responses"][status].is_object(), "{path} {status}");
+        }
+    }
+}
