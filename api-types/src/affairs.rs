@@ -367,6 +367,41 @@ pub struct OnBehalf {
 /// The longest name given for a resident recorded on behalf.
 pub const ON_BEHALF_NAME_MAX: usize = 20;
 
+impl OnBehalf {
+    /// Every rule the resident's details break, named under `on_behalf.`.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checks = Checks::default();
+        checks
+            .check(crate::identity::normalize_phone("on_behalf.phone", &self.phone).map(|_| ()))
+            .check(optional_text(
+                "on_behalf.name",
+                self.name.as_deref(),
+                ON_BEHALF_NAME_MAX,
+            ));
+        checks.finish()
+    }
+}
+
+/// The optional body of an act a resident does for themselves — a meeting
+/// registration (`POST /consultations/{id}/registrations`), a volunteer
+/// claim (`POST /slots/{id}/claims`) — as station staff send it to act for
+/// a resident who phoned or came in (代办). Residents send no body (or
+/// `{}`); a type of its own so their bundles carry none of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ForResident {
+    /// The resident acted for: the registration or claim is theirs.
+    #[serde(default)]
+    pub on_behalf: Option<OnBehalf>,
+}
+
+impl ForResident {
+    /// Every rule the resident's details break.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        self.on_behalf.as_ref().map_or(Ok(()), OnBehalf::validate)
+    }
+}
+
 impl NewAffair {
     /// Every rule the affair breaks.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
@@ -1256,6 +1291,37 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["on_behalf.phone", "on_behalf.name"]);
+    }
+
+    #[test]
+    fn acting_for_a_resident_is_optional_and_checked() {
+        let plain: ForResident = serde_json::from_str("{}").unwrap();
+        assert_eq!((plain.on_behalf.clone(), plain.validate()), (None, Ok(())));
+        let for_a_caller: ForResident = serde_json::from_str(
+            r#"{"on_behalf":{"phone":"138 0000 0099","name":"刘奶奶","channel":"visit"}}"#,
+        )
+        .unwrap();
+        assert_eq!(for_a_caller.validate(), Ok(()));
+        let bad = ForResident {
+            on_behalf: Some(OnBehalf {
+                phone: "12345".into(),
+                name: Some("李".repeat(21)),
+                channel: Channel::WechatGroup,
+            }),
+        };
+        let fields: Vec<_> = bad
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["on_behalf.phone", "on_behalf.name"]);
+        assert!(
+            serde_json::from_str::<ForResident>(
+                r#"{"on_behalf":{"phone":"13800000099","channel":"fax"}}"#
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use crate::db::{Db, now_ms, rfc3339};
 use crate::error::AppError;
+use crate::on_behalf::Acting;
 use crate::photos;
 use api_types::consultations::{
     ActionItem, Asks, Ballot, Comment, Consultation, ConsultationSummary, Electorate, MeetingView,
@@ -700,9 +701,10 @@ pub async fn pledges(db: &Db, id: i64, names: bool) -> Result<Vec<Pledge>, sqlx:
     .await
 }
 
-/// Registers `person` for the meeting: 409 when full or already registered,
-/// 422 when there is no meeting.
-pub async fn register(db: &Db, id: i64, person: i64) -> Result<(), AppError> {
+/// Registers the resident `acting` names for the meeting, remembering who
+/// registered them if staff did: 409 when full or already registered, 422
+/// when there is no meeting.
+pub async fn register(db: &Db, id: i64, acting: &Acting) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await?;
     let room: Option<(Option<i64>, i64)> = sqlx::query_as(
         "SELECT meeting_capacity, (SELECT COUNT(*) FROM meeting_registrations m WHERE m.consultation_id = c.id) \
@@ -722,11 +724,14 @@ pub async fn register(db: &Db, id: i64, person: i64) -> Result<(), AppError> {
         }
     }
     sqlx::query(
-        "INSERT INTO meeting_registrations (consultation_id, person_id, at) VALUES ($1, $2, $3)",
+        "INSERT INTO meeting_registrations (consultation_id, person_id, at, recorded_by, channel) \
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(id)
-    .bind(person)
+    .bind(acting.resident)
     .bind(now_ms())
+    .bind(acting.recorded_by())
+    .bind(acting.channel())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

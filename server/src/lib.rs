@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod ledger;
 pub mod metrics;
 pub mod notices;
+pub mod on_behalf;
 pub mod people;
 pub mod permissions;
 pub mod photos;

@@ -3,6 +3,8 @@
 //! mirrors them.
 
 use crate::db::Db;
+use crate::error::AppError;
+use api_types::ErrorCode;
 use sqlx::any::AnyRow;
 
 /// Every verified resident — a current, approved household binding — with
@@ -120,6 +122,28 @@ pub async fn keeps_community(db: &Db, person: i64, community: i64) -> Result<boo
         .bind(community),
     )
     .await
+}
+
+/// Whether `person` may act for `compound`'s residents who phoned or came
+/// in (代办: file an affair, register for a meeting, claim a volunteer
+/// place in their name): those who keep its register and handle its
+/// affairs — its station members and its community's staff.
+pub async fn acts_for_residents(db: &Db, person: i64, compound: i64) -> Result<bool, sqlx::Error> {
+    Ok(keeps_register(db, person, compound).await?
+        && handles_compound(db, person, compound).await?)
+}
+
+/// [`acts_for_residents`], or 403.
+pub async fn require_acts_for_residents(
+    db: &Db,
+    person: i64,
+    compound: i64,
+) -> Result<(), AppError> {
+    if acts_for_residents(db, person, compound).await? {
+        Ok(())
+    } else {
+        Err(AppError::new(ErrorCode::Forbidden))
+    }
 }
 
 async fn exists(

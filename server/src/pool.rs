@@ -3,6 +3,7 @@
 
 use crate::db::{Db, now_ms, rfc3339};
 use crate::error::AppError;
+use crate::on_behalf::Acting;
 use api_types::pool::{
     ApplicationStatus, ClaimStatus, NewApplication, NewPost, PoolMember, Post, Service, Skill,
     Slot, Span, VolunteerRecord, may_cancel, promote,
@@ -269,9 +270,11 @@ pub async fn may_volunteer(
     Ok(skill.is_none() && is_resident_of(db, person, compound).await?)
 }
 
-/// Claims a place (or the waiting list); 409 if the person already holds a
-/// claim on a slot that overlaps this one (this one included).
-pub async fn claim(db: &Db, slot: &HeldSlot, person: i64) -> Result<ClaimStatus, AppError> {
+/// Claims a place (or the waiting list) for the resident `acting` names,
+/// remembering who claimed it for them if staff did; 409 if they already
+/// hold a claim on a slot that overlaps this one (this one included).
+pub async fn claim(db: &Db, slot: &HeldSlot, acting: &Acting) -> Result<ClaimStatus, AppError> {
+    let person = acting.resident;
     let clash: Option<i64> = sqlx::query_scalar(
         "SELECT c.id FROM claims c JOIN slots s ON s.id = c.slot_id \
          WHERE c.person_id = $1 AND c.status <> 'cancelled' AND s.starts_at < $2 AND $3 < s.ends_at",
@@ -299,12 +302,15 @@ pub async fn claim(db: &Db, slot: &HeldSlot, person: i64) -> Result<ClaimStatus,
         ClaimStatus::Waiting
     };
     sqlx::query(
-        "INSERT INTO claims (slot_id, person_id, status, claimed_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO claims (slot_id, person_id, status, claimed_at, recorded_by, channel) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(slot.id)
     .bind(person)
     .bind(status.as_str())
     .bind(now_ms())
+    .bind(acting.recorded_by())
+    .bind(acting.channel())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

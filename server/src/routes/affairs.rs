@@ -131,11 +131,7 @@ pub async fn create_affair(
             // Those who keep the register and handle the compound's affairs
             // (so they can see what they recorded): its station and its
             // community's staff.
-            if !(permissions::keeps_register(db, person.id, affair.compound_id).await?
-                && permissions::handles_compound(db, person.id, affair.compound_id).await?)
-            {
-                return Err(AppError::new(ErrorCode::Forbidden));
-            }
+            permissions::require_acts_for_residents(db, person.id, affair.compound_id).await?;
             let phone = normalize_phone("on_behalf.phone", &on_behalf.phone)
                 .map_err(|e| AppError::validation(vec![e]))?;
             let filer = auth::person_for_phone(db, &phone, on_behalf.name.as_deref()).await?;

@@ -5,8 +5,10 @@ use crate::AppState;
 use crate::auth::{CurrentPerson, MaybePerson};
 use crate::consultations::{self, Held, Viewer};
 use crate::error::AppError;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, OptionalJson};
+use crate::on_behalf;
 use crate::routes::places::paging;
+use api_types::affairs::ForResident;
 use api_types::consultations::{
     Attendance, BallotChoices, BallotError, Comment, Consultation, ConsultationFilter,
     ConsultationSummary, MoveTopic, NewComment, NewPledge, NewProgress, NewTopic, Pledge, Reason,
@@ -507,33 +509,47 @@ pub async fn create_pledge(
     shown(&state, id, Some(person.id), StatusCode::CREATED).await
 }
 
-/// Registers for the offline meeting (a resident in scope), until it is concluded.
+/// Registers for the offline meeting (a resident in scope), until it is
+/// concluded. The consultation's station members and its community's staff
+/// may register a resident who phoned or came in, with `on_behalf`: the
+/// registration is the resident's, under the rules they would meet
+/// themselves. Residents send no body (or `{}`).
 #[utoipa::path(
     post,
     path = "/consultations/{id}/registrations",
     tag = "consultations",
-    params(("id" = i64, Path, description = "The consultation's id")),
+    request_body(content = Option<ForResident>, description = "Only to register a resident (代办); none for oneself"),
+    params(
+        ("id" = i64, Path, description = "The consultation's id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
+    ),
     responses(
-        (status = 201, description = "Registered", body = Consultation),
+        (status = 201, description = "Registered (with `on_behalf`: that resident is); the consultation as the caller sees it", body = Consultation),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not taking part", body = ErrorBody),
+        (status = 403, description = "Not taking part; with `on_behalf`, not a station member of the compound nor staff of its community, or the resident does not take part", body = ErrorBody),
         (status = 404, description = "No such consultation", body = ErrorBody),
         (status = 409, description = "Full, already registered, or concluded", body = ErrorBody),
-        (status = 422, description = "The consultation has no meeting", body = ErrorBody),
+        (status = 415, description = "A body that is not JSON", body = ErrorBody),
+        (status = 422, description = "The consultation has no meeting, or a bad phone, name or channel in `on_behalf`", body = ErrorBody),
     )
 )]
 pub async fn create_registration(
     AxumState(state): AxumState<AppState>,
     person: CurrentPerson,
     ApiPath(id): ApiPath<i64>,
+    OptionalJson(body): OptionalJson<ForResident>,
 ) -> Shown {
+    let body = body.unwrap_or_default();
+    body.validate().map_err(AppError::validation)?;
     let topic = topic(&state, id).await?;
     conflict_unless(matches!(
         topic.state,
         State::Adopted | State::Discussion | State::Voting
     ))?;
-    must_take_part(&state, &topic, person.id).await?;
-    consultations::register(&state.db, id, person.id).await?;
+    let acting =
+        on_behalf::acting(&state, person.id, topic.compound, body.on_behalf.as_ref()).await?;
+    must_take_part(&state, &topic, acting.resident).await?;
+    consultations::register(&state.db, id, &acting).await?;
     shown(&state, id, Some(person.id), StatusCode::CREATED).await
 }
 

@@ -4,9 +4,9 @@
 
 use crate::auth::{CurrentPerson, MaybePerson};
 use crate::error::{AppError, request_lang};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::{AppState, circulation, permissions, pool};
-use api_types::affairs::NewRating;
+use crate::extract::{ApiJson, ApiPath, ApiQuery, OptionalJson};
+use crate::{AppState, circulation, on_behalf, permissions, pool};
+use api_types::affairs::{ForResident, NewRating};
 use api_types::consultations::Reason;
 use api_types::pool::{
     ApplicationStatus, CapableFilter, CapablePerson, CheckInCode, CodeEntry, Confirmation,
@@ -376,17 +376,28 @@ async fn post_after(
 }
 
 /// Claims a place in a slot, or joins its waiting list when it is full.
+/// The compound's station members and its community's staff may claim for
+/// a resident who phoned or came in, with `on_behalf`: the claim is the
+/// resident's, under the rules they would meet themselves (a volunteer of
+/// the compound with the skill; one live claim per slot, none overlapping;
+/// the waiting list when full). Residents send no body (or `{}`).
 #[utoipa::path(
     post,
     path = "/slots/{id}/claims",
     tag = "pool",
-    params(("id" = i64, Path, description = "The slot's id")),
+    request_body(content = Option<ForResident>, description = "Only to claim for a resident (代办); none for oneself"),
+    params(
+        ("id" = i64, Path, description = "The slot's id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
+    ),
     responses(
-        (status = 201, description = "Claimed (or waiting); the post", body = Post),
+        (status = 201, description = "Claimed (or waiting); the post as the caller sees it", body = Post),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a volunteer of the compound, or without the skill", body = ErrorBody),
+        (status = 403, description = "Not a volunteer of the compound, or without the skill; with `on_behalf`, not a station member of the compound nor staff of its community, or the resident is not such a volunteer", body = ErrorBody),
         (status = 404, description = "No such slot", body = ErrorBody),
         (status = 409, description = "Already claimed, overlapping another claimed slot, over, or the post was cancelled", body = ErrorBody),
+        (status = 415, description = "A body that is not JSON", body = ErrorBody),
+        (status = 422, description = "A bad phone, name or channel in `on_behalf`", body = ErrorBody),
     )
 )]
 pub async fn create_claim(
@@ -394,15 +405,20 @@ pub async fn create_claim(
     headers: HeaderMap,
     person: CurrentPerson,
     ApiPath(id): ApiPath<i64>,
+    OptionalJson(body): OptionalJson<ForResident>,
 ) -> Result<(StatusCode, Json<Post>), AppError> {
+    let body = body.unwrap_or_default();
+    body.validate().map_err(AppError::validation)?;
     let slot = slot_of(&state, id).await?;
     if slot.span.end <= crate::db::now_ms() || pool::is_cancelled(&state.db, slot.post).await? {
         return Err(AppError::new(ErrorCode::IllegalMove));
     }
-    if !pool::may_volunteer(&state.db, person.id, slot.compound, slot.skill).await? {
+    let acting =
+        on_behalf::acting(&state, person.id, slot.compound, body.on_behalf.as_ref()).await?;
+    if !pool::may_volunteer(&state.db, acting.resident, slot.compound, slot.skill).await? {
         return Err(AppError::new(ErrorCode::Forbidden));
     }
-    pool::claim(&state.db, &slot, person.id).await?;
+    pool::claim(&state.db, &slot, &acting).await?;
     post_after(&state, &headers, &slot, person.id).await
 }
 

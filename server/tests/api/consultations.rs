@@ -629,3 +629,182 @@ async fn a_building_topic_is_for_that_buildings_residents() {
         (422, Some("invalid"))
     );
 }
+
+/// A newcomer to 1号楼 1单元 101 on the register, who has never signed in.
+const NEWCOMER: &str = "13900000061";
+
+#[tokio::test]
+async fn staff_register_residents_who_phoned_and_they_see_it_when_they_sign_in() {
+    let w = World::new().await;
+    let id = w.open_topic().await;
+    sqlx::query("UPDATE consultations SET meeting_capacity = 5 WHERE id = $1")
+        .bind(id)
+        .execute(&w.app.db.pool)
+        .await
+        .unwrap();
+    w.app
+        .upload_roster(
+            &w.head,
+            w.compound,
+            &format!("楼栋,单元,房号,手机号,姓名\n1号楼,1单元,101,{NEWCOMER},刘奶奶\n"),
+        )
+        .await;
+    let register = format!("/api/v1/consultations/{id}/registrations");
+    let for_newcomer =
+        json!({"on_behalf": {"phone": "139 0000 0061", "name": "刘奶奶", "channel": "phone_call"}});
+
+    // A resident may not register someone else.
+    assert_eq!(
+        code(&w.post(&w.b, register.clone(), for_newcomer.clone()).await),
+        (403, Some("forbidden"))
+    );
+    // Nor may the head of another compound's station.
+    let other = w.app.sign_in(OTHER_HEAD).await;
+    assert_eq!(
+        w.post(&other, register.clone(), for_newcomer.clone())
+            .await
+            .0,
+        403
+    );
+    // A bad number or an unknown channel names the field.
+    let (status, bad) = w
+        .post(
+            &w.head,
+            register.clone(),
+            json!({"on_behalf": {"phone": "12345", "channel": "visit"}}),
+        )
+        .await;
+    assert_eq!(
+        (status, bad["error"]["fields"]["on_behalf.phone"].as_str()),
+        (422, Some("invalid"))
+    );
+    let (status, bad) = w
+        .post(
+            &w.head,
+            register.clone(),
+            json!({"on_behalf": {"phone": NEWCOMER, "channel": "fax"}}),
+        )
+        .await;
+    assert_eq!(
+        (status, bad["error"]["code"].as_str()),
+        (422, Some("validation_failed")),
+        "{bad}"
+    );
+    assert!(
+        bad["error"]["fields"]["on_behalf.channel"].is_string(),
+        "{bad}"
+    );
+    assert_eq!(w.app.count("meeting_registrations").await, 0);
+
+    // The head registers the newcomer who phoned; a retry changes nothing.
+    let (status, topic) = w
+        .app
+        .post_keyed(&w.head, &register, for_newcomer.clone(), "register-liu")
+        .await;
+    assert_eq!(status, 201, "{topic}");
+    assert_eq!(topic["meeting"]["registered"], 1);
+    assert_eq!(topic["meeting"]["mine"], false, "not the head's own");
+    let (status, again) = w
+        .app
+        .post_keyed(&w.head, &register, for_newcomer.clone(), "register-liu")
+        .await;
+    assert_eq!(
+        (status, again["meeting"]["registered"].clone()),
+        (201, json!(1))
+    );
+    assert_eq!(w.app.count("meeting_registrations").await, 1);
+    // Without the key it is a second registration of the same person.
+    assert_eq!(w.post(&w.head, register.clone(), for_newcomer).await.0, 409);
+    let head_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '13800000002'")
+        .fetch_one(&w.app.db.pool)
+        .await
+        .unwrap();
+    let stored: (String, Option<i64>, Option<String>) = sqlx::query_as(
+        "SELECT p.name, m.recorded_by, m.channel FROM meeting_registrations m \
+         JOIN people p ON p.id = m.person_id WHERE m.consultation_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&w.app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        stored,
+        (
+            "刘奶奶".to_owned(),
+            Some(head_id),
+            Some("phone_call".to_owned())
+        )
+    );
+    // She signs in with that number later: the registration is hers.
+    let newcomer = w.app.sign_in(NEWCOMER).await;
+    let (_, seen) = w
+        .app
+        .get_as(&newcomer, &format!("/api/v1/consultations/{id}"))
+        .await;
+    assert_eq!(seen["meeting"]["mine"], true, "{seen}");
+
+    // A resident who uses the app, registered when he came in.
+    let (status, topic) = w
+        .post(
+            &w.head,
+            register.clone(),
+            json!({"on_behalf": {"phone": "13800000046", "name": "别的名字", "channel": "visit"}}),
+        )
+        .await;
+    assert_eq!(
+        (status, topic["meeting"]["registered"].clone()),
+        (201, json!(2))
+    );
+    let (_, seen) = w
+        .app
+        .get_as(&w.b, &format!("/api/v1/consultations/{id}"))
+        .await;
+    assert_eq!(seen["meeting"]["mine"], true);
+    // The resident's own rules hold: someone not verified in scope cannot
+    // be registered, nor a number no register lists.
+    for phone in ["13800000047", "13900000062"] {
+        assert_eq!(
+            code(
+                &w.post(
+                    &w.head,
+                    register.clone(),
+                    json!({"on_behalf": {"phone": phone, "channel": "wechat_group"}}),
+                )
+                .await
+            ),
+            (403, Some("forbidden")),
+            "{phone}"
+        );
+    }
+    // Residents still register themselves without a body.
+    let (status, mine) = w.app.send_as(&w.a2, Method::POST, &register, None).await;
+    assert_eq!(
+        (status, mine["meeting"]["mine"].clone()),
+        (201, json!(true))
+    );
+    assert_eq!(w.app.count("meeting_registrations").await, 3);
+}
+
+#[tokio::test]
+async fn acting_for_a_resident_is_an_optional_documented_body() {
+    let app = TestApp::empty().await;
+    let (status, doc) = app.get_json("/api/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    for path in [
+        "/api/v1/consultations/{id}/registrations",
+        "/api/v1/slots/{id}/claims",
+    ] {
+        let post = &doc["paths"][path]["post"];
+        let body = &post["requestBody"];
+        assert_ne!(body["required"], true, "{path}: residents send none");
+        // `null` is read as no body, as the schema says.
+        assert_eq!(
+            body["content"]["application/json"]["schema"]["oneOf"][0]["$ref"],
+            "#/components/schemas/ForResident",
+            "{path}: {body}"
+        );
+        for status in ["201", "403", "415", "422"] {
+            assert!(post["responses"][status].is_object(), "{path} {status}");
+        }
+    }
+}

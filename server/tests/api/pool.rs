@@ -823,3 +823,192 @@ async fn capable_persons_form_and_join_studios() {
         .await;
     assert_eq!(record["studios"], json!(["李阿婆编织工作室"]));
 }
+
+/// A newcomer to 1号楼 1单元 101 on the register, who has never signed in.
+const NEWCOMER: &str = "13900000061";
+
+#[tokio::test]
+async fn staff_claim_for_residents_who_phoned_under_the_residents_own_rules() {
+    let w = World::new().await;
+    w.app
+        .upload_roster(
+            &w.head,
+            w.compound,
+            &format!("楼栋,单元,房号,手机号,姓名\n1号楼,1单元,101,{NEWCOMER},刘奶奶\n"),
+        )
+        .await;
+    let post = w.post(1, 24 * 60, 1, None).await;
+    let first = slot(&post, 0);
+    let for_newcomer =
+        json!({"on_behalf": {"phone": "139 0000 0061", "name": "刘奶奶", "channel": "phone_call"}});
+
+    // A resident may not claim for someone else, nor another station's head.
+    let (status, refused) = w
+        .on_slot(&w.residents[0], first, "claims", for_newcomer.clone())
+        .await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    let other = w.app.sign_in(OTHER_HEAD).await;
+    assert_eq!(
+        w.on_slot(&other, first, "claims", for_newcomer.clone())
+            .await
+            .0,
+        403
+    );
+    // A bad number or an unknown channel names the field.
+    let (status, bad) = w
+        .on_slot(
+            &w.head,
+            first,
+            "claims",
+            json!({"on_behalf": {"phone": "12345", "name": "李".repeat(21), "channel": "visit"}}),
+        )
+        .await;
+    assert_eq!(status, 422, "{bad}");
+    assert_eq!(bad["error"]["fields"]["on_behalf.phone"], "invalid");
+    assert!(
+        bad["error"]["fields"]["on_behalf.name"].is_string(),
+        "{bad}"
+    );
+    let (status, bad) = w
+        .on_slot(
+            &w.head,
+            first,
+            "claims",
+            json!({"on_behalf": {"phone": NEWCOMER, "channel": "fax"}}),
+        )
+        .await;
+    assert_eq!(status, 422, "{bad}");
+    assert!(
+        bad["error"]["fields"]["on_behalf.channel"].is_string(),
+        "{bad}"
+    );
+    assert_eq!(w.app.count("claims").await, 0);
+
+    // The head claims the one place for the newcomer; a retry changes nothing.
+    let path = format!("/api/v1/slots/{first}/claims");
+    let (status, after) = w
+        .app
+        .post_keyed(&w.head, &path, for_newcomer.clone(), "claim-liu")
+        .await;
+    assert_eq!(status, 201, "{after}");
+    assert_eq!(
+        (
+            after["slots"][0]["confirmed"].as_i64(),
+            after["slots"][0]["mine"].clone()
+        ),
+        (Some(1), Value::Null),
+        "hers, not the head's"
+    );
+    let (status, again) = w
+        .app
+        .post_keyed(&w.head, &path, for_newcomer.clone(), "claim-liu")
+        .await;
+    assert_eq!(
+        (status, again["slots"][0]["confirmed"].as_i64()),
+        (201, Some(1))
+    );
+    assert_eq!(w.app.count("claims").await, 1);
+    // Without the key it is her second claim on the slot, refused as hers would be.
+    assert_eq!(
+        w.on_slot(&w.head, first, "claims", for_newcomer).await.0,
+        409
+    );
+
+    // The slot is full: a resident who came in joins the waiting list.
+    let (status, after) = w
+        .on_slot(
+            &w.head,
+            first,
+            "claims",
+            json!({"on_behalf": {"phone": "13800000045", "channel": "visit"}}),
+        )
+        .await;
+    assert_eq!(
+        (
+            status,
+            after["slots"][0]["confirmed"].as_i64(),
+            after["slots"][0]["waiting"].as_i64()
+        ),
+        (201, Some(1), Some(1))
+    );
+    let (_, seen) = w
+        .app
+        .get_as(&w.residents[1], &format!("/api/v1/posts/{}", post["id"]))
+        .await;
+    assert_eq!(seen["slots"][0]["mine"], "waiting");
+    let head_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '13800000002'")
+        .fetch_one(&w.app.db.pool)
+        .await
+        .unwrap();
+    let stored: Vec<(String, Option<String>, Option<i64>)> =
+        sqlx::query_as("SELECT status, channel, recorded_by FROM claims ORDER BY id")
+            .fetch_all(&w.app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        stored,
+        [
+            (
+                "confirmed".to_owned(),
+                Some("phone_call".to_owned()),
+                Some(head_id)
+            ),
+            (
+                "waiting".to_owned(),
+                Some("visit".to_owned()),
+                Some(head_id)
+            ),
+        ]
+    );
+
+    // She signs in with that number later: the place is hers.
+    let newcomer = w.app.sign_in(NEWCOMER).await;
+    let (_, seen) = w
+        .app
+        .get_as(&newcomer, &format!("/api/v1/posts/{}", post["id"]))
+        .await;
+    assert_eq!(seen["slots"][0]["mine"], "confirmed", "{seen}");
+
+    // The resident's own rules: not verified, or not in the pool for a
+    // post needing a skill, means no claim — whoever asks.
+    let second = slot(&w.post(3, 3 * 24 * 60, 1, None).await, 0);
+    for phone in ["13800000047", "13900000062"] {
+        let (status, _) = w
+            .on_slot(
+                &w.head,
+                second,
+                "claims",
+                json!({"on_behalf": {"phone": phone, "channel": "wechat_group"}}),
+            )
+            .await;
+        assert_eq!(status, 403, "{phone}");
+    }
+    let skilled = slot(&w.post(3, 5 * 24 * 60, 1, Some(w.skills[1])).await, 0);
+    let (status, _) = w
+        .on_slot(
+            &w.head,
+            skilled,
+            "claims",
+            json!({"on_behalf": {"phone": "13800000044", "channel": "visit"}}),
+        )
+        .await;
+    assert_eq!(status, 403, "not in the pool with that skill");
+    // Residents still claim for themselves without a body.
+    let (status, mine) = w
+        .app
+        .send_as(
+            &w.residents[2],
+            reqwest::Method::POST,
+            &format!("/api/v1/slots/{second}/claims"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, mine["slots"][0]["mine"].clone()),
+        (201, json!("confirmed")),
+        "{mine}"
+    );
+}

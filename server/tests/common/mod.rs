@@ -220,6 +220,43 @@ impl TestApp {
             .await
     }
 
+    /// `POST path` with a JSON body and an `Idempotency-Key` as `token`'s
+    /// session; status and JSON body.
+    pub async fn post_keyed(
+        &self,
+        token: &str,
+        path: &str,
+        body: serde_json::Value,
+        key: &str,
+    ) -> (u16, serde_json::Value) {
+        let response = self
+            .client
+            .post(self.url(path))
+            .header("cookie", format!("linli_session={token}"))
+            .header("idempotency-key", key)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("json"))
+    }
+
+    /// Uploads `csv` as `compound`'s household roster, as `token` (who keeps
+    /// its register).
+    pub async fn upload_roster(&self, token: &str, compound: i64, csv: &str) {
+        let response = self
+            .client
+            .post(self.url(&format!("/api/v1/compounds/{compound}/roster-imports")))
+            .header("cookie", format!("linli_session={token}"))
+            .header("content-type", "text/csv")
+            .body(csv.to_owned())
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status().as_u16(), 201, "roster upload");
+    }
+
     pub async fn get_as(&self, token: &str, path: &str) -> (u16, serde_json::Value) {
         let response = self
             .client
