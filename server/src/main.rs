@@ -187,14 +187,14 @@ async fn serve() -> Result<ExitCode, Failure> {
     if config.demo_data
         && demo::load_if_empty(&db)
             .await
-            .map_err(|e| format!("cannot load the demo street: {:?}", e.code()))?
+            .map_err(|e| format!("cannot load the demo street: {e:?}"))?
     {
         demo::load_sample_affairs(&db)
             .await
-            .map_err(|e| format!("cannot load the demo affairs: {:?}", e.code()))?;
+            .map_err(|e| format!("cannot load the demo affairs: {e:?}"))?;
         demo::load_sample_units(&db)
             .await
-            .map_err(|e| format!("cannot load the demo units: {:?}", e.code()))?;
+            .map_err(|e| format!("cannot load the demo units: {e:?}"))?;
         tracing::info!("loaded the demo street (宁安街道) into the empty database");
     }
     tokio::spawn(housekeeping(db.clone()));
