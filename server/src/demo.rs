@@ -485,3 +485,75 @@ pub async fn load_sample_units(db: &Db) -> Result<(), crate::error::AppError> {
     }
     Ok(())
 }
+
+/// 海景花园's household roster (花名册), uploaded by its station head as a
+/// station would: the demo residents it lists are verified at once; the
+/// households whose people never signed in (phones 1391234000x) are
+/// verified when they first sign in.
+pub const ROSTER: &[u8] = include_bytes!("../demo/roster-haijing-huayuan.csv");
+
+/// The demo compound the roster, consultations and posts belong to.
+const SAMPLE_COMPOUND: &str = "海景花园";
+
+/// A demo person by phone (phones are given in order from 13800000002:
+/// 王秀英 02 heads 海景花园's station, 赵敏 04, 何建平 07 and 马丽华 08
+/// are its members, 陈晓东 10 its second grid's worker, 陈志明 45 and
+/// 王药师 46 residents).
+async fn demo_person(db: &Db, phone: &str) -> Result<i64, AppError> {
+    crate::roles::person_by_phone(db, phone)
+        .await?
+        .ok_or_else(|| AppError::internal("a demo person is missing"))
+}
+
+async fn sample_compound(db: &Db) -> Result<i64, AppError> {
+    sqlx::query_scalar::<_, i64>("SELECT id FROM compounds WHERE name = $1 ORDER BY id LIMIT 1")
+        .bind(SAMPLE_COMPOUND)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::internal("the demo ledger lacks 海景花园"))
+}
+
+/// Fails the demo's loading when a rule the API applies would refuse what
+/// the demo does: the demo shows only what residents could have done.
+fn allowed(ok: bool, what: &str) -> Result<(), AppError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::internal(format!(
+            "the demo breaks a rule: {what}"
+        )))
+    }
+}
+
+/// Unix milliseconds of `hour:minute` in China time, `days` from today.
+fn china_time(now: i64, days: i64, hour: i64, minute: i64) -> i64 {
+    const DAY_MS: i64 = 86_400_000;
+    let offset = crate::metrics::CHINA_OFFSET_MS;
+    let today = (now + offset).div_euclid(DAY_MS) * DAY_MS - offset;
+    today + days * DAY_MS + (hour * 60 + minute) * 60_000
+}
+
+/// Uploads 海景花园's roster through the roster import (the code of
+/// `linli-server roster import` and the station's upload page), as its
+/// station head.
+pub async fn load_sample_roster(db: &Db, secret: &crate::secret::Secret) -> Result<(), AppError> {
+    let compound = sample_compound(db).await?;
+    let head = demo_person(db, "13800000002").await?;
+    let report = crate::roster::import(
+        db,
+        secret,
+        compound,
+        ROSTER,
+        false,
+        Some(head),
+        api_types::Lang::Zh,
+    )
+    .await?;
+    if !report.applied {
+        return Err(AppError::internal(format!(
+            "the demo roster does not import: {:?}",
+            report.errors
+        )));
+    }
+    Ok(())
+}

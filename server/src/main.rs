@@ -189,6 +189,11 @@ async fn serve() -> Result<ExitCode, Failure> {
             .await
             .map_err(|e| format!("cannot load the demo street: {e:?}"))?
     {
+        // The roster first: the consultations and posts are taken part in
+        // by the residents it verifies.
+        demo::load_sample_roster(&db, &secret)
+            .await
+            .map_err(|e| format!("cannot load the demo roster: {e:?}"))?;
         demo::load_sample_affairs(&db)
             .await
             .map_err(|e| format!("cannot load the demo affairs: {e:?}"))?;
