@@ -1034,3 +1034,240 @@ pub async fn load_sample_consultations(db: &Db) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// 海景花园's capable-person pool and volunteer posts, through the pool's
+/// functions and rules: the retired gas fitter, the pharmacist and two
+/// station members approved (an IT helper still waiting), a weekly health
+/// check whose two past weeks were served (checked in and out, or
+/// confirmed by the head) so records show hours, a home-visit post full
+/// with one waiting, and posts with places left in the coming days. Needs
+/// [`load_sample_roster`]'s verified residents.
+pub async fn load_sample_pool(db: &Db) -> Result<(), AppError> {
+    use crate::pool;
+    use api_types::pool::{ApplicationStatus, ClaimStatus, NewApplication, NewPost, Span};
+    let compound = sample_compound(db).await?;
+    let street: i64 = sqlx::query_scalar(
+        "SELECT cm.street_id FROM compounds c JOIN communities cm ON cm.id = c.community_id WHERE c.id = $1",
+    )
+    .bind(compound)
+    .fetch_one(&db.pool)
+    .await?;
+    let skills = pool::skills(db, street, api_types::Lang::Zh).await?;
+    let skill = |code: &str| {
+        skills
+            .iter()
+            .find(|s| s.code == code)
+            .map(|s| s.id)
+            .ok_or_else(|| AppError::internal("a demo skill is missing"))
+    };
+    let head = demo_person(db, "13800000002").await?;
+    let zhao = demo_person(db, "13800000004").await?;
+    let he = demo_person(db, "13800000007").await?;
+    let ma = demo_person(db, "13800000008").await?;
+    let chen_xd = demo_person(db, "13800000010").await?;
+    let chen = demo_person(db, "13800000045").await?;
+    let wang = demo_person(db, "13800000046").await?;
+    let now = now_ms();
+    allowed(
+        crate::permissions::is_station_member(db, head, compound).await?,
+        "decide applications and set posts",
+    )?;
+
+    let applications = [
+        (
+            chen,
+            vec![skill("gas")?, skill("plumbing_electrics")?],
+            None,
+            "工作日白天都在家",
+            "燃气公司退休的管道工，干了三十年。燃气灶、热水器、管道漏气都能帮忙看。",
+            true,
+        ),
+        (
+            wang,
+            vec![skill("medicine")?, skill("elder_care")?],
+            None,
+            "每周六上午",
+            "退休药剂师，可以帮忙量血压、整理药盒、讲讲用药常识。",
+            false,
+        ),
+        (
+            he,
+            vec![skill("plumbing_electrics")?],
+            Some("修自行车"),
+            "周末",
+            "会换灯泡、修水龙头，自行车也能修。",
+            false,
+        ),
+        (
+            ma,
+            vec![skill("elder_care")?, skill("arts")?],
+            None,
+            "工作日下午",
+            "退休小学老师，喜欢唱歌，常去看望独居老人。",
+            true,
+        ),
+        (
+            zhao,
+            vec![skill("it_help")?],
+            None,
+            "工作日晚上",
+            "可以教老人用智能手机、微信视频、扫码付款。",
+            false,
+        ),
+    ];
+    for (person, skill_ids, other, availability, intro, party) in applications {
+        allowed(
+            pool::is_resident_of(db, person, compound).await?,
+            "join the pool",
+        )?;
+        let application = NewApplication {
+            compound_id: compound,
+            skill_ids,
+            other_skills: other.map(str::to_owned),
+            availability: availability.to_owned(),
+            intro: Some(intro.to_owned()),
+            show_party_member: party,
+        };
+        application.validate().map_err(AppError::validation)?;
+        let id = pool::apply(db, person, &application).await?;
+        // 赵敏's waits for the station, so its desk has one to decide.
+        if person != zhao {
+            pool::decide(db, id, head, ApplicationStatus::Approved, None).await?;
+        }
+    }
+
+    let set = async |post: NewPost, start: i64| -> Result<Vec<pool::HeldSlot>, AppError> {
+        post.validate().map_err(AppError::validation)?;
+        let first = Span {
+            start,
+            end: start + post.minutes * 60_000,
+        };
+        let id = pool::create_post(db, head, &post, first).await?;
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM slots WHERE post_id = $1 ORDER BY starts_at")
+                .bind(id)
+                .fetch_all(&db.pool)
+                .await?;
+        let mut slots = Vec::new();
+        for slot in ids {
+            slots.extend(pool::slot(db, slot).await?);
+        }
+        Ok(slots)
+    };
+    let claim = async |slot: &pool::HeldSlot, person: i64| -> Result<ClaimStatus, AppError> {
+        allowed(
+            pool::may_volunteer(db, person, slot.compound, slot.skill).await?,
+            "claim a place",
+        )?;
+        pool::claim(db, slot, person).await
+    };
+    let post =
+        |title: &str, description: &str, place: &str, skill_id, places, minutes, weeks| NewPost {
+            compound_id: compound,
+            title: title.to_owned(),
+            description: description.to_owned(),
+            place: place.to_owned(),
+            skill_id,
+            places,
+            cutoff_hours: 12,
+            starts_at: String::new(),
+            minutes,
+            weeks,
+        };
+
+    // Weekly since two weeks ago: the past weeks are the demo's made-up
+    // history, claimed and served then.
+    let health = set(
+        post(
+            "每周健康义诊",
+            "量血压、测血糖，帮老人整理药盒，讲讲用药常识。",
+            "互助站活动室",
+            None,
+            2,
+            120,
+            4,
+        ),
+        china_time(now, -13, 9, 0),
+    )
+    .await?;
+    let [first_week, second_week, next_week, ..] = health.as_slice() else {
+        return Err(AppError::internal("the demo health check lacks slots"));
+    };
+    for (slot, people) in [(first_week, [wang, ma]), (second_week, [wang, he])] {
+        for person in people {
+            claim(slot, person).await?;
+        }
+    }
+    // 王药师 checked in and out with the code the first week (the times
+    // set to the slot's, as they were then); the head confirmed the rest.
+    let (served, _, _) = pool::confirmed_claim(db, first_week.id, wang)
+        .await?
+        .ok_or_else(|| AppError::internal("a demo claim is missing"))?;
+    let (checked_in, checked_out) = (first_week.span.start - 10 * 60_000, first_week.span.end);
+    pool::record_check(db, served, None).await?;
+    pool::record_check(
+        db,
+        served,
+        Some(api_types::pool::minutes_served(checked_in, checked_out)),
+    )
+    .await?;
+    sqlx::query("UPDATE claims SET checked_in_at = $1, checked_out_at = $2 WHERE id = $3")
+        .bind(checked_in)
+        .bind(checked_out)
+        .bind(served)
+        .execute(&db.pool)
+        .await?;
+    pool::confirm(db, first_week, ma, true).await?;
+    pool::confirm(db, second_week, wang, true).await?;
+    pool::confirm(db, second_week, he, true).await?;
+    claim(next_week, wang).await?;
+
+    // Full, with one waiting.
+    let visits = set(
+        post(
+            "独居老人上门探访",
+            "陪3号楼、5号楼的独居老人聊聊天，看看家里水电燃气是否安全，有事告诉互助站。",
+            "互助站门口集合",
+            None,
+            2,
+            90,
+            1,
+        ),
+        china_time(now, 2, 15, 0),
+    )
+    .await?;
+    for person in [ma, he, chen_xd] {
+        claim(&visits[0], person).await?;
+    }
+
+    // Needs a skill: only capable persons who have it may claim.
+    let gas = set(
+        post(
+            "燃气安全入户检查",
+            "入冬前帮5号楼、6号楼的老人查一查燃气灶、软管和热水器，发现问题告诉燃气公司。",
+            "5号楼楼下集合",
+            Some(skill("gas")?),
+            2,
+            120,
+            1,
+        ),
+        china_time(now, 4, 9, 30),
+    )
+    .await?;
+    claim(&gas[0], chen).await?;
+    let repairs = set(
+        post(
+            "周末小家电义修",
+            "修台灯、电风扇、电水壶，换水龙头。零件费用居民自理。",
+            "北门车棚旁",
+            Some(skill("plumbing_electrics")?),
+            3,
+            180,
+            1,
+        ),
+        china_time(now, 6, 9, 0),
+    )
+    .await?;
+    claim(&repairs[0], he).await?;
+    Ok(())
+}

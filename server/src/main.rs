@@ -203,6 +203,9 @@ async fn serve() -> Result<ExitCode, Failure> {
         demo::load_sample_consultations(&db)
             .await
             .map_err(|e| format!("cannot load the demo consultations: {e:?}"))?;
+        demo::load_sample_pool(&db)
+            .await
+            .map_err(|e| format!("cannot load the demo posts: {e:?}"))?;
         tracing::info!("loaded the demo street (宁安街道) into the empty database");
     }
     tokio::spawn(housekeeping(db.clone()));
