@@ -187,14 +187,25 @@ async fn serve() -> Result<ExitCode, Failure> {
     if config.demo_data
         && demo::load_if_empty(&db)
             .await
-            .map_err(|e| format!("cannot load the demo street: {:?}", e.code()))?
+            .map_err(|e| format!("cannot load the demo street: {e:?}"))?
     {
+        // The roster first: the consultations and posts are taken part in
+        // by the residents it verifies.
+        demo::load_sample_roster(&db, &secret)
+            .await
+            .map_err(|e| format!("cannot load the demo roster: {e:?}"))?;
         demo::load_sample_affairs(&db)
             .await
-            .map_err(|e| format!("cannot load the demo affairs: {:?}", e.code()))?;
+            .map_err(|e| format!("cannot load the demo affairs: {e:?}"))?;
         demo::load_sample_units(&db)
             .await
-            .map_err(|e| format!("cannot load the demo units: {:?}", e.code()))?;
+            .map_err(|e| format!("cannot load the demo units: {e:?}"))?;
+        demo::load_sample_consultations(&db)
+            .await
+            .map_err(|e| format!("cannot load the demo consultations: {e:?}"))?;
+        demo::load_sample_pool(&db)
+            .await
+            .map_err(|e| format!("cannot load the demo posts: {e:?}"))?;
         tracing::info!("loaded the demo street (宁安街道) into the empty database");
     }
     tokio::spawn(housekeeping(db.clone()));

@@ -10,6 +10,7 @@ mod common;
 mod affairs;
 mod circulation;
 mod consultations;
+mod demo;
 mod errors;
 mod households;
 mod idempotency;
