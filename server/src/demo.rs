@@ -7,6 +7,7 @@
 
 use crate::db::{Db, now_ms};
 use crate::error::AppError;
+use crate::on_behalf::Acting;
 use sqlx::{Any, Transaction};
 
 /// The demo street's places ledger, imported as a street office's would be.
@@ -806,7 +807,7 @@ pub async fn load_sample_consultations(db: &Db) -> Result<(), AppError> {
     take(fitness, head, bare(Step::OpenDiscussion)).await?;
     for person in [he, ma, wang, chen] {
         takes_part(fitness, person).await?;
-        c::register(db, fitness, person).await?;
+        c::register(db, fitness, &Acting::themselves(person)).await?;
     }
     say(
         fitness,
@@ -1032,7 +1033,7 @@ pub async fn load_sample_consultations(db: &Db) -> Result<(), AppError> {
     .await?;
     for person in [he, ma, chen] {
         takes_part(parking, person).await?;
-        c::register(db, parking, person).await?;
+        c::register(db, parking, &Acting::themselves(person)).await?;
     }
 
     // Proposed: gathering support.
@@ -1181,7 +1182,7 @@ pub async fn load_sample_pool(db: &Db) -> Result<(), AppError> {
             pool::may_volunteer(db, person, slot.compound, slot.skill).await?,
             "claim a place",
         )?;
-        pool::claim(db, slot, person).await
+        pool::claim(db, slot, &Acting::themselves(person)).await
     };
     let post =
         |title: &str, description: &str, place: &str, skill_id, places, minutes, weeks| NewPost {

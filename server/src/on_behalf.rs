@@ -20,6 +20,14 @@ pub struct Acting {
 }
 
 impl Acting {
+    /// `person` acting for themselves.
+    pub fn themselves(person: i64) -> Acting {
+        Acting {
+            resident: person,
+            recorder: None,
+        }
+    }
+
     /// The stored `recorded_by`.
     pub fn recorded_by(&self) -> Option<i64> {
         self.recorder.map(|(by, _)| by)
@@ -44,10 +52,7 @@ pub async fn acting(
     on_behalf: Option<&OnBehalf>,
 ) -> Result<Acting, AppError> {
     let Some(on_behalf) = on_behalf else {
-        return Ok(Acting {
-            resident: person,
-            recorder: None,
-        });
+        return Ok(Acting::themselves(person));
     };
     permissions::require_acts_for_residents(&state.db, person, compound).await?;
     let phone = normalize_phone("on_behalf.phone", &on_behalf.phone)
