@@ -278,6 +278,7 @@ pub async fn record(
     step: &Step<'_>,
     next: AffairState,
 ) -> Result<(), AppError> {
+    let mut next = next;
     let now = now_ms();
     let invalid = |field: &str| AppError::validation(vec![FieldError::new(field, Rule::Invalid)]);
     let mut grid = affair.grid;
@@ -323,7 +324,22 @@ pub async fn record(
             late = resolve_due.is_some_and(|due| now > due);
         }
         Act::Confirm => recipients.extend(assignee),
-        Act::Escalate | Act::HandBack(_) | Act::Reopen => {}
+        Act::Reopen => {
+            // Back to the grid that had it, unless that grid has been
+            // retired since: then to its building's grid now, or to the
+            // station if it has no building.
+            if next.level == Level::Grid {
+                let now_in = grid_now(db, affair.id).await?;
+                if now_in != affair.grid {
+                    grid = now_in;
+                    assignee = None;
+                }
+                if grid.is_none() {
+                    next.level = Level::Station;
+                }
+            }
+        }
+        Act::Escalate | Act::HandBack(_) => {}
     }
     let arrives_open = next.status == Status::Open;
     if arrives_open {
@@ -394,6 +410,19 @@ pub async fn record(
     notify(&mut tx, &recipients, step.person, affair.id, event).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The grid a reopened affair goes back to: its grid while in service,
+/// else its building's grid now (`None` for a common area).
+async fn grid_now(db: &Db, affair: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COALESCE(g.id, b.grid_id) FROM affairs a \
+         LEFT JOIN buildings b ON b.id = a.building_id \
+         LEFT JOIN grids g ON g.id = a.grid_id AND g.retired_at IS NULL WHERE a.id = $1",
+    )
+    .bind(affair)
+    .fetch_one(&db.pool)
+    .await
 }
 
 /// Adds a timeline entry; its id.

@@ -106,6 +106,29 @@ pub async fn keeps_register(db: &Db, person: i64, compound: i64) -> Result<bool,
     .await
 }
 
+/// Whether `person` appoints people at `compound`: its station head, staff
+/// of its community, or an administrator of its street.
+pub async fn appoints_at_compound(
+    db: &Db,
+    person: i64,
+    compound: i64,
+) -> Result<bool, sqlx::Error> {
+    exists(
+        db,
+        sqlx::query(
+            "SELECT 1 FROM compounds c JOIN communities cm ON cm.id = c.community_id \
+             JOIN role_grants r ON r.person_id = $1 AND r.revoked_at IS NULL \
+             WHERE c.id = $2 AND ((r.role = 'station_member' AND r.position = 'head' \
+                 AND r.compound_id = c.id) \
+               OR (r.role = 'community_staff' AND r.community_id = c.community_id) \
+               OR (r.role = 'street_admin' AND r.street_id = cm.street_id))",
+        )
+        .bind(person)
+        .bind(compound),
+    )
+    .await
+}
+
 /// Whether `person` looks after `community`: staff of it, or an
 /// administrator of its street. They keep its departments and its
 /// compounds' grids and buildings.

@@ -1,7 +1,16 @@
-//! Editing places one at a time (the staff page): each act checks its
-//! rules, writes the place and its audit line in one transaction, and
-//! answers the place as it now is. Nothing is deleted: a grid is retired,
-//! and only once it holds no building, no grid worker and no open affair.
+//! Editing places one at a time (the staff page): add a community, a
+//! compound with its station, a grid or a building; rename a grid or a
+//! building; move a building to another grid; retire an empty grid. Each
+//! act checks its rules, writes the place and its audit line in one
+//! transaction, and answers the place as it now is. Nothing is deleted: a
+//! grid is retired, and only once it holds no building, no grid worker and
+//! no open affair.
+//!
+//! Races are settled by the database: every transaction that depends on a
+//! grid or on a compound's building names first writes (locks) that row,
+//! so on PostgreSQL a concurrent act waits and then sees the other's
+//! result, and on SQLite the transaction holds the single writer's lock
+//! before it reads.
 
 use crate::db::{Db, now_ms, rfc3339};
 use crate::error::AppError;
@@ -102,9 +111,9 @@ async fn record(
     Ok(())
 }
 
-/// Inserts with `RETURNING id`; a name already taken under the same parent
-/// is a 409 (the unique constraints answer it, so two staff adding the
-/// same name at once cannot both succeed).
+/// Inserts with `RETURNING id`; a community, compound or grid name already
+/// taken under the same parent is a 409 (the unique constraints answer it,
+/// so two staff adding the same name at once cannot both succeed).
 async fn insert(
     tx: &mut Transaction<'static, Any>,
     query: sqlx::query::Query<'static, Any, sqlx::any::AnyArguments>,
@@ -182,7 +191,8 @@ pub async fn add_compound(
     })
 }
 
-/// Adds a grid to the compound `compound` (placed `at`).
+/// Adds a grid to the compound `compound` (placed `at`), or brings back a
+/// retired grid of that name.
 pub async fn add_grid(
     db: &Db,
     actor: i64,
@@ -192,6 +202,33 @@ pub async fn add_grid(
 ) -> Result<PlaceRef, AppError> {
     let name = name.trim();
     let mut tx = db.pool.begin().await?;
+    let place = compound_name(&mut tx, compound).await?;
+    let label = format!("{place} {name}");
+    // A retired grid of that name comes back rather than blocking it.
+    let revived: Option<i64> = sqlx::query_scalar(
+        "UPDATE grids SET retired_at = NULL WHERE compound_id = $1 AND name = $2 \
+         AND retired_at IS NOT NULL RETURNING id",
+    )
+    .bind(compound)
+    .bind(name.to_owned())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(id) = revived {
+        record(
+            &mut tx,
+            at.street,
+            actor,
+            &label,
+            change::RETIRED,
+            (change::RETIRED, ""),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(PlaceRef {
+            id,
+            name: name.to_owned(),
+        });
+    }
     let id = insert(
         &mut tx,
         sqlx::query("INSERT INTO grids (compound_id, name) VALUES ($1, $2) RETURNING id")
@@ -224,8 +261,28 @@ async fn compound_name(tx: &mut Transaction<'static, Any>, id: i64) -> Result<St
         .await
 }
 
+/// Locks the grid `id` if it is in service; whether it is.
+async fn lock_grid(tx: &mut Transaction<'static, Any>, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE grids SET retired_at = retired_at WHERE id = $1 AND retired_at IS NULL",
+    )
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Locks the compound `id`, whose building names must stay distinct.
+async fn lock_compound(tx: &mut Transaction<'static, Any>, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE compounds SET name = name WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Renames the grid `id` (placed `at`); 409 if the compound has a grid of
-/// that name, 404 if the grid is retired.
+/// that name (a retired one too), 404 if the grid is retired.
 pub async fn rename_grid(
     db: &Db,
     actor: i64,
@@ -235,12 +292,13 @@ pub async fn rename_grid(
 ) -> Result<PlaceRef, AppError> {
     let name = name.trim();
     let mut tx = db.pool.begin().await?;
-    let old: Option<String> =
-        sqlx::query_scalar("SELECT name FROM grids WHERE id = $1 AND retired_at IS NULL")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let old = old.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if !lock_grid(&mut tx, id).await? {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    let old: String = sqlx::query_scalar("SELECT name FROM grids WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
     if old != name {
         sqlx::query("UPDATE grids SET name = $1 WHERE id = $2")
             .bind(name.to_owned())
@@ -268,12 +326,17 @@ pub async fn rename_grid(
 /// grid worker or an affair not yet resolved; 404 if already retired.
 pub async fn retire_grid(db: &Db, actor: i64, id: i64, at: &Placed) -> Result<PlaceRef, AppError> {
     let mut tx = db.pool.begin().await?;
-    let name: Option<String> =
-        sqlx::query_scalar("SELECT name FROM grids WHERE id = $1 AND retired_at IS NULL")
+    // Retired first, so a building added or moved here meanwhile either
+    // committed before (and is seen below) or finds the grid retired.
+    let retired =
+        sqlx::query("UPDATE grids SET retired_at = $1 WHERE id = $2 AND retired_at IS NULL")
+            .bind(now_ms())
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .execute(&mut *tx)
             .await?;
-    let name = name.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if retired.rows_affected() != 1 {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
     let holds: Option<i64> = sqlx::query_scalar(
         "SELECT 1 WHERE EXISTS (SELECT 1 FROM buildings WHERE grid_id = $1) \
          OR EXISTS (SELECT 1 FROM role_grants WHERE grid_id = $1 AND revoked_at IS NULL) \
@@ -287,10 +350,9 @@ pub async fn retire_grid(db: &Db, actor: i64, id: i64, at: &Placed) -> Result<Pl
             "这个网格还有楼栋、网格员或没办完的事务，先移走或办完再撤销".to_owned(),
         ));
     }
-    sqlx::query("UPDATE grids SET retired_at = $1 WHERE id = $2")
-        .bind(now_ms())
+    let name: String = sqlx::query_scalar("SELECT name FROM grids WHERE id = $1")
         .bind(id)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
     record(
         &mut tx,
@@ -320,14 +382,10 @@ pub async fn add_building(
         .compound
         .ok_or_else(|| AppError::internal("a grid needs a compound"))?;
     let mut tx = db.pool.begin().await?;
-    let live: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM grids WHERE id = $1 AND retired_at IS NULL")
-            .bind(grid)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if live.is_none() {
+    if !lock_grid(&mut tx, grid).await? {
         return Err(AppError::new(ErrorCode::NotFound));
     }
+    lock_compound(&mut tx, compound).await?;
     name_free_in_compound(&mut tx, compound, name).await?;
     let id = insert(
         &mut tx,
@@ -383,7 +441,8 @@ pub async fn add_building(
 }
 
 /// 409 if the compound already has a building named `name` (the ledger
-/// knows a building by its compound and name).
+/// knows a building by its compound and name); the caller holds the
+/// compound's lock.
 async fn name_free_in_compound(
     tx: &mut Transaction<'static, Any>,
     compound: i64,
@@ -448,7 +507,8 @@ pub async fn edit_building(
     let grid = edit.grid_id;
     if grid != old_grid {
         let new_grid: Option<String> = sqlx::query_scalar(
-            "SELECT name FROM grids WHERE id = $1 AND compound_id = $2 AND retired_at IS NULL",
+            "UPDATE grids SET retired_at = retired_at \
+             WHERE id = $1 AND compound_id = $2 AND retired_at IS NULL RETURNING name",
         )
         .bind(grid)
         .bind(compound)

@@ -117,8 +117,39 @@ fn place_column(role: Role) -> &'static str {
     }
 }
 
+/// 422 for a grant at a retired grid (`place_id`) or naming a department
+/// its community does not keep (`department_id`).
+pub async fn check_place(db: &Db, request: &NewRoleGrant) -> Result<(), AppError> {
+    if request.role == Role::GridWorker {
+        let live: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM grids WHERE id = $1 AND retired_at IS NULL")
+                .bind(request.place_id)
+                .fetch_optional(&db.pool)
+                .await?;
+        if live.is_none() {
+            return Err(unknown_place());
+        }
+    }
+    if let Some(department) = request.department_id {
+        let kept: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM departments WHERE id = $1 AND community_id = $2")
+                .bind(department)
+                .bind(request.place_id)
+                .fetch_optional(&db.pool)
+                .await?;
+        if kept.is_none() {
+            return Err(AppError::validation(vec![FieldError::new(
+                "department_id",
+                Rule::Invalid,
+            )]));
+        }
+    }
+    Ok(())
+}
+
 /// Grants the requested role to `person`, with the audit entry; 409 if
-/// they already hold exactly that.
+/// they already hold exactly that. The place is checked first
+/// ([`check_place`]).
 pub async fn grant(
     db: &Db,
     actor: i64,
@@ -133,20 +164,6 @@ pub async fn grant(
         ref reason,
         ..
     } = *request;
-    if let Some(department) = department_id {
-        let kept: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM departments WHERE id = $1 AND community_id = $2")
-                .bind(department)
-                .bind(place_id)
-                .fetch_optional(&db.pool)
-                .await?;
-        if kept.is_none() {
-            return Err(AppError::validation(vec![FieldError::new(
-                "department_id",
-                Rule::Invalid,
-            )]));
-        }
-    }
     let column = place_column(role);
     let held_sql = format!(
         "SELECT id FROM role_grants WHERE person_id = $1 AND role = $2 AND {column} = $3 \

@@ -1,7 +1,7 @@
 -- no-transaction
 -- (SQLite cannot drop a CHECK, so role_grants is rebuilt as SQLite's
--- documented procedure says: foreign keys off, one transaction, a
--- foreign_key_check before committing, foreign keys back on.)
+-- documented procedure says: foreign keys off, the rebuild in one
+-- transaction that keeps every id, foreign keys back on.)
 PRAGMA foreign_keys = OFF;
 BEGIN;
 

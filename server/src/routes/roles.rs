@@ -54,6 +54,8 @@ pub async fn create_role_grant(
     }
     let phone =
         normalize_phone("phone", &request.phone).map_err(|e| AppError::validation(vec![e]))?;
+    // Checked before anyone is invited: a refused grant leaves no one behind.
+    roles::check_place(db, &request).await?;
     let known = roles::person_by_phone(db, &phone).await?;
     let person = match known {
         Some(person) => person,
@@ -83,7 +85,7 @@ pub async fn create_role_grant(
 
 /// The roles at a place and within it, live and revoked, each with its
 /// history: for those who may appoint there — the street's administrators,
-/// the community's staff, the compound's station members.
+/// the community's staff, the compound's station head.
 #[utoipa::path(
     get,
     path = "/role-grants",
@@ -93,7 +95,7 @@ pub async fn create_role_grant(
         (status = 200, description = "The grants, by place and then by when granted", body = Vec<RoleRecord>),
         (status = 400, description = "Not exactly one of street_id, community_id, compound_id", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Neither an administrator, staff nor station member there", body = ErrorBody),
+        (status = 403, description = "Neither an administrator, staff nor the station head there", body = ErrorBody),
     )
 )]
 pub async fn list_role_grants(
@@ -107,7 +109,9 @@ pub async fn list_role_grants(
         (None, Some(community), None) => {
             permissions::keeps_community(db, actor.id, community).await?
         }
-        (None, None, Some(compound)) => permissions::keeps_register(db, actor.id, compound).await?,
+        (None, None, Some(compound)) => {
+            permissions::appoints_at_compound(db, actor.id, compound).await?
+        }
         _ => {
             return Err(AppError::field(
                 ErrorCode::InvalidQuery,

@@ -899,3 +899,90 @@ async fn the_demo_affairs_go_through_the_real_moves() {
         .collect();
     assert_eq!(trend, [(8, 4), (10, 6), (12, 9), (11, 9), (12, 11), (0, 0)]);
 }
+
+#[tokio::test]
+async fn an_affair_reopened_after_its_grid_was_retired_goes_to_its_buildings_grid() {
+    let w = World::new().await;
+    let admin = w.app.sign_in("13800000001").await;
+    // A third grid, with a worker for a while.
+    let (status, grid) = w
+        .app
+        .post_as(
+            &admin,
+            &format!("/api/v1/compounds/{}/grids", w.compound),
+            json!({"name": "临时网格"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{grid}");
+    let grid = grid["id"].as_i64().unwrap();
+    let worker_phone = "13912345001";
+    let (status, grant) = w
+        .app
+        .post_as(
+            &admin,
+            "/api/v1/role-grants",
+            json!({"phone": worker_phone, "role": "grid_worker", "place_id": grid, "reason": "临时帮忙"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{grant}");
+    let worker = w.app.sign_in(worker_phone).await;
+    let id = w.file("楼道灯不亮", 0).await;
+    w.ok(&w.deputy, id, json!({"act": "accept"})).await;
+    w.ok(
+        &w.head,
+        id,
+        json!({"act": "pass_to_grid", "note": "请临时网格帮忙", "grid_id": grid}),
+    )
+    .await;
+    w.ok(&worker, id, json!({"act": "accept"})).await;
+    w.ok(&worker, id, json!({"act": "resolve", "note": "换了灯泡"}))
+        .await;
+    // The worker leaves and the grid is retired; no one may be appointed
+    // to it any more.
+    let (status, _) = w
+        .app
+        .post_as(
+            &admin,
+            &format!("/api/v1/role-grants/{}/revocations", grant["id"]),
+            json!({"reason": "帮忙结束"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, _) = w
+        .app
+        .send_as(
+            &admin,
+            Method::DELETE,
+            &format!("/api/v1/grids/{grid}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, body) = w
+        .app
+        .post_as(
+            &admin,
+            "/api/v1/role-grants",
+            json!({"phone": worker_phone, "role": "grid_worker", "place_id": grid, "reason": "再来"}),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["error"]["fields"]),
+        (422, &json!({"place_id": "invalid"}))
+    );
+    // Reopened, it goes to its building's grid, where that worker takes it.
+    let reopened = w
+        .ok(
+            &w.resident,
+            id,
+            json!({"act": "reopen", "note": "灯又不亮了"}),
+        )
+        .await;
+    assert_eq!(state(&reopened), ("open".into(), "grid".into()));
+    let (_, detail) = w
+        .app
+        .get_json(&format!("/api/v1/compounds/{}", w.compound))
+        .await;
+    assert_eq!(reopened["grid_name"], detail["grids"][0]["name"]);
+    w.ok(&w.grid_one, id, json!({"act": "accept"})).await;
+}

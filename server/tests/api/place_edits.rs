@@ -392,3 +392,46 @@ async fn a_ledger_that_lists_a_retired_grid_brings_it_back() {
         .expect("the grid is back");
     assert_eq!(back["buildings"][0]["name"], "99号楼");
 }
+
+#[tokio::test]
+async fn adding_a_retired_grids_name_brings_it_back() {
+    let app = TestApp::with_demo().await;
+    let admin = app.sign_in(ADMIN).await;
+    let haijing = id_named(&app, "/api/v1/compounds", "海景花园").await;
+    let grids = format!("/api/v1/compounds/{haijing}/grids");
+    let (_, grid) = send(
+        &app,
+        &admin,
+        Method::POST,
+        &grids,
+        json!({"name": "第九网格"}),
+    )
+    .await;
+    let (status, _) = send(
+        &app,
+        &admin,
+        Method::DELETE,
+        &format!("/api/v1/grids/{}", grid["id"]),
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, again) = send(
+        &app,
+        &admin,
+        Method::POST,
+        &grids,
+        json!({"name": "第九网格"}),
+    )
+    .await;
+    assert_eq!((status, &again["id"]), (201, &grid["id"]));
+    let (_, changes) = app.get_as(&admin, "/api/v1/streets/1/place-changes").await;
+    assert_eq!(
+        (
+            &changes[0]["field"],
+            &changes[0]["before"],
+            &changes[0]["after"]
+        ),
+        (&json!("retired"), &json!("retired"), &json!(""))
+    );
+}
