@@ -100,12 +100,12 @@ stop_postgres() {
   rm -rf "$PG_DIR"
 }
 
-# The release build of the seven bundles, each file beside its .br and .gz:
+# The release build of the eight bundles, each file beside its .br and .gz:
 # the residents' app in dist/, the affairs bundle (station desk, affairs,
 # notices) in dist/station/, consultations in dist/consult/, the volunteer
 # pool in dist/pool/, service ratings and public boards in dist/units/, the
 # reports staff read in dist/reports/, the street office's setup in
-# dist/admin/ — so pages a resident does not open first cost their first
+# dist/admin/, the staff's places and people in dist/staff/ — so pages a resident does not open first cost their first
 # load nothing.
 build_app() {
   say "building the app (release, size-optimised)"
@@ -116,6 +116,7 @@ build_app() {
   trunk build units.html --release --offline --dist dist/units --public-url /units/
   trunk build reports.html --release --offline --dist dist/reports --public-url /reports/
   trunk build admin.html --release --offline --dist dist/admin --public-url /admin/
+  trunk build staff.html --release --offline --dist dist/staff --public-url /staff/
   find dist -type f \( -name '*.html' -o -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.svg' \) \
     -exec gzip -9 -k -f {} \; -exec brotli -q 11 -k -f {} \;
 }

@@ -46,6 +46,7 @@ bundle_budget pool pool_first_load_brotli_kib "pool bundle (/pool)"
 bundle_budget units units_first_load_brotli_kib "service ratings bundle (/units, /boards)"
 bundle_budget reports reports_first_load_brotli_kib "reports bundle (/reports)"
 bundle_budget admin admin_first_load_brotli_kib "street setup bundle (/admin)"
+bundle_budget staff staff_first_load_brotli_kib "staff places and people bundle (/staff)"
 html_raw=$(stat -c%s dist/index.html)
 if [ "$html_raw" -gt $((html_kib * 1024)) ]; then
   echo "FAIL: index.html is $html_raw bytes, over $html_kib KiB" >&2

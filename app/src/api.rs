@@ -1,11 +1,11 @@
 //! The one place the app talks to the server: a typed function per
 //! endpoint, the error envelope decoded once.
 
-use api_types::affairs::NewRecordedAffair;
 use api_types::affairs::{
     Affair, Board, Category, FollowUp, MarkRead, Metrics, Move, NewAffair, NewRating, Notice,
     Photo, Seconded, Unread,
 };
+use api_types::affairs::{ForResident, NewRecordedAffair};
 use api_types::consultations::{
     BallotChoices, Comment, Consultation, ConsultationSummary, MoveTopic, NewComment, NewPledge,
     NewProgress, NewTopic, Reason,
@@ -13,12 +13,15 @@ use api_types::consultations::{
 use api_types::households::{HouseholdRequest, Invite, NewHouseholdRequest, NewInvite, Rejection};
 use api_types::identity::{CodeRequest, CodeSent, CurrentSession, Me, SignIn};
 use api_types::imports::RosterStatus;
-use api_types::places::{CompoundDetail, CompoundSummary, StreetSummary};
+use api_types::place_edits::{BuildingEdit, NewBuilding, NewPlace, PlaceChangeRecord, PlaceRef};
+use api_types::places::{CommunitySummary, CompoundDetail, CompoundSummary, StreetSummary};
 use api_types::pool::{
     CapablePerson, CheckInCode, CodeEntry, HelpDone, HelpRequest, NewApplication, NewHelpRequest,
     NewPost, PoolFigures, PoolMember, Post, Skill, VolunteerRecord,
 };
-use api_types::roles::{NewRoleGrant, RoleGrant};
+use api_types::roles::{
+    Department, NewDepartment, NewRoleGrant, Revocation, RoleGrant, RoleRecord,
+};
 use api_types::units::{
     CommunityReports, NewUnit, NewUnitRating, Report, Unit, UnitAnswer, UnitRecord,
 };
@@ -440,6 +443,107 @@ pub async fn roster(compound: i64, lang: Lang) -> Result<RosterStatus, ApiError>
 /// `POST /role-grants`.
 pub async fn grant_role(grant: &NewRoleGrant, lang: Lang) -> Result<RoleGrant, ApiError> {
     post("/role-grants", grant, None, lang).await
+}
+
+/// `GET /role-grants?{scope}`, `scope` being `street_id=…`,
+/// `community_id=…` or `compound_id=…`: the roles there, with history.
+pub async fn role_records(scope: &str, lang: Lang) -> Result<Vec<RoleRecord>, ApiError> {
+    get(&format!("/role-grants?{scope}"), lang).await
+}
+
+/// `POST /role-grants/{id}/revocations`.
+pub async fn revoke_role(id: i64, reason: String, lang: Lang) -> Result<RoleGrant, ApiError> {
+    let path = format!("/role-grants/{id}/revocations");
+    post(&path, &Revocation { reason }, None, lang).await
+}
+
+/// `GET /communities/{id}/departments`.
+pub async fn departments(community: i64, lang: Lang) -> Result<Vec<Department>, ApiError> {
+    get(&format!("/communities/{community}/departments"), lang).await
+}
+
+/// `POST /communities/{id}/departments`.
+pub async fn add_department(
+    community: i64,
+    name: String,
+    lang: Lang,
+) -> Result<Department, ApiError> {
+    let path = format!("/communities/{community}/departments");
+    post(&path, &NewDepartment { name }, None, lang).await
+}
+
+/// `GET /communities`: every community of the deployment (one page of 100;
+/// N street, the largest, has 10).
+pub async fn list_communities(lang: Lang) -> Result<Page<CommunitySummary>, ApiError> {
+    get("/communities?limit=100", lang).await
+}
+
+/// `POST {parent}/{communities|compounds|grids}`: a new place under
+/// `parent` (`/streets/1`, `/communities/2`, `/compounds/3`).
+pub async fn add_place(path: &str, place: &NewPlace, lang: Lang) -> Result<PlaceRef, ApiError> {
+    post(path, place, None, lang).await
+}
+
+/// `PUT /grids/{id}`: renames a grid.
+pub async fn rename_grid(id: i64, name: String, lang: Lang) -> Result<PlaceRef, ApiError> {
+    let body = serde_json::to_string(&NewPlace {
+        name,
+        address: None,
+    })
+    .map_err(network_error)?;
+    decode(call(Method::Put, &format!("/grids/{id}"), Some(body), None, lang).await?).await
+}
+
+/// `DELETE /grids/{id}`: retires an empty grid.
+pub async fn retire_grid(id: i64, lang: Lang) -> Result<(), ApiError> {
+    call(Method::Delete, &format!("/grids/{id}"), None, None, lang)
+        .await
+        .map(|_| ())
+}
+
+/// `POST /grids/{id}/buildings`.
+pub async fn add_building(
+    grid: i64,
+    building: &NewBuilding,
+    lang: Lang,
+) -> Result<PlaceRef, ApiError> {
+    post(&format!("/grids/{grid}/buildings"), building, None, lang).await
+}
+
+/// `PUT /buildings/{id}`: renames or moves a building.
+pub async fn edit_building(id: i64, edit: &BuildingEdit, lang: Lang) -> Result<PlaceRef, ApiError> {
+    let body = serde_json::to_string(edit).map_err(network_error)?;
+    decode(
+        call(
+            Method::Put,
+            &format!("/buildings/{id}"),
+            Some(body),
+            None,
+            lang,
+        )
+        .await?,
+    )
+    .await
+}
+
+/// `GET /streets/{id}/place-changes`: the latest 200, newest first.
+pub async fn place_changes(street: i64, lang: Lang) -> Result<Vec<PlaceChangeRecord>, ApiError> {
+    get(&format!("/streets/{street}/place-changes"), lang).await
+}
+
+/// `POST /consultations/{id}/registrations` or `POST /slots/{id}/claims`
+/// (`path`) for a resident who phoned or came in, safe to retry with the
+/// same `key`; the answer (the consultation or post) is not needed.
+pub async fn act_for_resident(
+    path: &str,
+    body: &ForResident,
+    key: &str,
+    lang: Lang,
+) -> Result<(), ApiError> {
+    let body = serde_json::to_string(body).map_err(network_error)?;
+    call(Method::Post, path, Some(body), Some(key), lang)
+        .await
+        .map(|_| ())
 }
 
 /// `GET /consultations?compound_id=`: newest first.

@@ -2,7 +2,7 @@
 //! and bottom navigation around the pages of each bundle.
 
 use crate::components::{bottom_nav::BottomNav, top_bar::TopBar};
-use crate::pages::admin::{AdminPage, LedgerPage, OnBehalfPage, RolesPage, RosterPage};
+use crate::pages::admin::{AdminPage, LedgerPage, OnBehalfPage, RosterPage};
 use crate::pages::affair::AffairPage;
 use crate::pages::affair_new::AffairNewPage;
 use crate::pages::board::BoardPage;
@@ -19,6 +19,7 @@ use crate::pages::pool::{
 };
 use crate::pages::reports::{CommunityReportsPage, ReportPage};
 use crate::pages::sign_in::SignInPage;
+use crate::pages::staff::{ForResidentPage, PlacesPage, RolesPage};
 use crate::pages::station::StationPage;
 use crate::pages::units::UnitsPage;
 use crate::pages::{compound::CompoundPage, home::HomePage, me::MePage, not_found::NotFoundPage};
@@ -58,6 +59,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/reports/*rest") view=LeaveBundle />
                 <Route path=path!("/admin") view=LeaveBundle />
                 <Route path=path!("/admin/*rest") view=LeaveBundle />
+                <Route path=path!("/staff/*rest") view=LeaveBundle />
             </Routes>
         </Bundle>
     }
@@ -104,7 +106,6 @@ pub fn PoolApp() -> impl IntoView {
             <Routes fallback=LeaveBundle>
                 <Route path=path!("/pool") view=PoolPage />
                 <Route path=path!("/pool/apply") view=ApplyPage />
-                <Route path=path!("/pool/applications") view=ApplicationsPage />
                 <Route path=path!("/pool/posts/new") view=NewPostPage />
                 <Route path=path!("/pool/posts/:id") view=PostPage />
                 <Route path=path!("/pool/record") view=RecordPage />
@@ -153,10 +154,28 @@ pub fn AdminApp() -> impl IntoView {
         <Bundle>
             <Routes fallback=LeaveBundle>
                 <Route path=path!("/admin") view=AdminPage />
-                <Route path=path!("/admin/roles") view=RolesPage />
                 <Route path=path!("/admin/streets/:id/ledger") view=LedgerPage />
                 <Route path=path!("/admin/compounds/:id/roster") view=RosterPage />
                 <Route path=path!("/admin/compounds/:id/on-behalf") view=OnBehalfPage />
+            </Routes>
+        </Bundle>
+    }
+}
+
+/// The staff bundle, at `/staff`: editing places one at a time, appointing
+/// and revoking with each place's history, signing residents who phoned or
+/// came in up for meetings and volunteer places, and deciding applications
+/// to the capable-person pool (moved here from the pool bundle, which every
+/// volunteer loads).
+#[component]
+pub fn StaffApp() -> impl IntoView {
+    view! {
+        <Bundle>
+            <Routes fallback=LeaveBundle>
+                <Route path=path!("/staff/places") view=PlacesPage />
+                <Route path=path!("/staff/roles") view=RolesPage />
+                <Route path=path!("/staff/compounds/:id/for-resident") view=ForResidentPage />
+                <Route path=path!("/staff/pool-applications") view=ApplicationsPage />
             </Routes>
         </Bundle>
     }
@@ -189,14 +208,20 @@ fn Bundle(
     }
 }
 
-/// A path served by the other bundle: the browser loads it afresh, so the
+/// A path served by another bundle: the browser loads it afresh, so the
 /// server answers with that bundle's shell. Shared links and the top bar
-/// work the same from either bundle.
+/// work the same from every bundle. A path no bundle knows (`/staff/x`)
+/// brings the same bundle back here: having come from this very address,
+/// it goes home rather than loading itself forever.
 #[component]
 fn LeaveBundle() -> impl IntoView {
     let location = use_location();
     let search = location.search.get_untracked();
     let separator = if search.is_empty() { "" } else { "?" };
     let target = format!("{}{separator}{search}", location.pathname.get_untracked());
-    let _ = window().location().set_href(&target);
+    let here = window().location().href().unwrap_or_default();
+    let looped = document().referrer() == here;
+    let _ = window()
+        .location()
+        .set_href(if looped { "/" } else { &target });
 }

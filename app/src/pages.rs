@@ -20,6 +20,7 @@ pub mod pool;
 pub mod queue;
 pub mod reports;
 pub mod sign_in;
+pub mod staff;
 pub mod station;
 pub mod units;
 

@@ -56,7 +56,7 @@ test("joins the pool, claims a weekly patrol, waits, moves up, checks in and out
   // first slot began ten minutes ago.
   const station = await openPhone(browser, { api: head, compound: "3|临城佳苑" });
   const s = station.page;
-  await s.goto("/pool/applications");
+  await s.goto("/staff/pool-applications");
   await expect(s.getByText("在水电站干过二十年")).toBeVisible();
   await s.getByRole("button", { name: "同意加入" }).click();
   await expect(s.getByText("没有待审核的申请")).toBeVisible();

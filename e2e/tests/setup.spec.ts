@@ -49,20 +49,45 @@ test("a street office sets up a compound from its ledger, appoints its head, who
   const compounds = await (await page.request.get("/api/v1/compounds?limit=100")).json();
   const compound: number = compounds.items.find((c: { name: string }) => c.name === "幸福里").id;
 
-  // The new head has signed in once; the admin appoints them.
+  // A second grid, and 2幢 moved into it: the change is recorded.
+  await page.goto("/admin");
+  await page.getByRole("link", { name: "新增、修改社区小区网格楼栋" }).first().click();
+  await expect(page).toHaveURL(/\/staff\/places$/);
+  await page.getByLabel("社区", { exact: true }).selectOption({ label: "临城社区" });
+  await page.getByLabel("小区", { exact: true }).selectOption({ label: "幸福里" });
+  await page.getByLabel("新增网格").fill("幸福里二网格");
+  await page.getByRole("button", { name: "新增网格" }).click();
+  await expect(page.getByRole("heading", { name: "幸福里二网格" })).toBeVisible();
+  await page.getByLabel("楼栋", { exact: true }).selectOption({ label: "2幢" });
+  await page.getByLabel("所属网格").selectOption({ label: "幸福里二网格" });
+  await page.getByRole("button", { name: "保存" }).click();
+  await page.getByRole("button", { name: "刷新" }).click();
+  await expect(page.getByText(/幸福里 2幢 所属网格：幸福里网格 → 幸福里二网格$/)).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/places.png`, fullPage: true });
+
+  // The new head has signed in once; the admin appoints them, and the
+  // compound's roles list the appointment with who made it and why.
   const headApi = await apiSession(HEAD);
   await page.goto("/admin");
-  await page.getByRole("link", { name: "任命站长、社区工作人员" }).click();
-  await page.getByLabel("手机号").fill(HEAD);
+  await page.getByRole("link", { name: "任命、撤销和任职记录" }).click();
+  await expect(page).toHaveURL(/\/staff\/roles$/);
   await page.getByLabel("职务").selectOption({ label: "互助站站长" });
-  await page.getByLabel("小区").selectOption({ label: "幸福里" });
+  await page.getByLabel("社区", { exact: true }).selectOption({ label: "临城社区" });
+  await page.getByLabel("小区", { exact: true }).selectOption({ label: "幸福里" });
+  await page.getByLabel("手机号").fill(HEAD);
   await page.getByLabel("任命理由").fill("居民推选");
-  await page.getByRole("button", { name: "任命" }).click();
-  await expect(page.getByRole("status")).toHaveText("已任命：居民0101");
+  await page.getByRole("button", { name: "任命", exact: true }).click();
+  await expect(page.getByRole("status")).toHaveText("已任命：居民0101 · 幸福里");
+  await expect(page.getByRole("heading", { name: "居民0101 · 幸福里 · 互助站站长" })).toBeVisible();
+  await expect(page.getByText(/任命 · 陈建国 · 居民推选$/)).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/roles.png`, fullPage: true });
   await page.evaluate(() => localStorage.setItem("linli.large_text", "1"));
   await page.goto("/admin");
   await expect(page.getByRole("link", { name: "导入楼栋台账" })).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/admin-large.png`, fullPage: true });
+  await page.goto("/staff/roles");
+  await expect(page.getByRole("heading", { name: "任命与撤销" })).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/roles-large.png`, fullPage: true });
   expect(admin.errors).toEqual([]);
   await admin.close();
 
@@ -121,4 +146,54 @@ test("a street office sets up a compound from its ledger, appoints its head, who
   await expect(caller.page.getByText("评价 非常满意")).toBeVisible();
   expect(caller.errors).toEqual([]);
   await caller.close();
+});
+
+// 王秀英 (2) heads 海景花园's station. 徐国庆 (13912340003), listed on the
+// demo roster but never signed in, phones her: she registers him for the
+// parking meeting and puts his name down for the full visiting slot, where
+// he waits; signed in later, he finds both his.
+const HAIJING_HEAD = "13800000002";
+const PHONED = "13912340003";
+
+test("a station head signs up a resident who phoned for a meeting and a volunteer place", async ({ browser }) => {
+  const head = await openPhone(browser, { api: await apiSession(HAIJING_HEAD) });
+  const page = head.page;
+  await page.goto("/admin");
+  await page.getByRole("link", { name: "替居民报名会议、认领志愿岗位" }).click();
+  await expect(page.getByRole("heading", { name: "替居民报名、认领" })).toBeVisible();
+  const errand = page.getByLabel("报名哪一项");
+  const option = async (text: string) =>
+    (await page.locator("#errand option", { hasText: text }).getAttribute("value")) ?? "";
+  const meeting = await option("北门停车位重新划线");
+  const visits = await option("独居老人上门探访");
+
+  // A bad number: named in Chinese, nothing written.
+  await errand.selectOption(meeting);
+  await page.getByLabel("居民手机号").fill("12345");
+  await page.getByRole("button", { name: "替居民登记" }).click();
+  await expect(page.getByRole("alert")).toHaveText("请选择会议或志愿岗位，并填写居民的手机号");
+
+  for (const path of [meeting, visits]) {
+    await errand.selectOption(path);
+    await page.getByLabel("居民手机号").fill(PHONED);
+    await page.getByLabel("称呼（没登录过的居民）").fill("徐国庆");
+    await page.getByLabel("怎么来的").selectOption({ label: "电话" });
+    await page.getByRole("button", { name: "替居民登记" }).click();
+    await expect(page.getByRole("status")).toHaveText("已替居民登记。居民用这个手机号登录后能看到。");
+  }
+  await page.screenshot({ path: `${SCREENSHOTS}/for-resident.png`, fullPage: true });
+  expect(head.errors).toEqual([]);
+  await head.close();
+
+  const resident = await apiSession(PHONED);
+  const topic = await (await resident.get(`/api/v1${meeting.replace("/registrations", "")}`)).json();
+  expect(topic.meeting.mine).toBe(true);
+  const slot = Number(visits.split("/")[2]);
+  const compounds = await (await resident.get("/api/v1/compounds?limit=100")).json();
+  const haijing = compounds.items.find((c: { name: string }) => c.name === "海景花园").id;
+  const posts = await (await resident.get(`/api/v1/posts?compound_id=${haijing}`)).json();
+  const mine = posts.items
+    .flatMap((p: { slots: { id: number; mine: string | null }[] }) => p.slots)
+    .find((s: { id: number }) => s.id === slot);
+  expect(mine.mine).toBe("waiting");
 });

@@ -56,15 +56,17 @@ impl AppShell {
 /// volunteer posts) into `dist/pool/`, service ratings and the public
 /// boards that show them into `dist/units/`, the reports staff and
 /// liaisons read into `dist/reports/`, and the street office's setup
-/// (ledger, roles, rosters, affairs recorded for residents) into
-/// `dist/admin/`.
-const BUNDLES: [(&[&str], &str); 6] = [
+/// (ledger, rosters, affairs recorded for residents) into `dist/admin/`,
+/// and the staff's places and people (editing places, appointments,
+/// signing residents up) into `dist/staff/`.
+const BUNDLES: [(&[&str], &str); 7] = [
     (&["/station", "/affairs", "/notices"], "/station/index.html"),
     (&["/consultations"], "/consult/index.html"),
     (&["/pool"], "/pool/index.html"),
     (&["/units", "/boards"], "/units/index.html"),
     (&["/reports"], "/reports/index.html"),
     (&["/admin"], "/admin/index.html"),
+    (&["/staff"], "/staff/index.html"),
 ];
 
 /// The shell that answers an app path.
@@ -305,6 +307,7 @@ mod tests {
         assert_eq!(shell_for("/reports/units/2"), "/reports/index.html");
         assert_eq!(shell_for("/admin/streets/1/ledger"), "/admin/index.html");
         assert_eq!(shell_for("/administrators"), "/index.html");
+        assert_eq!(shell_for("/staff/roles"), "/staff/index.html");
         assert_eq!(shell_for("/station"), STATION_SHELL);
         assert_eq!(shell_for("/station/requests"), STATION_SHELL);
         assert_eq!(shell_for("/stationery"), "/index.html");

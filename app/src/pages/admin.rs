@@ -1,9 +1,10 @@
 //! The street office's bundle, under `/admin`: what a street, a community
-//! and a station keep — the places ledger (`/admin/streets/:id/ledger`),
-//! roles (`/admin/roles`), a compound's household roster
-//! (`/admin/compounds/:id/roster`) and affairs recorded for residents who
-//! phoned or came in (`/admin/compounds/:id/on-behalf`). `/admin` lists
-//! what the signed-in person may do where.
+//! and a station keep — the places ledger (`/admin/streets/:id/ledger`), a
+//! compound's household roster (`/admin/compounds/:id/roster`) and affairs
+//! recorded for residents who phoned or came in
+//! (`/admin/compounds/:id/on-behalf`). `/admin` lists what the signed-in
+//! person may do where, with the staff bundle's pages (`/staff/…`: places
+//! one at a time, appointments, signing residents up).
 
 use crate::affair_text::local_time;
 use crate::api::{self, ApiError};
@@ -19,7 +20,6 @@ use api_types::Lang;
 use api_types::affairs::{Channel, NewAffair, NewRecordedAffair, OnBehalf};
 use api_types::identity::RoleSummary;
 use api_types::imports::{PlaceImportReport, RosterImportReport, RowError};
-use api_types::roles::{NewRoleGrant, Position, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_bindgen::JsCast;
@@ -63,29 +63,28 @@ pub fn AdminPage() -> impl IntoView {
 fn PlaceCard(role: RoleSummary) -> impl IntoView {
     let lang = use_lang();
     let id = role.place_id;
+    let places = (
+        "/staff/places".to_owned(),
+        zh(lang, "新增、修改社区小区网格楼栋", "Add or change places"),
+    );
+    let roles = (
+        "/staff/roles".to_owned(),
+        zh(
+            lang,
+            "任命、撤销和任职记录",
+            "Appointments and their history",
+        ),
+    );
     let links: Vec<(String, &'static str)> = match role.role.as_str() {
         "street_admin" => vec![
             (
                 format!("/admin/streets/{id}/ledger"),
                 zh(lang, "导入楼栋台账", "Import the places ledger"),
             ),
-            (
-                "/admin/roles".to_owned(),
-                zh(
-                    lang,
-                    "任命站长、社区工作人员",
-                    "Appoint station heads and staff",
-                ),
-            ),
+            places,
+            roles,
         ],
-        "community_staff" => vec![(
-            "/admin/roles".to_owned(),
-            zh(
-                lang,
-                "任命站长、社区工作人员、联络人",
-                "Appoint station heads, staff and liaisons",
-            ),
-        )],
+        "community_staff" => vec![places, roles],
         _ => {
             let mut links = vec![
                 (
@@ -100,12 +99,17 @@ fn PlaceCard(role: RoleSummary) -> impl IntoView {
                         "Record an affair for a resident",
                     ),
                 ),
+                (
+                    format!("/staff/compounds/{id}/for-resident"),
+                    zh(
+                        lang,
+                        "替居民报名会议、认领志愿岗位",
+                        "Sign a resident up for a meeting or a volunteer place",
+                    ),
+                ),
             ];
             if role.position.as_deref() == Some("head") {
-                links.push((
-                    "/admin/roles".to_owned(),
-                    zh(lang, "任命互助站成员", "Appoint station members"),
-                ));
+                links.push(roles);
             }
             links
         }
@@ -260,7 +264,7 @@ fn ledger_report(lang: Lang, r: PlaceImportReport) -> AnyView {
             <p>{counts}</p>
             <ul class=style::meta>
                 {r.changed.into_iter().map(|ch| view! {
-                    <li>{format!("{} {}：{} → {}", ch.place, ch.field, ch.before, ch.after)}</li>
+                    <li>{format!("{} {}：{} → {}", ch.place, crate::pages::staff::change_words(lang, &ch.field), ch.before, ch.after)}</li>
                 }).collect_view()}
             </ul>
             {(!r.unlisted.is_empty()).then(|| view! {
@@ -466,115 +470,6 @@ pub fn OnBehalfPage() -> impl IntoView {
                     <button type="button" class=ui::primary disabled=move || sending.get() || filed.get().is_some() on:click=submit>{zh(lang, "登记", "Record it")}</button>
                 </section>
             }.into_any(),
-        })}
-    }
-}
-
-/// `/admin/roles`: appoint someone by phone to a station, a community or a
-/// department's liaison post, within the places the person keeps.
-#[component]
-pub fn RolesPage() -> impl IntoView {
-    let lang = use_lang();
-    use_title(move || title(lang, zh(lang, "任命人员", "Appoint people")));
-    let compounds = load(move || api::list_compounds(lang));
-    let phone = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let sending = RwSignal::new(false);
-    let kind = RwSignal::new("head".to_owned());
-    let place = RwSignal::new(None::<i64>);
-    let reason = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
-    let kinds: [(&str, &str, &str); 3] = [
-        ("head", "互助站站长", "Station head"),
-        ("member", "互助站成员", "Station member"),
-        ("community_staff", "社区工作人员", "Community staff"),
-    ];
-    let at_compound = move || matches!(kind.get().as_str(), "head" | "member");
-    let grant = move |_| {
-        let k = kind.get_untracked();
-        let (role, position) = match k.as_str() {
-            "head" => (Role::StationMember, Some(Position::Head)),
-            "member" => (Role::StationMember, Some(Position::Member)),
-            _ => (Role::CommunityStaff, None),
-        };
-        let request = NewRoleGrant {
-            phone: phone.get_untracked(),
-            name: Some(name.get_untracked().trim().to_owned()).filter(|n| !n.is_empty()),
-            role,
-            place_id: place.get_untracked().unwrap_or(0),
-            position,
-            department_id: None,
-            reason: reason.get_untracked(),
-        };
-        if request.validate().is_err() || place.get_untracked().is_none() {
-            error.set(Some(
-                zh(
-                    lang,
-                    "请填写手机号、选择地方并写明任命理由",
-                    "Give a phone, a place and the reason",
-                )
-                .to_owned(),
-            ));
-            return;
-        }
-        error.set(None);
-        done.set(None);
-        sending.set(true);
-        spawn_local(async move {
-            match api::grant_role(&request, lang).await {
-                Ok(g) => done.set(Some(format!(
-                    "{}：{}",
-                    zh(lang, "已任命", "Appointed"),
-                    g.person_name
-                ))),
-                Err(e) => error.set(Some(e.text(lang))),
-            }
-            sending.set(false);
-        });
-    };
-    view! {
-        <h1 class=style::title>{zh(lang, "任命人员", "Appoint people")}</h1>
-        <p class=ui::hint>{zh(lang,
-            "按手机号找人：还没登录过的人会收到短信邀请，用这个手机号登录后就有这个职务。任命和撤销都会记录谁、何时、为什么。",
-            "People are found by phone: someone who never signed in gets an SMS invitation and holds the role once they sign in with it. Every appointment is recorded with who, when and why.")}</p>
-        {move || compounds.pending().then(Loading)}
-        {move || compounds.get().map(|c| match c {
-            Err(error) => view! { <LoadError error on_retry=Callback::new(move |()| compounds.reload()) /> }.into_any(),
-            Ok(list) => {
-                let mut communities: Vec<(i64, String)> = list.iter().map(|c| (c.community_id, c.community_name.clone())).collect();
-                communities.sort();
-                communities.dedup();
-                view! {
-                    <section class=style::panel>
-                        <label class=ui::label for="role-phone">{zh(lang, "手机号", "Mobile number")}</label>
-                        <input id="role-phone" class=ui::input type="tel" inputmode="numeric" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
-                        <label class=ui::label for="role-name">{zh(lang, "称呼（还没登录过的人才需要）", "Their name (for someone who never signed in)")}</label>
-                        <input id="role-name" class=ui::input maxlength="20" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
-                        <label class=ui::label for="role-kind">{zh(lang, "职务", "Role")}</label>
-                        <select id="role-kind" class=ui::input on:change=move |ev| { kind.set(event_target_value(&ev)); place.set(None); }>
-                            {kinds.into_iter().map(|(v, z, e)| view! { <option value=v>{zh(lang, z, e)}</option> }).collect_view()}
-                        </select>
-                        <label class=ui::label for="role-place">{move || if at_compound() { zh(lang, "小区", "Compound") } else { zh(lang, "社区", "Community") }}</label>
-                        <select id="role-place" class=ui::input on:change=move |ev| place.set(event_target_value(&ev).parse().ok())>
-                            <option value="">{zh(lang, "请选择", "Choose")}</option>
-                            {
-                                let (list, communities) = (list.clone(), communities.clone());
-                                move || if at_compound() {
-                                    list.iter().map(|c| view! { <option value=c.id.to_string()>{c.name.clone()}</option> }).collect_view().into_any()
-                                } else {
-                                    communities.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view().into_any()
-                                }
-                            }
-                        </select>
-                        <label class=ui::label for="role-reason">{zh(lang, "任命理由", "Reason")}</label>
-                        <input id="role-reason" class=ui::input maxlength="200" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
-                        {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
-                        {move || done.get().map(|m| view! { <p role="status">{m}</p> })}
-                        <button type="button" class=ui::primary disabled=move || sending.get() on:click=grant>{zh(lang, "任命", "Appoint")}</button>
-                    </section>
-                }.into_any()
-            }
         })}
     }
 }

@@ -84,7 +84,7 @@ pub fn PoolPage() -> impl IntoView {
                             view! { <A href="/pool/apply" attr:class=style::secondary>{p(lang, P::Apply)}</A> }.into_any()
                         }}
                     </div>
-                    {station.then(|| view! { <A href="/pool/applications" attr:class=ui::primary>{p(lang, P::Applications)}</A> })}
+                    {station.then(|| view! { <A href="/staff/pool-applications" attr:class=ui::primary>{p(lang, P::Applications)}</A> })}
                 }.into_any()
             }
             None => ().into_any(),
@@ -206,7 +206,7 @@ pub fn ApplyPage() -> impl IntoView {
     }
 }
 
-/// `/pool/applications`: the station decides.
+/// `/staff/pool-applications` (in the staff bundle): the station decides.
 #[component]
 pub fn ApplicationsPage() -> impl IntoView {
     let lang = use_lang();
