@@ -706,6 +706,13 @@ pub async fn pledges(db: &Db, id: i64, names: bool) -> Result<Vec<Pledge>, sqlx:
 /// when there is no meeting.
 pub async fn register(db: &Db, id: i64, acting: &Acting) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await?;
+    // The consultation's row first: concurrent registrations queue here, so
+    // the count below is the one the insert adds to (the last seat goes
+    // once), and SQLite holds the writer's lock before reading.
+    sqlx::query("UPDATE consultations SET id = id WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     let room: Option<(Option<i64>, i64)> = sqlx::query_as(
         "SELECT meeting_capacity, (SELECT COUNT(*) FROM meeting_registrations m WHERE m.consultation_id = c.id) \
          FROM consultations c WHERE c.id = $1",

@@ -57,6 +57,15 @@ pub async fn acting(
     permissions::require_acts_for_residents(&state.db, person, compound).await?;
     let phone = normalize_phone("on_behalf.phone", &on_behalf.phone)
         .map_err(|e| AppError::validation(vec![e]))?;
+    // Someone the portal has never seen and no roster lists could not take
+    // part themselves: refused before anyone is created for them.
+    if crate::roles::person_by_phone(&state.db, &phone)
+        .await?
+        .is_none()
+        && !roster::lists(&state.db, &state.secret, &phone).await?
+    {
+        return Err(AppError::new(api_types::ErrorCode::Forbidden));
+    }
     let resident = auth::person_for_phone(&state.db, &phone, on_behalf.name.as_deref()).await?;
     roster::verify_on_sign_in(&state.db, &state.secret, resident, &phone).await?;
     Ok(Acting {

@@ -202,6 +202,7 @@ pub async fn add_grid(
 ) -> Result<PlaceRef, AppError> {
     let name = name.trim();
     let mut tx = db.pool.begin().await?;
+    lock_compound(&mut tx, compound).await?;
     let place = compound_name(&mut tx, compound).await?;
     let label = format!("{place} {name}");
     // A retired grid of that name comes back rather than blocking it.
@@ -323,7 +324,8 @@ pub async fn rename_grid(
 }
 
 /// Retires the grid `id` (placed `at`): 409 while it holds a building, a
-/// grid worker or an affair not yet resolved; 404 if already retired.
+/// grid worker or an affair not yet resolved; a grid retired already stays
+/// so (a retry answers as the first time did).
 pub async fn retire_grid(db: &Db, actor: i64, id: i64, at: &Placed) -> Result<PlaceRef, AppError> {
     let mut tx = db.pool.begin().await?;
     // Retired first, so a building added or moved here meanwhile either
@@ -335,7 +337,14 @@ pub async fn retire_grid(db: &Db, actor: i64, id: i64, at: &Placed) -> Result<Pl
             .execute(&mut *tx)
             .await?;
     if retired.rows_affected() != 1 {
-        return Err(AppError::new(ErrorCode::NotFound));
+        // Retired already (a retry, or another staff member): done.
+        let name: Option<String> = sqlx::query_scalar("SELECT name FROM grids WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        return name
+            .map(|name| PlaceRef { id, name })
+            .ok_or_else(|| AppError::new(ErrorCode::NotFound));
     }
     let holds: Option<i64> = sqlx::query_scalar(
         "SELECT 1 WHERE EXISTS (SELECT 1 FROM buildings WHERE grid_id = $1) \

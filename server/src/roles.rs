@@ -148,7 +148,8 @@ pub async fn check_place(db: &Db, request: &NewRoleGrant) -> Result<(), AppError
 }
 
 /// Grants the requested role to `person`, with the audit entry; 409 if
-/// they already hold exactly that. The place is checked first
+/// they already hold it there (a station member: any position of that
+/// station), or the station already has a head. The place is checked first
 /// ([`check_place`]).
 pub async fn grant(
     db: &Db,
@@ -165,28 +166,13 @@ pub async fn grant(
         ..
     } = *request;
     let column = place_column(role);
-    let held_sql = format!(
-        "SELECT id FROM role_grants WHERE person_id = $1 AND role = $2 AND {column} = $3 \
-         AND revoked_at IS NULL AND COALESCE(position, '') = $4 AND COALESCE(department_id, 0) = $5"
-    );
-    let held: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(held_sql))
-        .bind(person)
-        .bind(role.as_str())
-        .bind(place_id)
-        .bind(position.map_or("", Position::as_str))
-        .bind(department_id.unwrap_or(0))
-        .fetch_optional(&db.pool)
-        .await?;
-    if held.is_some() {
-        return Err(AppError::new(ErrorCode::Conflict));
-    }
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
     let insert = format!(
         "INSERT INTO role_grants (person_id, role, {column}, position, department_id, granted_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
     );
-    let id: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(insert))
+    let inserted = sqlx::query_scalar(sqlx::AssertSqlSafe(insert))
         .bind(person)
         .bind(role.as_str())
         .bind(place_id)
@@ -194,10 +180,42 @@ pub async fn grant(
         .bind(department_id)
         .bind(now)
         .fetch_one(&mut *tx)
-        .await?;
+        .await;
+    let id: i64 = match inserted {
+        Ok(id) => id,
+        // The unique indexes hold a role once and a station's one head,
+        // however many requests race.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            drop(tx);
+            return Err(held_already(db, person, request).await?);
+        }
+        Err(e) => return Err(e.into()),
+    };
     record_event(&mut tx, id, "grant", Some(actor), reason, now).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// The 409 for a grant the unique indexes refused, saying why.
+async fn held_already(db: &Db, person: i64, request: &NewRoleGrant) -> Result<AppError, AppError> {
+    let head: Option<String> = if request.position == Some(Position::Head) {
+        sqlx::query_scalar(
+            "SELECT p.name FROM role_grants r JOIN people p ON p.id = r.person_id \
+             WHERE r.role = 'station_member' AND r.position = 'head' AND r.compound_id = $1 \
+             AND r.revoked_at IS NULL AND r.person_id <> $2",
+        )
+        .bind(request.place_id)
+        .bind(person)
+        .fetch_optional(&db.pool)
+        .await?
+    } else {
+        None
+    };
+    let message = match head {
+        Some(name) => format!("这个互助站已有站长（{name}），请先撤销原站长的职务再任命"),
+        None => "此人在这里已有职务；要换职务，请先撤销原来的".to_owned(),
+    };
+    Ok(AppError::new(ErrorCode::Conflict).with_message(message))
 }
 
 /// Revokes a grant with the audit entry (`actor` `None`: the system, for

@@ -359,6 +359,16 @@ async fn bind(
     Ok(true)
 }
 
+/// Whether any compound's latest roster lists `phone` (normalized).
+pub async fn lists(db: &Db, secret: &Secret, phone: &str) -> Result<bool, sqlx::Error> {
+    let listed: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM roster_entries WHERE phone_digest = $1 LIMIT 1")
+            .bind(secret.digest(PURPOSE, phone))
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(listed.is_some())
+}
+
 /// On sign-in: binds and verifies `person` if a compound's roster lists
 /// `phone` (the latest roster listing it wins) and they have no other
 /// binding open. Whether it did.

@@ -179,10 +179,10 @@ pub async fn update_grid(
     tag = "places",
     params(("id" = i64, Path, description = "The grid's id")),
     responses(
-        (status = 204, description = "Retired and recorded"),
+        (status = 204, description = "Retired and recorded, or retired already"),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Neither staff of its community nor an administrator of its street", body = ErrorBody),
-        (status = 404, description = "No such grid, or it is retired already", body = ErrorBody),
+        (status = 404, description = "No such grid", body = ErrorBody),
         (status = 409, description = "It still holds a building, a grid worker or an unresolved affair", body = ErrorBody),
     )
 )]

@@ -761,7 +761,9 @@ async fn staff_register_residents_who_phoned_and_they_see_it_when_they_sign_in()
         .await;
     assert_eq!(seen["meeting"]["mine"], true);
     // The resident's own rules hold: someone not verified in scope cannot
-    // be registered, nor a number no register lists.
+    // be registered, nor a number no register lists — and refusing that
+    // number creates nobody.
+    let people = w.app.count("people").await;
     for phone in ["13800000047", "13900000062"] {
         assert_eq!(
             code(
@@ -776,6 +778,7 @@ async fn staff_register_residents_who_phoned_and_they_see_it_when_they_sign_in()
             "{phone}"
         );
     }
+    assert_eq!(w.app.count("people").await, people);
     // Residents still register themselves without a body.
     let (status, mine) = w.app.send_as(&w.a2, Method::POST, &register, None).await;
     assert_eq!(
@@ -807,4 +810,21 @@ async fn acting_for_a_resident_is_an_optional_documented_body() {
             assert!(post["responses"][status].is_object(), "{path} {status}");
         }
     }
+}
+
+#[tokio::test]
+async fn the_last_seat_goes_once_however_many_ask_at_once() {
+    let w = World::new().await;
+    let id = w.open_topic().await;
+    let register = format!("/api/v1/consultations/{id}/registrations");
+    let mut answers: Vec<u16> = futures_util::future::join_all(
+        [&w.a1, &w.a2, &w.b].map(|token| w.app.send_as(token, Method::POST, &register, None)),
+    )
+    .await
+    .into_iter()
+    .map(|(status, _)| status)
+    .collect();
+    answers.sort_unstable();
+    assert_eq!(answers, [201, 409, 409], "one seat");
+    assert_eq!(w.app.count("meeting_registrations").await, 1);
 }

@@ -194,6 +194,15 @@ async fn the_street_admin_builds_a_compound_and_every_change_is_recorded() {
         json!(null),
     )
     .await;
+    assert_eq!(status, 204, "a retry answers as the first time did");
+    let (status, _) = send(
+        &app,
+        &admin,
+        Method::DELETE,
+        "/api/v1/grids/99999",
+        json!(null),
+    )
+    .await;
     assert_eq!(status, 404);
     let detail = compound(&app, new_compound).await;
     assert_eq!(detail["grid_count"], 1);
@@ -434,4 +443,25 @@ async fn adding_a_retired_grids_name_brings_it_back() {
         ),
         (&json!("retired"), &json!("retired"), &json!(""))
     );
+}
+
+#[tokio::test]
+async fn staff_adding_grids_at_once_lose_none_and_duplicate_none() {
+    let app = TestApp::with_demo().await;
+    let admin = app.sign_in(ADMIN).await;
+    let haijing = id_named(&app, "/api/v1/compounds", "海景花园").await;
+    let path = format!("/api/v1/compounds/{haijing}/grids");
+    let add = |name: String| {
+        let (app, admin, path) = (&app, &admin, &path);
+        async move {
+            send(app, admin, Method::POST, path, json!({"name": name}))
+                .await
+                .0
+        }
+    };
+    let distinct = futures_util::future::join_all((0..8).map(|i| add(format!("新网格{i}")))).await;
+    assert_eq!(distinct, [201; 8]);
+    let mut same = futures_util::future::join_all((0..8).map(|_| add("同名网格".to_owned()))).await;
+    same.sort_unstable();
+    assert_eq!(same, [201, 409, 409, 409, 409, 409, 409, 409]);
 }

@@ -474,3 +474,56 @@ async fn a_places_roles_and_their_history_are_readable_by_those_who_appoint_ther
         );
     }
 }
+
+#[tokio::test]
+async fn a_role_is_held_once_and_a_station_has_one_head() {
+    let app = TestApp::with_demo().await;
+    let (compound, _) = places(&app).await;
+    let admin = app.sign_in(&demo(ADMIN)).await;
+    // Requests racing for one grant: one is made, one invitation is sent.
+    let grant = |phone: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            post(
+                app,
+                Some(admin),
+                "/api/v1/role-grants",
+                member(phone, compound, "member"),
+            )
+            .await
+            .0
+        }
+    };
+    let mut raced = futures_util::future::join_all((0..6).map(|_| grant("13912345699"))).await;
+    raced.sort_unstable();
+    assert_eq!(raced, [201, 409, 409, 409, 409, 409]);
+    let outbox = std::fs::read_to_string(&app.outbox).unwrap();
+    assert_eq!(outbox.matches("13912345699").count(), 1);
+    // One position per person in a station: a new one after revoking.
+    let (status, body) = post(
+        &app,
+        Some(&admin),
+        "/api/v1/role-grants",
+        member("13912345699", compound, "deputy"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["message"].as_str()),
+        (409, Some("此人在这里已有职务；要换职务，请先撤销原来的"))
+    );
+    // One head: 王秀英 heads 海景花园.
+    let (status, body) = post(
+        &app,
+        Some(&admin),
+        "/api/v1/role-grants",
+        member(&demo(RESIDENT), compound, "head"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["message"].as_str()),
+        (
+            409,
+            Some("这个互助站已有站长（王秀英），请先撤销原站长的职务再任命")
+        )
+    );
+}
