@@ -709,7 +709,7 @@ pub async fn register(db: &Db, id: i64, acting: &Acting) -> Result<(), AppError>
     // The consultation's row first: concurrent registrations queue here, so
     // the count below is the one the insert adds to (the last seat goes
     // once), and SQLite holds the writer's lock before reading.
-    sqlx::query("UPDATE consultations SET id = id WHERE id = $1")
+    sqlx::query("UPDATE consultations SET meeting_capacity = meeting_capacity WHERE id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await?;
