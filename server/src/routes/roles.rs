@@ -34,8 +34,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses(
         (status = 201, description = "Granted and recorded in the audit log", body = RoleGrant),
+        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not above this place in the hierarchy", body = ErrorBody),
-        (status = 409, description = "The person already holds exactly this role", body = ErrorBody),
+        (status = 409, description = "The person already holds this role there (a station member: any position of the station), or the station already has a head", body = ErrorBody),
         (status = 422, description = "A field breaks a rule, or no such place", body = ErrorBody),
     )
 )]
@@ -219,6 +220,7 @@ fn role_words(grant: &RoleGrant) -> String {
     request_body = Revocation,
     responses(
         (status = 201, description = "Revoked and recorded in the audit log", body = RoleGrant),
+        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not above this place in the hierarchy", body = ErrorBody),
         (status = 404, description = "No such grant", body = ErrorBody),
         (status = 409, description = "Already revoked", body = ErrorBody),
