@@ -100,6 +100,16 @@ pub async fn may_manage(
     ))
 }
 
+/// Whether `person` has ever had a session.
+pub async fn has_signed_in(db: &Db, person: i64) -> Result<bool, sqlx::Error> {
+    let any: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM sessions WHERE person_id = $1 LIMIT 1")
+            .bind(person)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(any.is_some())
+}
+
 /// The id of the person with this (normalized) number.
 pub async fn person_by_phone(db: &Db, phone: &str) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM people WHERE phone = $1")

@@ -57,8 +57,7 @@ pub async fn create_role_grant(
         normalize_phone("phone", &request.phone).map_err(|e| AppError::validation(vec![e]))?;
     // Checked before anyone is invited: a refused grant leaves no one behind.
     roles::check_place(db, &request).await?;
-    let known = roles::person_by_phone(db, &phone).await?;
-    let person = match known {
+    let person = match roles::person_by_phone(db, &phone).await? {
         Some(person) => person,
         None => auth::person_for_phone(db, &phone, request.name.as_deref()).await?,
     };
@@ -66,8 +65,9 @@ pub async fn create_role_grant(
     let (grant, _) = roles::grant_by_id(db, id)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    if known.is_none() {
-        // The role waits for them: they hold it once they sign in.
+    // Someone who has never signed in (however they came to be known: a
+    // racing grant, an affair filed for them) is told the role waits.
+    if !roles::has_signed_in(db, person).await? {
         let params = [
             ("role", role_words(&grant)),
             ("place", grant.place_name.clone()),
