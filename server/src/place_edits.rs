@@ -237,8 +237,6 @@ pub async fn add_grid(
             .bind(name.to_owned()),
     )
     .await?;
-    let place = compound_name(&mut tx, compound).await?;
-    let label = format!("{place} {name}");
     record(
         &mut tx,
         at.street,
