@@ -24,6 +24,9 @@ cargo clippy -p app --target wasm32-unknown-unknown -- -D warnings
 say "unit tests and API tests on SQLite"
 cargo test --workspace
 
+say "crash test: keyed filings while the server is killed with SIGKILL and restarted"
+cargo test -p server --test crash -- --ignored --nocapture
+
 say "API tests on PostgreSQL"
 start_postgres
 LINLI_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres" cargo test -p server --test api

@@ -329,23 +329,31 @@ pub async fn act(id: i64, step: &Move, key: &str, lang: Lang) -> Result<Affair, 
     post(&format!("/affairs/{id}/events"), step, Some(key), lang).await
 }
 
-/// `POST /affairs/{id}/rating`, or after a follow-up `.../rating/re-rating`.
+/// `POST /affairs/{id}/rating`, or after a follow-up `.../rating/re-rating`,
+/// safe to retry with the same `key`.
 pub async fn rate(
     id: i64,
     rating: &NewRating,
     again: bool,
+    key: &str,
     lang: Lang,
 ) -> Result<Affair, ApiError> {
     let tail = if again { "/re-rating" } else { "" };
-    post(&format!("/affairs/{id}/rating{tail}"), rating, None, lang).await
+    post(
+        &format!("/affairs/{id}/rating{tail}"),
+        rating,
+        Some(key),
+        lang,
+    )
+    .await
 }
 
-/// `POST /affairs/{id}/rating/follow-up`.
-pub async fn follow_up(id: i64, note: String, lang: Lang) -> Result<Affair, ApiError> {
+/// `POST /affairs/{id}/rating/follow-up`, safe to retry with the same `key`.
+pub async fn follow_up(id: i64, note: String, key: &str, lang: Lang) -> Result<Affair, ApiError> {
     post(
         &format!("/affairs/{id}/rating/follow-up"),
         &FollowUp { note },
-        None,
+        Some(key),
         lang,
     )
     .await
@@ -589,16 +597,18 @@ pub async fn comments(id: i64, lang: Lang) -> Result<Page<Comment>, ApiError> {
     get(&format!("/consultations/{id}/comments"), lang).await
 }
 
-/// `POST /consultations/{id}/comments`: every comment after it.
+/// `POST /consultations/{id}/comments`, safe to retry with the same `key`:
+/// every comment after it.
 pub async fn add_comment(
     id: i64,
     comment: &NewComment,
+    key: &str,
     lang: Lang,
 ) -> Result<Page<Comment>, ApiError> {
     post(
         &format!("/consultations/{id}/comments"),
         comment,
-        None,
+        Some(key),
         lang,
     )
     .await
@@ -642,16 +652,17 @@ pub async fn vote(id: i64, choices: Vec<usize>, lang: Lang) -> Result<Consultati
     decode(call(Method::Put, &path, Some(body), None, lang).await?).await
 }
 
-/// `POST /consultations/{id}/progress`.
+/// `POST /consultations/{id}/progress`, safe to retry with the same `key`.
 pub async fn add_progress(
     id: i64,
     progress: &NewProgress,
+    key: &str,
     lang: Lang,
 ) -> Result<Consultation, ApiError> {
     post(
         &format!("/consultations/{id}/progress"),
         progress,
-        None,
+        Some(key),
         lang,
     )
     .await

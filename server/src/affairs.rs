@@ -136,7 +136,7 @@ pub async fn file(
     .bind(affair.compound_id)
     .fetch_all(&db.pool)
     .await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO affairs (compound_id, filer_id, category_id, title, description, building_id, unit, \
            common_area, urgent, private, status, level, created_at, grid_id, respond_due_at, resolve_due_at, \
@@ -178,6 +178,12 @@ pub async fn file(
     let actor = recorder.map_or(filer, |(by, _, _)| by);
     photos::claim(&mut tx, &affair.photo_ids, actor, id, None, "photo_ids").await?;
     circulation::notify(&mut tx, &station, actor, id, event).await?;
+    crate::idempotency::settle(
+        &mut tx,
+        axum::http::StatusCode::CREATED,
+        &format!("/api/v1/affairs/{id}"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -367,15 +373,18 @@ pub async fn timeline(
     .await
 }
 
-/// Records `person`'s "me too"; 409 if they already said it. Returns the
-/// affair's count.
+/// Records `person`'s "me too"; saying it again changes nothing. Returns
+/// the affair's count.
 pub async fn second(db: &Db, affair: i64, person: i64) -> Result<i64, AppError> {
-    sqlx::query("INSERT INTO affair_seconds (affair_id, person_id, at) VALUES ($1, $2, $3)")
-        .bind(affair)
-        .bind(person)
-        .bind(now_ms())
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO affair_seconds (affair_id, person_id, at) VALUES ($1, $2, $3) \
+         ON CONFLICT (affair_id, person_id) DO NOTHING",
+    )
+    .bind(affair)
+    .bind(person)
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await?;
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM affair_seconds WHERE affair_id = $1")
             .bind(affair)

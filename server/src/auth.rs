@@ -2,7 +2,7 @@
 //! `HttpOnly` cookie, and the extractors handlers use to know the person.
 
 use crate::AppState;
-use crate::db::{Db, now_ms};
+use crate::db::{Db, now_ms, serialize_on};
 use crate::error::AppError;
 use api_types::ErrorCode;
 use api_types::identity::{CODE_MAX_ATTEMPTS, CODE_TTL_SECS, RESEND_AFTER_SECS};
@@ -90,17 +90,26 @@ pub fn client_address(
 
 /// Creates and sends a code for `phone`, or refuses with 429 and how long
 /// to wait. The answer never depends on whether the number has an account.
+///
+/// The limits (one code a minute and five an hour per number, thirty an
+/// hour per client address) are counted and the new code stored in one
+/// write transaction serialised on the number and on the address, so
+/// requests at the same moment cannot all pass the count. The code is sent
+/// after that commits: a slow provider holds no lock.
 pub async fn send_code(state: &AppState, phone: &str, client: &str) -> Result<(), AppError> {
     let db = &state.db;
     let now = now_ms();
     let hour_ago = now - HOUR_MS;
+    let mut tx = db.begin_write().await?;
+    serialize_on(db.engine, &mut tx, &format!("sign-in-phone:{phone}")).await?;
+    serialize_on(db.engine, &mut tx, &format!("sign-in-client:{client}")).await?;
     let (recent, oldest, newest): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
         "SELECT COUNT(*), MIN(created_at), MAX(created_at) FROM sign_in_codes \
          WHERE phone = $1 AND created_at > $2",
     )
     .bind(phone)
     .bind(hour_ago)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await?;
     let resend_ms = i64::try_from(RESEND_AFTER_SECS * 1000).unwrap_or(i64::MAX);
     if let Some(newest) = newest.filter(|n| now - n < resend_ms) {
@@ -114,7 +123,7 @@ pub async fn send_code(state: &AppState, phone: &str, client: &str) -> Result<()
     )
     .bind(client)
     .bind(hour_ago)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await?;
     if from_client >= CODES_PER_CLIENT_HOUR {
         return Err(rate_limited(client_oldest.unwrap_or(now) + HOUR_MS - now));
@@ -136,8 +145,9 @@ pub async fn send_code(state: &AppState, phone: &str, client: &str) -> Result<()
     ]))
     .bind(now)
     .bind(now + ttl_ms)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     state
         .sms
         .send_code(phone, &code)
@@ -151,43 +161,51 @@ fn rate_limited(wait_ms: i64) -> AppError {
     AppError::new(ErrorCode::RateLimited).retry_after(secs)
 }
 
-/// Spends the newest live code of `phone` if `code` matches it; every
-/// failure (none sent, expired, used, spent, wrong) is the same error.
+/// Spends the code of `phone` if `code` matches it; every failure (none
+/// sent, expired, used, spent, wrong, not the newest) is the same error.
+///
+/// Only the number's newest code counts: sending a new one retires the
+/// older ones. Each guess takes one of its [`CODE_MAX_ATTEMPTS`] in a
+/// single conditional write before it is compared, so twenty guesses at
+/// once are five guesses and fifteen refusals. A right code spends every
+/// code of the number, and of two sign-ins with it at once only one wins.
 pub async fn redeem_code(db: &Db, phone: &str, code: &str) -> Result<(), AppError> {
     let now = now_ms();
-    let row: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, salt, code_digest FROM sign_in_codes \
-         WHERE phone = $1 AND used_at IS NULL AND expires_at > $2 AND attempts < $3 \
-         ORDER BY id DESC LIMIT 1",
+    let guessed: Option<(i64, String, String)> = sqlx::query_as(
+        "UPDATE sign_in_codes SET attempts = attempts + 1 \
+         WHERE id = (SELECT MAX(id) FROM sign_in_codes WHERE phone = $1) \
+           AND used_at IS NULL AND expires_at > $2 AND attempts < $3 \
+         RETURNING id, salt, code_digest",
     )
     .bind(phone)
     .bind(now)
     .bind(CODE_MAX_ATTEMPTS)
     .fetch_optional(&db.pool)
     .await?;
-    let Some((id, salt, stored)) = row else {
+    let Some((id, salt, stored)) = guessed else {
         return Err(AppError::new(ErrorCode::InvalidCode));
     };
     let offered = digest(&[salt.as_bytes(), phone.as_bytes(), code.trim().as_bytes()]);
     if !same_digest(&offered, &stored) {
-        sqlx::query("UPDATE sign_in_codes SET attempts = attempts + 1 WHERE id = $1")
-            .bind(id)
-            .execute(&db.pool)
-            .await?;
         return Err(AppError::new(ErrorCode::InvalidCode));
     }
-    // Only one of two simultaneous sign-ins with the same code wins.
+    let mut tx = db.begin_write().await?;
     let spent =
         sqlx::query("UPDATE sign_in_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
             .bind(now)
             .bind(id)
-            .execute(&db.pool)
+            .execute(&mut *tx)
             .await?;
-    if spent.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(AppError::new(ErrorCode::InvalidCode))
+    if spent.rows_affected() != 1 {
+        return Err(AppError::new(ErrorCode::InvalidCode));
     }
+    sqlx::query("UPDATE sign_in_codes SET used_at = $1 WHERE phone = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(phone)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The person with this number, created on first sign-in (or when staff

@@ -183,7 +183,7 @@ pub async fn save_settings(
     street: i64,
     settings: &AffairSettings,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE streets SET follow_up_days = $1 WHERE id = $2")
         .bind(settings.follow_up_days)
         .bind(street)
@@ -358,7 +358,7 @@ pub async fn record(
     if step.person != affair.filer {
         recipients.push(affair.filer);
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let moved = sqlx::query(
         "UPDATE affairs SET status = $1, level = $2, grid_id = $3, assignee_id = $4, \
            respond_due_at = $5, resolve_due_at = $6, late = CASE WHEN $7 = 1 THEN 1 ELSE late END, \
@@ -408,6 +408,12 @@ pub async fn record(
     )
     .await?;
     notify(&mut tx, &recipients, step.person, affair.id, event).await?;
+    crate::idempotency::settle(
+        &mut tx,
+        axum::http::StatusCode::CREATED,
+        &format!("/api/v1/affairs/{}", affair.id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -495,7 +501,7 @@ pub async fn assign(db: &Db, affair: &Held, person: i64, to: i64) -> Result<(), 
         )]));
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE affairs SET assignee_id = $1 WHERE id = $2")
         .bind(to)
         .bind(affair.id)

@@ -204,7 +204,7 @@ pub async fn create(db: &Db, person: i64, topic: &NewTopic, posted: bool) -> Res
     } else {
         State::Proposed
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO consultations (compound_id, scope, building_id, title, background, state, proposer_id, \
            convenor_id, discussion_days, meeting_at, meeting_place, meeting_capacity, ask_money_fen, ask_hours, \
@@ -249,6 +249,12 @@ pub async fn create(db: &Db, person: i64, topic: &NewTopic, posted: bool) -> Res
     .await?;
     photos::claim_for_consultation(&mut tx, &topic.photo_ids, person, id, None, "photo_ids")
         .await?;
+    crate::idempotency::settle(
+        &mut tx,
+        axum::http::StatusCode::CREATED,
+        &format!("/api/v1/consultations/{id}"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -285,7 +291,7 @@ pub async fn take_step(
     next: State,
 ) -> Result<(), AppError> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let moved = sqlx::query("UPDATE consultations SET state = $1 WHERE id = $2 AND state = $3")
         .bind(next.as_str())
         .bind(topic.id)
@@ -381,6 +387,12 @@ pub async fn take_step(
         Step::Implement => {}
     }
     record_step(&mut tx, topic.id, step.step.as_str(), person, note, now).await?;
+    crate::idempotency::settle(
+        &mut tx,
+        axum::http::StatusCode::CREATED,
+        &format!("/api/v1/consultations/{}", topic.id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -453,41 +465,65 @@ pub fn voter_key(per: VoterUnit, person: i64, household: i64) -> String {
     }
 }
 
-/// Stores a checked ballot (cast, changed or taken over).
+/// Stores a checked ballot (cast, changed or taken over), on condition
+/// that the ballot under `key` is still the one the check saw: none, or
+/// the one cast by `seen`. A ballot another member of the household cast in
+/// between is never replaced: the answer is then `Err` with when that
+/// ballot was cast (Unix ms), for the 409 that says so.
 pub async fn store_ballot(
     db: &Db,
     id: i64,
     key: &str,
-    person: i64,
-    household: i64,
+    seen: Option<i64>,
+    voter: (i64, i64),
     choices: &[usize],
-) -> Result<(), sqlx::Error> {
+) -> Result<Result<(), i64>, sqlx::Error> {
+    let (person, household) = voter;
     let text = choices
         .iter()
         .map(usize::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    sqlx::query(
+    let now = now_ms();
+    // Cast: inserted unless a ballot appeared, or the voter's own ballot
+    // (a double tap) is changed. Change or take over: only the ballot seen.
+    let stored = sqlx::query(
         "INSERT INTO ballots (consultation_id, voter_key, person_id, household_id, choices, at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consultation_id, voter_key) \
          DO UPDATE SET person_id = excluded.person_id, household_id = excluded.household_id, \
-           choices = excluded.choices, at = excluded.at",
+           choices = excluded.choices, at = excluded.at \
+         WHERE ballots.person_id = COALESCE($7, excluded.person_id)",
     )
     .bind(id)
     .bind(key.to_owned())
     .bind(person)
     .bind(household)
     .bind(text)
-    .bind(now_ms())
+    .bind(now)
+    .bind(seen)
     .execute(&db.pool)
     .await?;
-    Ok(())
+    if stored.rows_affected() == 1 {
+        return Ok(Ok(()));
+    }
+    let cast_at = ballot_cast_at(db, id, key).await?;
+    Ok(Err(cast_at.unwrap_or(now)))
 }
 
-/// Supports a proposed topic; 409 if already supported.
+/// When the ballot stored under `key` was cast (Unix ms), if there is one.
+pub async fn ballot_cast_at(db: &Db, id: i64, key: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT at FROM ballots WHERE consultation_id = $1 AND voter_key = $2")
+        .bind(id)
+        .bind(key.to_owned())
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// Supports a proposed topic; supporting again changes nothing.
 pub async fn support(db: &Db, id: i64, person: i64) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO consultation_supports (consultation_id, person_id, at) VALUES ($1, $2, $3)",
+        "INSERT INTO consultation_supports (consultation_id, person_id, at) VALUES ($1, $2, $3) \
+         ON CONFLICT (consultation_id, person_id) DO NOTHING",
     )
     .bind(id)
     .bind(person)
@@ -515,7 +551,8 @@ pub async fn comment(db: &Db, id: i64, person: i64, c: &NewComment) -> Result<i6
             )]));
         }
     }
-    Ok(sqlx::query_scalar(
+    let mut tx = db.begin_write().await?;
+    let comment = sqlx::query_scalar(
         "INSERT INTO consultation_comments (consultation_id, parent_id, author_id, body, proposal, at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -525,8 +562,12 @@ pub async fn comment(db: &Db, id: i64, person: i64, c: &NewComment) -> Result<i6
     .bind(c.body.trim().to_owned())
     .bind(i64::from(c.proposal && c.parent_id.is_none()))
     .bind(now_ms())
-    .fetch_one(&db.pool)
-    .await?)
+    .fetch_one(&mut *tx)
+    .await?;
+    let every_comment = format!("/api/v1/consultations/{id}/comments");
+    crate::idempotency::settle(&mut tx, axum::http::StatusCode::CREATED, &every_comment).await?;
+    tx.commit().await?;
+    Ok(comment)
 }
 
 /// The consultation a comment belongs to, and whether it is a proposal.
@@ -539,13 +580,16 @@ pub async fn comment_owner(db: &Db, comment: i64) -> Result<Option<(i64, bool)>,
     Ok(row.map(|(c, p)| (c, p != 0)))
 }
 
-/// Supports a proposal; 409 if already supported.
+/// Supports a proposal; supporting again changes nothing.
 pub async fn support_comment(db: &Db, comment: i64, person: i64) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO comment_supports (comment_id, person_id) VALUES ($1, $2)")
-        .bind(comment)
-        .bind(person)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO comment_supports (comment_id, person_id) VALUES ($1, $2) \
+         ON CONFLICT (comment_id, person_id) DO NOTHING",
+    )
+    .bind(comment)
+    .bind(person)
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 
@@ -702,10 +746,10 @@ pub async fn pledges(db: &Db, id: i64, names: bool) -> Result<Vec<Pledge>, sqlx:
 }
 
 /// Registers the resident `acting` names for the meeting, remembering who
-/// registered them if staff did: 409 when full or already registered, 422
-/// when there is no meeting.
+/// registered them if staff did: registering again changes nothing (a
+/// retry is one registration); 409 when full, 422 when there is no meeting.
 pub async fn register(db: &Db, id: i64, acting: &Acting) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     // The consultation's row first: concurrent registrations queue here, so
     // the count below is the one the insert adds to (the last seat goes
     // once), and SQLite holds the writer's lock before reading.
@@ -713,6 +757,16 @@ pub async fn register(db: &Db, id: i64, acting: &Acting) -> Result<(), AppError>
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    let already: Option<i64> = sqlx::query_scalar(
+        "SELECT person_id FROM meeting_registrations WHERE consultation_id = $1 AND person_id = $2",
+    )
+    .bind(id)
+    .bind(acting.resident)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if already.is_some() {
+        return Ok(());
+    }
     let room: Option<(Option<i64>, i64)> = sqlx::query_as(
         "SELECT meeting_capacity, (SELECT COUNT(*) FROM meeting_registrations m WHERE m.consultation_id = c.id) \
          FROM consultations c WHERE c.id = $1",
@@ -748,7 +802,7 @@ pub async fn register(db: &Db, id: i64, acting: &Acting) -> Result<(), AppError>
 /// Records who came to the meeting (registered or not).
 pub async fn record_attendance(db: &Db, id: i64, people: &[i64]) -> Result<(), AppError> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE meeting_registrations SET attended = 0 WHERE consultation_id = $1")
         .bind(id)
         .execute(&mut *tx)
@@ -773,7 +827,7 @@ pub async fn record_attendance(db: &Db, id: i64, people: &[i64]) -> Result<(), A
 }
 
 /// Signs `person` up for an action item of the consultation; 404 for an
-/// item of another one, 409 if already signed up.
+/// item of another one; signing up again changes nothing.
 pub async fn sign_up(db: &Db, id: i64, item: i64, person: i64) -> Result<(), AppError> {
     let found: Option<i64> =
         sqlx::query_scalar("SELECT id FROM action_items WHERE id = $1 AND consultation_id = $2")
@@ -784,12 +838,15 @@ pub async fn sign_up(db: &Db, id: i64, item: i64, person: i64) -> Result<(), App
     if found.is_none() {
         return Err(AppError::new(ErrorCode::NotFound));
     }
-    sqlx::query("INSERT INTO action_signups (item_id, person_id, at) VALUES ($1, $2, $3)")
-        .bind(item)
-        .bind(person)
-        .bind(now_ms())
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO action_signups (item_id, person_id, at) VALUES ($1, $2, $3) \
+         ON CONFLICT (item_id, person_id) DO NOTHING",
+    )
+    .bind(item)
+    .bind(person)
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 
@@ -801,7 +858,7 @@ pub async fn add_progress(
     body: &str,
     photo_ids: &[i64],
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let progress: i64 = sqlx::query_scalar(
         "INSERT INTO consultation_progress (consultation_id, author_id, body, at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -813,6 +870,12 @@ pub async fn add_progress(
     .await?;
     photos::claim_for_consultation(&mut tx, photo_ids, person, id, Some(progress), "photo_ids")
         .await?;
+    crate::idempotency::settle(
+        &mut tx,
+        axum::http::StatusCode::CREATED,
+        &format!("/api/v1/consultations/{id}"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

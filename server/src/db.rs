@@ -3,9 +3,10 @@
 //! SQL is written in the dialect both accept (`$1` parameters, `RETURNING`,
 //! `ON CONFLICT`), and only the migrations differ per engine.
 
+use sha2::{Digest, Sha256};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -70,10 +71,54 @@ impl Db {
         Ok(Db { pool, engine })
     }
 
+    /// Begins a transaction that will write. On SQLite it begins
+    /// `IMMEDIATE`, taking the one writer's lock before its first read:
+    /// a deferred transaction that reads and then writes fails at once with
+    /// `SQLITE_BUSY` (the busy timeout cannot help it) when another writer
+    /// committed in between, whereas an immediate one waits its turn for up
+    /// to the busy timeout (SQLite's documentation, "BEGIN TRANSACTION" and
+    /// "isolation"). On PostgreSQL it is an ordinary `READ COMMITTED`
+    /// transaction; what must not interleave there takes a row lock or
+    /// [`serialize_on`].
+    ///
+    /// Every function that writes more than one statement goes through
+    /// here, so an act and what it causes (its notices, its audit line, its
+    /// idempotency key) commit together or not at all.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Whether the database answers a trivial query.
     pub async fn is_reachable(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
+}
+
+/// Makes the rest of the transaction `tx` run one at a time among the
+/// transactions that name the same `what` (e.g. `"sign-in:13800000001"`),
+/// for a rule no unique index can hold, such as "five codes an hour".
+/// PostgreSQL: a transaction-scoped advisory lock on a 64-bit digest of
+/// `what`, released at commit or rollback. SQLite: nothing to do, since a
+/// transaction from [`Db::begin_write`] already holds the only writer's lock.
+pub async fn serialize_on(
+    engine: Engine,
+    tx: &mut AnyConnection,
+    what: &str,
+) -> Result<(), sqlx::Error> {
+    if engine == Engine::Postgres {
+        let digest = Sha256::digest(what.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        // The lock's own `void` has no type in sqlx's Any driver: select 1.
+        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
+            .bind(i64::from_be_bytes(first))
+            .execute(tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Now, as stored: Unix milliseconds, UTC.

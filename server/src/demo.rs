@@ -140,7 +140,7 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
             report.errors
         )));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut phones = 13_800_000_002_i64..;
     let mut person =
         async |tx: &mut Transaction<'static, Any>, name: &str| -> Result<i64, sqlx::Error> {
@@ -690,7 +690,9 @@ pub async fn load_sample_consultations(db: &Db) -> Result<(), AppError> {
         let existing = stored.iter().find(|(k, _)| *k == key).map(|(_, b)| b);
         let checked = check_ballot(topic.state, &rule, &electorate, person, choices, existing);
         allowed(checked.is_ok(), "vote")?;
-        c::store_ballot(db, id, &key, person, household, choices).await?;
+        let seen = existing.map(|b| b.person);
+        let stored = c::store_ballot(db, id, &key, seen, (person, household), choices).await?;
+        allowed(stored.is_ok(), "vote")?;
         Ok(())
     };
     let topic = |title: &str, background: &str, meeting: Option<Meeting>, asks: Asks| NewTopic {

@@ -116,6 +116,11 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 AppError::new(ErrorCode::Conflict)
             }
+            sqlx::Error::Database(db) if db.code().is_some_and(|c| is_contention(&c)) => AppError {
+                source: Some(Box::new(err)),
+                ..AppError::new(ErrorCode::ServiceUnavailable)
+            }
+            .retry_after(1),
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => AppError {
                 source: Some(Box::new(err)),
                 ..AppError::new(ErrorCode::ServiceUnavailable)
@@ -124,6 +129,22 @@ impl From<sqlx::Error> for AppError {
             _ => AppError::internal(err),
         }
     }
+}
+
+/// Whether a database error code says "busy, try again" rather than "wrong":
+/// SQLite's `SQLITE_BUSY` and `SQLITE_LOCKED` with their extended codes
+/// (the low byte is 5 or 6, sqlite.org "Result and Error Codes"), met once
+/// the busy timeout ran out; PostgreSQL's `serialization_failure`,
+/// `deadlock_detected` and `lock_not_available` (SQLSTATE 40001, 40P01,
+/// 55P03, PostgreSQL's "Error Codes" appendix). Each answers 503 with
+/// `Retry-After`, never 500: the request did nothing and may be sent again.
+fn is_contention(code: &str) -> bool {
+    if code.len() == 5 {
+        // A SQLSTATE is always five characters; SQLite's codes are shorter.
+        return matches!(code, "40001" | "40P01" | "55P03");
+    }
+    code.parse::<i64>()
+        .is_ok_and(|sqlite| matches!(sqlite & 0xff, 5 | 6))
 }
 
 /// The error's meaning, carried on the response so the outer layer can
@@ -274,4 +295,25 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
 /// The answer to an unknown `/api/` path.
 pub async fn api_not_found() -> AppError {
     AppError::new(ErrorCode::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_contention;
+
+    #[test]
+    fn busy_and_deadlocked_are_contention_and_nothing_else_is() {
+        // SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT, SQLITE_LOCKED, SQLITE_LOCKED_SHAREDCACHE.
+        for code in ["5", "517", "6", "262"] {
+            assert!(is_contention(code), "{code}");
+        }
+        for code in ["40001", "40P01", "55P03"] {
+            assert!(is_contention(code), "{code}");
+        }
+        // SQLITE_CONSTRAINT_UNIQUE, SQLITE_IOERR; unique_violation,
+        // undefined_table.
+        for code in ["2067", "10", "23505", "42P01", ""] {
+            assert!(!is_contention(code), "{code}");
+        }
+    }
 }

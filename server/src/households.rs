@@ -155,7 +155,7 @@ pub async fn create_request(
     invite: Option<i64>,
 ) -> Result<i64, AppError> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     if let Some(invite) = invite {
         let used = sqlx::query(
             "UPDATE invites SET uses = uses + 1 \

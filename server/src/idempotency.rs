@@ -5,6 +5,15 @@
 //!
 //! Keys are kept for a day, per signed-in person (anonymous requests share
 //! one scope), so one resident's key can never replay another's answer.
+//!
+//! A crash can fall between the act's commit and the stored answer. So the
+//! writes that make something new each time (filing an affair, a
+//! circulation step, a comment…) also [`settle`] their key inside their own
+//! transaction, with the path whose `GET` gives the same answer: a retry
+//! that finds a settled key without an answer (its server died) replays
+//! that `GET` and never does the act again. Acts that are the same done
+//! twice (supporting, claiming, registering…) need no settling: running
+//! them again answers success with how things stand.
 
 use crate::db::{Db, now_ms};
 use crate::error::{AppError, panic_response};
@@ -16,6 +25,44 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
+use sqlx::AnyConnection;
+
+tokio::task_local! {
+    /// The key of the request being handled, for [`settle`].
+    static CURRENT: KeyRef;
+}
+
+/// A key in its scope.
+#[derive(Debug, Clone)]
+struct KeyRef {
+    scope: String,
+    key: String,
+}
+
+/// In the transaction of the write a keyed request makes, marks its key
+/// settled: `status` is what it answers and a `GET` of `replay_path` (e.g.
+/// `/api/v1/affairs/7`) answers the same body again. Outside a keyed request
+/// it does nothing. Errors are the database's.
+pub async fn settle(
+    conn: &mut AnyConnection,
+    status: StatusCode,
+    replay_path: &str,
+) -> Result<(), sqlx::Error> {
+    let Ok(current) = CURRENT.try_with(KeyRef::clone) else {
+        return Ok(());
+    };
+    sqlx::query(
+        "UPDATE idempotency_keys SET replay_status = $1, replay_path = $2 \
+         WHERE scope = $3 AND idem_key = $4 AND status IS NULL",
+    )
+    .bind(i64::from(status.as_u16()))
+    .bind(replay_path.to_owned())
+    .bind(current.scope)
+    .bind(current.key)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
 
 /// How long a completed key is remembered.
 pub const KEY_TTL_MS: i64 = 24 * 60 * 60 * 1000;
@@ -67,6 +114,9 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     match claim(&state.db, &scope, &key, &hash, stale_after_ms).await {
         Ok(Claim::Mine) => {}
         Ok(Claim::Replay(response)) => return response,
+        Ok(Claim::Settled(status, path)) => {
+            return replay_settled(&state.db, &scope, &key, &parts, status, &path, next).await;
+        }
         Ok(Claim::OtherRequest) => {
             return AppError::new(ErrorCode::IdempotencyKeyReused).into_response();
         }
@@ -83,10 +133,14 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     let task_scope = scope.clone();
     // Its own task, so a connection dropped on a flaky network cannot cancel
     // the handler halfway: the first answer is always recorded.
-    let task = tokio::spawn(async move {
+    let current = KeyRef {
+        scope: scope.clone(),
+        key: key.clone(),
+    };
+    let task = tokio::spawn(CURRENT.scope(current, async move {
         let response = next.run(request).await;
         record(&db, &task_scope, &task_key, response).await
-    });
+    }));
     match task.await {
         Ok(response) => response,
         Err(join_error) => {
@@ -99,6 +153,46 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
             }
         }
     }
+}
+
+/// Answers a retry of a settled key whose first answer was lost with its
+/// server: the `GET` of `path` as the retry's sender, with the first
+/// status. The answer is then stored like any first answer.
+async fn replay_settled(
+    db: &Db,
+    scope: &str,
+    key: &str,
+    parts: &axum::http::request::Parts,
+    status: StatusCode,
+    path: &str,
+    next: Next,
+) -> Response {
+    let mut get = Request::new(Body::empty());
+    *get.method_mut() = Method::GET;
+    *get.uri_mut() = match path.parse() {
+        Ok(uri) => uri,
+        Err(err) => return AppError::internal(err).into_response(),
+    };
+    for name in [
+        header::COOKIE,
+        header::AUTHORIZATION,
+        header::ACCEPT_LANGUAGE,
+    ] {
+        if let Some(value) = parts.headers.get(&name) {
+            get.headers_mut().insert(name, value.clone());
+        }
+    }
+    let response = next.run(get).await;
+    if !response.status().is_success() {
+        return response;
+    }
+    let (mut head, body) = response.into_parts();
+    head.status = status;
+    let response = record(db, scope, key, Response::from_parts(head, body)).await;
+    let (mut head, body) = response.into_parts();
+    head.headers
+        .insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
+    Response::from_parts(head, body)
 }
 
 fn body_error(err: &axum::Error) -> AppError {
@@ -127,8 +221,17 @@ fn request_hash(method: &str, uri: &str, body: &[u8]) -> String {
         .collect()
 }
 
-/// A stored key: request hash, status, content type, body, creation time.
-type StoredKey = (String, Option<i64>, Option<String>, Option<String>, i64);
+/// A stored key: request hash, status, content type, body, creation time,
+/// and, once settled, the status and path to replay.
+type StoredKey = (
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<i64>,
+    Option<String>,
+);
 
 enum Claim {
     /// The key is new (or abandoned): this request runs.
@@ -139,6 +242,9 @@ enum Claim {
     OtherRequest,
     /// The first request is still running.
     InProgress,
+    /// The first request's write committed and its server died before it
+    /// answered: replay the `GET` of the path, with the status.
+    Settled(StatusCode, String),
 }
 
 async fn claim(
@@ -171,14 +277,16 @@ async fn claim(
         return Ok(Claim::Mine);
     }
     let row: Option<StoredKey> = sqlx::query_as(
-        "SELECT request_hash, status, content_type, response_body, created_at \
+        "SELECT request_hash, status, content_type, response_body, created_at, \
+           replay_status, replay_path \
          FROM idempotency_keys WHERE scope = $1 AND idem_key = $2",
     )
     .bind(scope)
     .bind(key)
     .fetch_optional(&db.pool)
     .await?;
-    let Some((stored_hash, status, content_type, body, created_at)) = row else {
+    let Some((stored_hash, status, content_type, body, created_at, settled, replay_path)) = row
+    else {
         // Released between our insert and our read: the client may retry.
         return Ok(Claim::InProgress);
     };
@@ -191,8 +299,17 @@ async fn claim(
             content_type,
             body.unwrap_or_default(),
         ))),
+        None if created_at < now - stale_after_ms && replay_path.is_some() => {
+            // The first request wrote and died before it answered.
+            let status = settled
+                .and_then(|s| u16::try_from(s).ok())
+                .and_then(|s| StatusCode::from_u16(s).ok())
+                .unwrap_or(StatusCode::OK);
+            Ok(Claim::Settled(status, replay_path.unwrap_or_default()))
+        }
         None if created_at < now - stale_after_ms => {
-            // The first request died with its server; take the key over.
+            // The first request died with its server before it wrote; take
+            // the key over.
             let taken = sqlx::query(
                 "UPDATE idempotency_keys SET created_at = $1 \
                  WHERE scope = $2 AND idem_key = $3 AND status IS NULL AND created_at = $4",

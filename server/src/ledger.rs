@@ -670,7 +670,7 @@ pub async fn import(
     if dry_run || !report.errors.is_empty() {
         return Ok(report);
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut existing = Existing::load(&mut tx, street).await?;
     let mut writer = Writer {
         tx: Some(&mut tx),

@@ -86,11 +86,17 @@ impl AppState {
 
 /// The whole HTTP surface of the portal.
 pub fn app(state: AppState) -> Router {
-    with_middleware(api_routes(&state), state)
+    // The idempotency layer stands in front of the routing, so that a
+    // retry of a settled key can replay a `GET` through the same routes.
+    let routed: Router = api_routes().with_state(state.clone());
+    let keyed = Router::new()
+        .fallback_service(routed)
+        .layer(from_fn_with_state(state.clone(), idempotency::idempotency));
+    with_middleware(keyed, state)
 }
 
 /// The API routes and the app fallback, before the shared middleware.
-fn api_routes(state: &AppState) -> Router<AppState> {
+fn api_routes() -> Router<AppState> {
     let (api, openapi) = routes::api();
     let openapi_json = openapi.to_json().unwrap_or_default();
     let api = api
@@ -103,7 +109,6 @@ fn api_routes(state: &AppState) -> Router<AppState> {
         )
         .route("/api/{*rest}", any(error::api_not_found))
         .route("/api", any(error::api_not_found))
-        .layer(from_fn_with_state(state.clone(), idempotency::idempotency))
         .layer(from_fn(web::same_origin_writes))
         // `limit_body` sets each path's limit; axum's own 2 MiB default
         // would otherwise cap photo and spreadsheet uploads below theirs.

@@ -2,6 +2,7 @@
 
 use crate::db::{Db, rfc3339};
 use api_types::affairs::{Level, Notice, Status};
+use sqlx::AnyConnection;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -45,9 +46,10 @@ pub async fn list(
     .await
 }
 
-/// Leaves a notice about a post for each of `people`.
+/// Leaves a notice about a post for each of `people`, in the transaction
+/// of the act that causes it.
 pub async fn notify_post(
-    db: &Db,
+    conn: &mut AnyConnection,
     people: &[i64],
     post: i64,
     kind: &str,
@@ -59,15 +61,16 @@ pub async fn notify_post(
             .bind(post)
             .bind(kind.to_owned())
             .bind(at)
-            .execute(&db.pool)
+            .execute(&mut *conn)
             .await?;
     }
     Ok(())
 }
 
-/// Leaves a notice about a service-unit rating for each of `people`.
+/// Leaves a notice about a service-unit rating for each of `people`, in
+/// the transaction of the act that causes it.
 pub async fn notify_unit_rating(
-    db: &Db,
+    conn: &mut AnyConnection,
     people: &[i64],
     rating: i64,
     kind: &str,
@@ -81,7 +84,7 @@ pub async fn notify_unit_rating(
         .bind(rating)
         .bind(kind.to_owned())
         .bind(at)
-        .execute(&db.pool)
+        .execute(&mut *conn)
         .await?;
     }
     Ok(())

@@ -98,7 +98,7 @@ pub async fn delete_account(db: &Db, id: i64) -> Result<(), AppError> {
         .bind(id)
         .fetch_one(&db.pool)
         .await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO role_events (role_grant_id, action, actor_id, reason, at) \
          SELECT id, 'revoke', NULL, 'account deleted by its owner', $2 FROM role_grants \

@@ -130,7 +130,7 @@ pub async fn add_community(
     name: &str,
 ) -> Result<PlaceRef, AppError> {
     let name = name.trim();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let id = insert(
         &mut tx,
         sqlx::query("INSERT INTO communities (street_id, name) VALUES ($1, $2) RETURNING id")
@@ -158,7 +158,7 @@ pub async fn add_compound(
     let community = at
         .community
         .ok_or_else(|| AppError::internal("a compound needs a community"))?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let id = insert(
         &mut tx,
         sqlx::query(
@@ -201,7 +201,7 @@ pub async fn add_grid(
     name: &str,
 ) -> Result<PlaceRef, AppError> {
     let name = name.trim();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     lock_compound(&mut tx, compound).await?;
     let place = compound_name(&mut tx, compound).await?;
     let label = format!("{place} {name}");
@@ -290,7 +290,7 @@ pub async fn rename_grid(
     name: &str,
 ) -> Result<PlaceRef, AppError> {
     let name = name.trim();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     if !lock_grid(&mut tx, id).await? {
         return Err(AppError::new(ErrorCode::NotFound));
     }
@@ -325,7 +325,7 @@ pub async fn rename_grid(
 /// grid worker or an affair not yet resolved; a grid retired already stays
 /// so (a retry answers as the first time did).
 pub async fn retire_grid(db: &Db, actor: i64, id: i64, at: &Placed) -> Result<PlaceRef, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     // Retired first, so a building added or moved here meanwhile either
     // committed before (and is seen below) or finds the grid retired.
     let retired =
@@ -388,7 +388,7 @@ pub async fn add_building(
     let compound = at
         .compound
         .ok_or_else(|| AppError::internal("a grid needs a compound"))?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     if !lock_grid(&mut tx, grid).await? {
         return Err(AppError::new(ErrorCode::NotFound));
     }
@@ -482,7 +482,7 @@ pub async fn edit_building(
     let compound = at
         .compound
         .ok_or_else(|| AppError::internal("a building needs a compound"))?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let (old_name, old_grid, old_grid_name): (String, i64, String) = sqlx::query_as(
         "SELECT b.name, b.grid_id, g.name FROM buildings b JOIN grids g ON g.id = b.grid_id \
          WHERE b.id = $1",

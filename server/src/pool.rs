@@ -9,8 +9,8 @@ use api_types::pool::{
     Slot, Span, VolunteerRecord, may_cancel, promote,
 };
 use api_types::{ErrorCode, Lang};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 /// A street's skills, in order, in `lang`.
 pub async fn skills(db: &Db, street: i64, lang: Lang) -> Result<Vec<Skill>, sqlx::Error> {
@@ -51,7 +51,7 @@ pub async fn is_resident_of(db: &Db, person: i64, compound: i64) -> Result<bool,
 /// Files an application; 409 if one is already open; 422 for a skill of
 /// another street.
 pub async fn apply(db: &Db, person: i64, a: &NewApplication) -> Result<i64, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO pool_members (person_id, compound_id, other_skills, availability, intro, show_party_member, \
            status, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id",
@@ -174,7 +174,7 @@ pub async fn decide(
 
 /// Sets a post with its slots (one, or one a week).
 pub async fn create_post(db: &Db, by: i64, post: &NewPost, first: Span) -> Result<i64, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO posts (compound_id, title, description, place, skill_id, places, cutoff_hours, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -198,6 +198,12 @@ pub async fn create_post(db: &Db, by: i64, post: &NewPost, first: Span) -> Resul
             .execute(&mut *tx)
             .await?;
     }
+    crate::idempotency::settle(
+        &mut tx,
+        axum::http::StatusCode::CREATED,
+        &format!("/api/v1/posts/{id}"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -271,23 +277,40 @@ pub async fn may_volunteer(
 }
 
 /// Claims a place (or the waiting list) for the resident `acting` names,
-/// remembering who claimed it for them if staff did; 409 if they already
-/// hold a claim on a slot that overlaps this one (this one included).
+/// remembering who claimed it for them if staff did. Claiming again a slot
+/// one holds answers what one holds (a retry or a double tap is one
+/// claim); 409 if one holds a claim on another slot that overlaps this one,
+/// a cancelled post's slots aside.
+///
+/// One write transaction, serialised on the resident: the clash check and
+/// the claim cannot interleave with another claim of theirs.
 pub async fn claim(db: &Db, slot: &HeldSlot, acting: &Acting) -> Result<ClaimStatus, AppError> {
     let person = acting.resident;
+    let mut tx = db.begin_write().await?;
+    crate::db::serialize_on(db.engine, &mut tx, &format!("claims:{person}")).await?;
+    let held: Option<String> = sqlx::query_scalar(
+        "SELECT status FROM claims WHERE slot_id = $1 AND person_id = $2 AND status <> 'cancelled'",
+    )
+    .bind(slot.id)
+    .bind(person)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(held) = held {
+        return Ok(ClaimStatus::parse(&held).unwrap_or(ClaimStatus::Waiting));
+    }
     let clash: Option<i64> = sqlx::query_scalar(
-        "SELECT c.id FROM claims c JOIN slots s ON s.id = c.slot_id \
-         WHERE c.person_id = $1 AND c.status <> 'cancelled' AND s.starts_at < $2 AND $3 < s.ends_at",
+        "SELECT c.id FROM claims c JOIN slots s ON s.id = c.slot_id JOIN posts p ON p.id = s.post_id \
+         WHERE c.person_id = $1 AND c.status <> 'cancelled' AND p.cancelled_at IS NULL \
+           AND s.starts_at < $2 AND $3 < s.ends_at",
     )
     .bind(person)
     .bind(slot.span.end)
     .bind(slot.span.start)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *tx)
     .await?;
     if clash.is_some() {
         return Err(AppError::new(ErrorCode::Conflict));
     }
-    let mut tx = db.pool.begin().await?;
     // Taking a place is one conditional update: of two claims for the last
     // place, exactly one changes a row.
     let took =
@@ -318,14 +341,24 @@ pub async fn claim(db: &Db, slot: &HeldSlot, acting: &Acting) -> Result<ClaimSta
 }
 
 /// Cancels the person's claim before the cut-off; a freed place goes to the
-/// earliest on the waiting list. 404 without a claim, 409 past the cut-off.
+/// earliest on the waiting list, unless the post itself was cancelled.
+/// Cancelling again what one cancelled answers success (a retry); 404 for
+/// someone who never claimed the slot, 409 past the cut-off.
+///
+/// The slot's row is written first, so two cancellations on one slot take
+/// their turns and each frees its own place.
 pub async fn cancel(db: &Db, slot: &HeldSlot, person: i64) -> Result<(), AppError> {
     if !may_cancel(now_ms(), slot.span, slot.cutoff_hours) {
         return Err(AppError::new(ErrorCode::IllegalMove));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE slots SET confirmed = confirmed WHERE id = $1")
+        .bind(slot.id)
+        .execute(&mut *tx)
+        .await?;
     let mine: Option<(i64, String)> = sqlx::query_as(
-        "SELECT id, status FROM claims WHERE slot_id = $1 AND person_id = $2 AND status <> 'cancelled'",
+        "SELECT id, status FROM claims WHERE slot_id = $1 AND person_id = $2 \
+         ORDER BY CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END, id DESC LIMIT 1",
     )
     .bind(slot.id)
     .bind(person)
@@ -334,10 +367,20 @@ pub async fn cancel(db: &Db, slot: &HeldSlot, person: i64) -> Result<(), AppErro
     let Some((claim, status)) = mine else {
         return Err(AppError::new(ErrorCode::NotFound));
     };
+    if status == "cancelled" {
+        return Ok(());
+    }
     sqlx::query("UPDATE claims SET status = 'cancelled' WHERE id = $1")
         .bind(claim)
         .execute(&mut *tx)
         .await?;
+    let post_live: Option<i64> = sqlx::query_scalar(
+        "SELECT p.id FROM slots s JOIN posts p ON p.id = s.post_id \
+         WHERE s.id = $1 AND p.cancelled_at IS NULL",
+    )
+    .bind(slot.id)
+    .fetch_optional(&mut *tx)
+    .await?;
     if status == "confirmed" {
         let waiting: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT id, claimed_at FROM claims WHERE slot_id = $1 AND status = 'waiting'",
@@ -345,7 +388,7 @@ pub async fn cancel(db: &Db, slot: &HeldSlot, person: i64) -> Result<(), AppErro
         .bind(slot.id)
         .fetch_all(&mut *tx)
         .await?;
-        match promote(&waiting) {
+        match promote(&waiting).filter(|_| post_live.is_some()) {
             Some(next) => {
                 sqlx::query("UPDATE claims SET status = 'confirmed' WHERE id = $1")
                     .bind(next)
@@ -607,14 +650,14 @@ pub async fn record(db: &Db, person: i64) -> Result<VolunteerRecord, sqlx::Error
 }
 
 /// The people holding a live claim on a slot of `post` still to come.
-async fn claimants(db: &Db, post: i64) -> Result<Vec<i64>, sqlx::Error> {
+async fn claimants(conn: &mut AnyConnection, post: i64) -> Result<Vec<i64>, sqlx::Error> {
     let mut people: Vec<i64> = sqlx::query_scalar(
         "SELECT c.person_id FROM claims c JOIN slots s ON s.id = c.slot_id \
          WHERE s.post_id = $1 AND c.status <> 'cancelled' AND s.ends_at > $2",
     )
     .bind(post)
     .bind(now_ms())
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     people.sort_unstable();
     people.dedup();
@@ -627,6 +670,7 @@ pub async fn change_post(
     post: i64,
     d: &api_types::pool::PostDetails,
 ) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
     let changed = sqlx::query(
         "UPDATE posts SET title = $1, description = $2, place = $3 WHERE id = $4 AND cancelled_at IS NULL",
     )
@@ -634,13 +678,14 @@ pub async fn change_post(
     .bind(d.description.trim().to_owned())
     .bind(d.place.trim().to_owned())
     .bind(post)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     if changed.rows_affected() != 1 {
         return Err(AppError::new(ErrorCode::IllegalMove));
     }
-    let people = claimants(db, post).await?;
-    crate::notices::notify_post(db, &people, post, "post_changed", now_ms()).await?;
+    let people = claimants(&mut tx, post).await?;
+    crate::notices::notify_post(&mut tx, &people, post, "post_changed", now_ms()).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -648,17 +693,19 @@ pub async fn change_post(
 /// one are told. 409 if already cancelled.
 pub async fn cancel_post(db: &Db, post: i64) -> Result<(), AppError> {
     let now = now_ms();
-    let people = claimants(db, post).await?;
+    let mut tx = db.begin_write().await?;
+    let people = claimants(&mut tx, post).await?;
     let cancelled =
         sqlx::query("UPDATE posts SET cancelled_at = $1 WHERE id = $2 AND cancelled_at IS NULL")
             .bind(now)
             .bind(post)
-            .execute(&db.pool)
+            .execute(&mut *tx)
             .await?;
     if cancelled.rows_affected() != 1 {
         return Err(AppError::new(ErrorCode::IllegalMove));
     }
-    crate::notices::notify_post(db, &people, post, "post_cancelled", now).await?;
+    crate::notices::notify_post(&mut tx, &people, post, "post_cancelled", now).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -686,12 +733,18 @@ pub async fn send_reminders(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
     .fetch_all(&db.pool)
     .await?;
     for (claim, person, post) in &due {
-        crate::notices::notify_post(db, &[*person], *post, "slot_reminder", now).await?;
-        sqlx::query("UPDATE claims SET reminded_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(claim)
-            .execute(&db.pool)
-            .await?;
+        // The reminder and its mark together: never twice, never lost.
+        let mut tx = db.begin_write().await?;
+        let marked =
+            sqlx::query("UPDATE claims SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL")
+                .bind(now)
+                .bind(claim)
+                .execute(&mut *tx)
+                .await?;
+        if marked.rows_affected() == 1 {
+            crate::notices::notify_post(&mut tx, &[*person], *post, "slot_reminder", now).await?;
+        }
+        tx.commit().await?;
     }
     Ok(due.len())
 }
@@ -774,7 +827,7 @@ pub async fn ask_for_help(
 ) -> Result<i64, AppError> {
     let now = now_ms();
     let note = note.map(str::trim).filter(|n| !n.is_empty());
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO help_requests (affair_id, person_id, requested_by, note, status, created_at) \
          VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id",
@@ -814,7 +867,7 @@ pub async fn answer_help(
 ) -> Result<(), AppError> {
     let from = if to == "done" { "accepted" } else { "pending" };
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let moved = sqlx::query(
         "UPDATE help_requests SET status = $1, minutes = COALESCE($2, minutes), \
            done_at = CASE WHEN $1 = 'done' THEN $3 ELSE done_at END WHERE id = $4 AND status = $5",
@@ -940,7 +993,7 @@ pub async fn create_studio(
     s: &api_types::pool::NewStudio,
 ) -> Result<i64, AppError> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO studios (compound_id, lead_id, name, description, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )

@@ -108,7 +108,7 @@ pub async fn rate(
         status: Status::Closed,
         level: affair.state.level,
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let comment = trimmed(rating.comment.as_deref());
     // The primary key makes a second rating a 409.
     sqlx::query(
@@ -156,6 +156,12 @@ pub async fn rate(
     )
     .await?;
     notify(&mut tx, &tell, person, affair.id, event).await?;
+    crate::idempotency::settle(
+        &mut tx,
+        axum::http::StatusCode::CREATED,
+        &format!("/api/v1/affairs/{}", affair.id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -171,7 +177,7 @@ pub async fn follow_up(
         return Err(AppError::new(ErrorCode::Forbidden));
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let recorded = sqlx::query(
         "UPDATE affair_ratings SET follow_up_by = $1, follow_up_note = $2, follow_up_at = $3 \
          WHERE affair_id = $4 AND follow_up_due_at IS NOT NULL AND follow_up_at IS NULL",
@@ -196,6 +202,12 @@ pub async fn follow_up(
     )
     .await?;
     notify(&mut tx, &[affair.filer], person, affair.id, event).await?;
+    crate::idempotency::settle(
+        &mut tx,
+        axum::http::StatusCode::CREATED,
+        &format!("/api/v1/affairs/{}", affair.id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -222,7 +234,7 @@ pub async fn re_rate(
     let Some(caller) = caller else {
         return Err(AppError::new(ErrorCode::IllegalMove));
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let recorded = sqlx::query(
         "UPDATE affair_ratings SET re_score = $1, re_comment = $2, re_rated_at = $3 \
          WHERE affair_id = $4 AND re_score IS NULL",
@@ -247,6 +259,12 @@ pub async fn re_rate(
     )
     .await?;
     notify(&mut tx, &[caller], person, affair.id, event).await?;
+    crate::idempotency::settle(
+        &mut tx,
+        axum::http::StatusCode::CREATED,
+        &format!("/api/v1/affairs/{}", affair.id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -177,7 +177,7 @@ pub async fn grant(
     } = *request;
     let column = place_column(role);
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let insert = format!(
         "INSERT INTO role_grants (person_id, role, {column}, position, department_id, granted_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
@@ -232,7 +232,7 @@ async fn held_already(db: &Db, person: i64, request: &NewRoleGrant) -> Result<Ap
 /// an account its owner deleted); 409 if it was already revoked.
 pub async fn revoke(db: &Db, id: i64, actor: Option<i64>, reason: &str) -> Result<(), AppError> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let done =
         sqlx::query("UPDATE role_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now)

@@ -260,7 +260,7 @@ pub async fn import(
         }
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let import_id: i64 = sqlx::query_scalar(
         "INSERT INTO roster_imports (compound_id, uploaded_by, uploaded_at, row_count) \
          VALUES ($1, $2, $3, $4) RETURNING id",
@@ -402,7 +402,7 @@ pub async fn verify_on_sign_in(
     if decided.is_some() {
         return Ok(false);
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let bound = match bind(&mut tx, person, household, import, uploader, now_ms()).await {
         Ok(bound) => bound,
         // Two sign-ins of one person raced: the other one bound them.

@@ -30,8 +30,16 @@ use utoipa_axum::router::OpenApiRouter;
         title = "Linli (邻里) API",
         description = "The JSON API of Linli, a neighbourhood self-governance portal. \
             Errors answer {\"error\": {\"code\", \"message\", \"fields\"}}; lists take \
-            ?limit= (1-100, default 20) and ?cursor=; creating POSTs accept an \
-            Idempotency-Key header.",
+            ?limit= (1-100, default 20) and ?cursor=. Every state-changing request is \
+            safe to repeat: a POST sent with an Idempotency-Key header (1-255 visible \
+            ASCII characters, kept a day per signed-in person) and sent again with the \
+            same key and body answers the first answer (marked Idempotent-Replayed: \
+            true) and does nothing new, also when the server died between the write and \
+            its answer; the same key with another body answers 422, and while the first \
+            is still running 409 idempotency_key_in_progress with Retry-After. Acts that \
+            are the same done twice (support, \"me too\", claim, cancel a claim, register, \
+            sign up, vote) answer a repeat with success and how things now stand. A 503 \
+            with Retry-After means the database was busy and nothing was done.",
     ),
     components(schemas(api_types::ErrorBody)),
     tags(

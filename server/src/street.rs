@@ -74,7 +74,7 @@ pub async fn create(db: &Db, street: &NewStreet) -> Result<Outcome, AppError> {
     let phone = normalize_phone("admin_phone", &street.admin_phone)
         .map_err(|e| AppError::validation(vec![e]))?;
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO streets (name, district, city) VALUES ($1, $2, $3) RETURNING id",
     )

@@ -46,7 +46,7 @@ async fn set_compounds(
 
 /// Lists a unit with the compounds it serves and its liaison.
 pub async fn create(db: &Db, unit: &NewUnit, liaison: Option<i64>) -> Result<i64, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO service_units (community_id, name, kind, liaison_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -69,7 +69,7 @@ pub async fn update(
     unit: &NewUnit,
     liaison: Option<i64>,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE service_units SET name = $1, kind = $2, liaison_id = $3 WHERE id = $4")
         .bind(unit.name.trim().to_owned())
         .bind(unit.kind.as_str())
@@ -221,6 +221,7 @@ pub async fn rate(
     r: &NewUnitRating,
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO unit_ratings (unit_id, person_id, month, score, attitude, speed, result, comment, rated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (unit_id, person_id, month) DO UPDATE SET \
@@ -237,7 +238,7 @@ pub async fn rate(
     .bind(r.result)
     .bind(r.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned))
     .bind(now)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await?;
     if !r.satisfaction.satisfied() {
         let answerers: Vec<i64> = sqlx::query_scalar(
@@ -246,10 +247,11 @@ pub async fn rate(
              WHERE u.id = $1 AND u.liaison_id IS NULL AND g.role = 'community_staff' AND g.revoked_at IS NULL",
         )
         .bind(unit)
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *tx)
         .await?;
-        crate::notices::notify_unit_rating(db, &answerers, id, "unit_rated", now).await?;
+        crate::notices::notify_unit_rating(&mut tx, &answerers, id, "unit_rated", now).await?;
     }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -272,6 +274,7 @@ pub async fn answer(
     fixed: bool,
 ) -> Result<(), AppError> {
     let now = now_ms();
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE unit_ratings SET answer = $1, answered_by = $2, answered_at = $3, fixed = $4 \
          WHERE id = $5 AND answered_at IS NULL",
@@ -281,10 +284,11 @@ pub async fn answer(
     .bind(now)
     .bind(i64::from(fixed))
     .bind(id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     AppError::one_row(done.rows_affected(), ErrorCode::IllegalMove)?;
-    crate::notices::notify_unit_rating(db, &[rater], id, "unit_answered", now).await?;
+    crate::notices::notify_unit_rating(&mut tx, &[rater], id, "unit_answered", now).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -425,6 +425,8 @@ fn RatingForm(id: i64, again: bool, on_change: RwSignal<Option<Affair>>) -> impl
     let comment = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // One rating, however often its answer is lost and it is sent again.
+    let key = StoredValue::new(api::new_idempotency_key());
     let send = move |_| {
         let Some(satisfaction) = choice.get_untracked() else {
             error.set(Some(
@@ -442,7 +444,7 @@ fn RatingForm(id: i64, again: bool, on_change: RwSignal<Option<Affair>>) -> impl
         }
         busy.set(true);
         spawn_local(async move {
-            match api::rate(id, &rating, again, lang).await {
+            match api::rate(id, &rating, again, &key.get_value(), lang).await {
                 Ok(affair) => on_change.set(Some(affair)),
                 Err(e) => error.set(Some(e.text(lang))),
             }
@@ -493,6 +495,7 @@ fn FollowUpForm(id: i64, on_change: RwSignal<Option<Affair>>) -> impl IntoView {
     let lang = use_lang();
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let key = StoredValue::new(api::new_idempotency_key());
     let send = move |_| {
         let text = note.get_untracked();
         if text.trim().is_empty() {
@@ -502,7 +505,7 @@ fn FollowUpForm(id: i64, on_change: RwSignal<Option<Affair>>) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            match api::follow_up(id, text, lang).await {
+            match api::follow_up(id, text, &key.get_value(), lang).await {
                 Ok(affair) => on_change.set(Some(affair)),
                 Err(e) => error.set(Some(e.text(lang))),
             }

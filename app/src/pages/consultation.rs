@@ -248,13 +248,21 @@ fn ConvenorPanel(topic: Consultation, current: RwSignal<Option<Consultation>>) -
         }
     };
     let progress = RwSignal::new(String::new());
+    // One key per update: a retry of a lost answer posts it once; the next
+    // update gets a new one.
+    let progress_key = StoredValue::new(api::new_idempotency_key());
     let post_progress = move |_| {
         let body = NewProgress {
             body: progress.get_untracked(),
             photo_ids: Vec::new(),
         };
+        let key = progress_key.get_value();
         act(lang, current, error, async move {
-            api::add_progress(id, &body, lang).await
+            let posted = api::add_progress(id, &body, &key, lang).await;
+            if posted.is_ok() {
+                progress_key.set_value(api::new_idempotency_key());
+            }
+            posted
         });
     };
     let content = match topic.state {
@@ -585,15 +593,20 @@ fn Discussion(topic: Consultation) -> impl IntoView {
     let open = topic.state.deliberating() && (topic.in_scope || topic.can_convene);
     let body = RwSignal::new(String::new());
     let proposal = RwSignal::new(false);
+    // One key per comment: a double tap or a retry posts it once; the next
+    // comment gets a new one.
+    let comment_key = StoredValue::new(api::new_idempotency_key());
     let post = move |parent: Option<i64>, text: String, is_proposal: bool| {
         let comment = NewComment {
             body: text,
             parent_id: parent,
             proposal: is_proposal,
         };
+        let key = comment_key.get_value();
         spawn_local(async move {
-            match api::add_comment(id, &comment, lang).await {
+            match api::add_comment(id, &comment, &key, lang).await {
                 Ok(page) => {
+                    comment_key.set_value(api::new_idempotency_key());
                     error.set(None);
                     body.set(String::new());
                     comments.set(page.items);

@@ -287,7 +287,7 @@ fn shown(rows: Vec<affairs::Stored>, viewer: i64, handler: bool) -> Vec<Affair> 
     responses(
         (status = 201, description = "Counted", body = Seconded),
         (status = 404, description = "Absent, or private and not yours", body = ErrorBody),
-        (status = 409, description = "Already said, one's own affair, or no longer open", body = ErrorBody),
+        (status = 409, description = "One's own affair, or no longer open (saying it again answers 201)", body = ErrorBody),
     )
 )]
 pub async fn create_second(

@@ -4,10 +4,11 @@
 use crate::AppState;
 use crate::auth::{CurrentPerson, MaybePerson};
 use crate::consultations::{self, Held, Viewer};
-use crate::error::AppError;
+use crate::error::{AppError, request_lang};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, OptionalJson};
 use crate::on_behalf;
 use crate::routes::places::paging;
+use api_types::Lang;
 use api_types::affairs::ForResident;
 use api_types::consultations::{
     Attendance, BallotChoices, BallotError, Comment, Consultation, ConsultationFilter,
@@ -19,7 +20,7 @@ use api_types::validate::required_text;
 use api_types::{ErrorBody, ErrorCode, FieldError, Page, PageParams, Rule};
 use axum::Json;
 use axum::extract::State as AxumState;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The consultation routes.
@@ -262,7 +263,7 @@ pub async fn create_step(
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not a verified resident in scope", body = ErrorBody),
         (status = 404, description = "No such consultation", body = ErrorBody),
-        (status = 409, description = "No longer proposed, or already supported", body = ErrorBody),
+        (status = 409, description = "No longer proposed (supporting again answers 201)", body = ErrorBody),
     )
 )]
 pub async fn create_support(
@@ -377,7 +378,7 @@ async fn comment_topic(state: &AppState, comment: i64) -> Result<(Held, bool), A
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not taking part", body = ErrorBody),
         (status = 404, description = "No such comment", body = ErrorBody),
-        (status = 409, description = "Not a proposal, discussion closed, or already supported", body = ErrorBody),
+        (status = 409, description = "Not a proposal, or discussion closed (supporting again answers 201)", body = ErrorBody),
     )
 )]
 pub async fn create_comment_support(
@@ -528,7 +529,7 @@ pub async fn create_pledge(
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not taking part; with `on_behalf`, not a station member of the compound nor staff of its community, or the resident does not take part", body = ErrorBody),
         (status = 404, description = "No such consultation", body = ErrorBody),
-        (status = 409, description = "Full, already registered, or concluded", body = ErrorBody),
+        (status = 409, description = "Full, or concluded (registering again answers 201)", body = ErrorBody),
         (status = 415, description = "A body that is not JSON", body = ErrorBody),
         (status = 422, description = "The consultation has no meeting, or a bad phone, name or channel in `on_behalf`", body = ErrorBody),
     )
@@ -624,6 +625,7 @@ pub async fn create_attendance(
 )]
 pub async fn put_ballot(
     AxumState(state): AxumState<AppState>,
+    headers: HeaderMap,
     person: CurrentPerson,
     ApiPath(id): ApiPath<i64>,
     ApiJson(ballot): ApiJson<BallotChoices>,
@@ -649,7 +651,13 @@ pub async fn put_ballot(
         Ok(_) => {}
         Err(BallotError::Closed) => return Err(AppError::new(ErrorCode::IllegalMove)),
         Err(BallotError::NotEligible) => return Err(AppError::new(ErrorCode::Forbidden)),
-        Err(BallotError::HouseholdVoted) => return Err(AppError::new(ErrorCode::Conflict)),
+        Err(BallotError::HouseholdVoted) => {
+            let cast_at = consultations::ballot_cast_at(db, id, &key).await?;
+            return Err(household_voted(
+                request_lang(&headers),
+                cast_at.unwrap_or(0),
+            ));
+        }
         Err(BallotError::BadChoice) => {
             return Err(AppError::validation(vec![FieldError::new(
                 "choices",
@@ -657,9 +665,26 @@ pub async fn put_ballot(
             )]));
         }
     }
-    consultations::store_ballot(db, id, &key, person.id, household, &ballot.choices).await?;
+    let seen = existing.map(|b| b.person);
+    let voter = (person.id, household);
+    if let Err(cast_at) =
+        consultations::store_ballot(db, id, &key, seen, voter, &ballot.choices).await?
+    {
+        return Err(household_voted(request_lang(&headers), cast_at));
+    }
     let (_, body) = shown(&state, id, Some(person.id), StatusCode::OK).await?;
     Ok(body)
+}
+
+/// 409 for a second member of a household that voted under a household
+/// rule: says when the household's ballot was cast (China time).
+fn household_voted(lang: Lang, cast_at: i64) -> AppError {
+    let at = crate::metrics::china_time(cast_at);
+    let message = match lang {
+        Lang::Zh => format!("您家已有人投过票（{at}），一户只算一票"),
+        Lang::En => format!("Your household already voted ({at}); one vote per household"),
+    };
+    AppError::new(ErrorCode::Conflict).with_message(message)
 }
 
 /// Signs up for an action item of the outcome (众行).
@@ -676,7 +701,7 @@ pub async fn put_ballot(
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not taking part", body = ErrorBody),
         (status = 404, description = "No such consultation or item", body = ErrorBody),
-        (status = 409, description = "Not concluded yet, or already signed up", body = ErrorBody),
+        (status = 409, description = "Not concluded yet (signing up again answers 201)", body = ErrorBody),
     )
 )]
 pub async fn create_signup(

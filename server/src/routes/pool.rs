@@ -395,7 +395,7 @@ async fn post_after(
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not a volunteer of the compound, or without the skill; with `on_behalf`, not a station member of the compound nor staff of its community, or the resident is not such a volunteer", body = ErrorBody),
         (status = 404, description = "No such slot", body = ErrorBody),
-        (status = 409, description = "Already claimed, overlapping another claimed slot, over, or the post was cancelled", body = ErrorBody),
+        (status = 409, description = "Overlapping another claimed slot, over, or the post was cancelled (claiming again a slot one holds answers 201 with it)", body = ErrorBody),
         (status = 415, description = "A body that is not JSON", body = ErrorBody),
         (status = 422, description = "A bad phone, name or channel in `on_behalf`", body = ErrorBody),
     )
@@ -430,9 +430,9 @@ pub async fn create_claim(
     tag = "pool",
     params(("id" = i64, Path, description = "The slot's id")),
     responses(
-        (status = 201, description = "Cancelled; the post", body = Post),
+        (status = 201, description = "Cancelled (or cancelled already); the post", body = Post),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 404, description = "No such slot, or no claim on it", body = ErrorBody),
+        (status = 404, description = "No such slot, or never claimed", body = ErrorBody),
         (status = 409, description = "Past the cancellation cut-off", body = ErrorBody),
     )
 )]

@@ -2,7 +2,7 @@
 //! pledging, the meeting, voting per household, the outcome and its
 //! action items — with who may do what where.
 
-use crate::common::TestApp;
+use crate::common::{TestApp, at_once};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -826,5 +826,86 @@ async fn the_last_seat_goes_once_however_many_ask_at_once() {
     .collect();
     answers.sort_unstable();
     assert_eq!(answers, [201, 409, 409], "one seat");
+    assert_eq!(w.app.count("meeting_registrations").await, 1);
+}
+
+#[tokio::test]
+async fn two_members_of_a_household_voting_at_once_cast_one_ballot() {
+    let w = World::new().await;
+    let id = w.open_topic().await;
+    let (status, voting) = w
+        .step(
+            &w.head,
+            id,
+            json!({"step": "open_voting", "vote_rule": {
+                "options": ["同意加装", "不同意"], "multiple": false,
+                "per": "household", "secret": false, "quorum_percent": 50,
+            }}),
+        )
+        .await;
+    assert_eq!(status, 201, "{voting}");
+    // Eight taps of each member, interleaved, all at the same moment.
+    let answers = at_once(16, |i| {
+        let (token, choice) = if i % 2 == 0 { (&w.a1, 0) } else { (&w.a2, 1) };
+        w.vote(token, id, json!([choice]))
+    })
+    .await;
+    let counted: Vec<usize> = (0..16).filter(|i| answers[*i].0 == 200).collect();
+    assert!(!counted.is_empty(), "somebody's ballot counts");
+    let winner = counted[0] % 2;
+    for (i, (status, body)) in answers.iter().enumerate() {
+        if i % 2 == winner {
+            assert_eq!(*status, 200, "the winner's taps all count: {body}");
+        } else {
+            assert_eq!(*status, 409, "the other member is refused: {body}");
+            let message = body["error"]["message"].as_str().unwrap();
+            assert!(message.contains("一户只算一票"), "{message}");
+        }
+    }
+    let ballots: Vec<i64> =
+        sqlx::query_scalar("SELECT person_id FROM ballots WHERE consultation_id = $1")
+            .bind(id)
+            .fetch_all(&w.app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(ballots.len(), 1, "one ballot for the household");
+}
+
+#[tokio::test]
+async fn acts_sent_twice_at_once_are_done_once() {
+    let w = World::new().await;
+    let (status, topic) = w.propose(&w.a1, "compound").await;
+    assert_eq!(status, 201, "{topic}");
+    let id = topic["id"].as_i64().unwrap();
+    let support = format!("/api/v1/consultations/{id}/supports");
+    let answers = at_once(16, |_| w.post(&w.a2, support.clone(), json!({}))).await;
+    assert!(answers.iter().all(|(s, _)| *s == 201), "{answers:?}");
+    assert_eq!(w.app.count("consultation_supports").await, 1);
+
+    let id = w.open_topic().await;
+    let comments = format!("/api/v1/consultations/{id}/comments");
+    let body = json!({"body": "电梯井可以放在楼的北面", "proposal": true});
+    let answers = at_once(16, |_| {
+        w.app
+            .post_keyed(&w.b, &comments, body.clone(), "comment-0001")
+    })
+    .await;
+    for (status, body) in &answers {
+        assert!(
+            *status == 201 || body["error"]["code"] == "idempotency_key_in_progress",
+            "{status} {body}"
+        );
+    }
+    assert_eq!(w.app.count("consultation_comments").await, 1, "one comment");
+    let (status, replayed) = w
+        .app
+        .post_keyed(&w.b, &comments, body.clone(), "comment-0001")
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(replayed["items"].as_array().unwrap().len(), 1);
+
+    let register = format!("/api/v1/consultations/{id}/registrations");
+    let answers = at_once(16, |_| w.app.send_as(&w.b, Method::POST, &register, None)).await;
+    assert!(answers.iter().all(|(s, _)| *s == 201), "{answers:?}");
     assert_eq!(w.app.count("meeting_registrations").await, 1);
 }

@@ -364,3 +364,85 @@ async fn idempotency_keys_belong_to_the_person() {
     }
     assert_eq!(app.count("client_errors").await, 2);
 }
+
+#[tokio::test]
+async fn twenty_guesses_at_once_are_five_guesses() {
+    let app = TestApp::with_demo().await;
+    app.request_code(ADMIN).await;
+    let code = app.last_code(ADMIN).unwrap();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let mut guesses: Vec<&str> = vec![wrong; 19];
+    // The right code last in the batch: by then every attempt is spent.
+    guesses.push(&code);
+    let statuses: Vec<u16> = futures_util::future::join_all(guesses.iter().map(|guess| async {
+        post_session(&app, ADMIN, guess, None)
+            .await
+            .status()
+            .as_u16()
+    }))
+    .await;
+    assert!(
+        statuses.iter().all(|s| [201, 422].contains(s)),
+        "{statuses:?}"
+    );
+    let attempts: i64 = sqlx::query_scalar("SELECT MAX(attempts) FROM sign_in_codes")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(attempts <= 5, "attempts counted past the limit: {attempts}");
+    let signed_in = statuses.iter().filter(|s| **s == 201).count();
+    assert!(signed_in <= 1, "{statuses:?}");
+    if signed_in == 0 {
+        let response = post_session(&app, ADMIN, &code, None).await;
+        assert_eq!(response.status().as_u16(), 422, "no guess left");
+    }
+}
+
+#[tokio::test]
+async fn only_the_newest_code_signs_in_and_signing_in_spends_them_all() {
+    let app = TestApp::with_demo().await;
+    app.request_code(ADMIN).await;
+    let older = app.last_code(ADMIN).unwrap();
+    // A minute later the resident asks again.
+    age(
+        &app,
+        "UPDATE sign_in_codes SET created_at = created_at - $1",
+        61 * 1000,
+    )
+    .await;
+    app.request_code(ADMIN).await;
+    let newer = app.last_code(ADMIN).unwrap();
+    if older != newer {
+        let response = post_session(&app, ADMIN, &older, None).await;
+        assert_eq!(response.status().as_u16(), 422, "an older code");
+    }
+    let response = post_session(&app, ADMIN, &newer, None).await;
+    assert_eq!(response.status().as_u16(), 201);
+    let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_codes WHERE used_at IS NULL")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(live, 0, "signing in spends every code of the number");
+    let response = post_session(&app, ADMIN, &older, None).await;
+    assert_eq!(response.status().as_u16(), 422, "nor an older one after");
+}
+
+#[tokio::test]
+async fn codes_asked_for_at_once_are_counted_once_each() {
+    let app = TestApp::with_demo().await;
+    let statuses: Vec<u16> =
+        futures_util::future::join_all((0..16).map(|_| app.request_code(ADMIN)))
+            .await
+            .into_iter()
+            .map(|(status, _)| status)
+            .collect();
+    assert!(
+        statuses.iter().all(|s| [202, 429].contains(s)),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        app.count("sign_in_codes").await,
+        1,
+        "one code a minute per number, however many ask at once: {statuses:?}"
+    );
+}

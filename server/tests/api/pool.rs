@@ -2,7 +2,7 @@
 //! approval, posts, claims and the waiting list, the race for the last
 //! place, check-in codes, hours and the record.
 
-use crate::common::TestApp;
+use crate::common::{TestApp, at_once};
 use serde_json::{Value, json};
 
 const HEAD: &str = "13800000002";
@@ -199,10 +199,11 @@ async fn places_fill_the_waiting_list_moves_up_and_clashes_are_refused() {
         ),
         (Some(2), Some(1))
     );
+    let (status, again) = w.on_slot(a, first, "claims", json!({})).await;
     assert_eq!(
-        w.on_slot(a, first, "claims", json!({})).await.0,
-        409,
-        "already claimed"
+        (status, again["slots"][0]["mine"].as_str()),
+        (201, Some("confirmed")),
+        "claiming again is the same claim"
     );
     assert_eq!(
         w.on_slot(&w.outsider, first, "claims", json!({})).await.0,
@@ -1010,5 +1011,101 @@ async fn staff_claim_for_residents_who_phoned_under_the_residents_own_rules() {
         (status, mine["slots"][0]["mine"].clone()),
         (201, json!("confirmed")),
         "{mine}"
+    );
+}
+
+/// The `confirmed` count of slot `id` and its confirmed claims: always equal.
+async fn places_taken(app: &TestApp, id: i64) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT confirmed, (SELECT COUNT(*) FROM claims c WHERE c.slot_id = s.id AND c.status = 'confirmed') \
+         FROM slots s WHERE s.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn claims_and_cancellations_sent_many_times_at_once_are_done_once() {
+    let w = World::new().await;
+    let [a, b, c] = [&w.residents[0], &w.residents[1], &w.residents[2]];
+    let post = w.post(2, 24 * 60, 1, None).await;
+    let id = slot(&post, 0);
+    let answers = at_once(16, |_| w.on_slot(a, id, "claims", json!({}))).await;
+    for (status, body) in &answers {
+        assert_eq!(*status, 201, "{body}");
+        assert_eq!(body["slots"][0]["mine"], "confirmed");
+    }
+    assert_eq!(w.app.count("claims").await, 1, "one claim");
+    assert_eq!(places_taken(&w.app, id).await, (1, 1));
+    w.on_slot(b, id, "claims", json!({})).await;
+    let (_, waiting) = w.on_slot(c, id, "claims", json!({})).await;
+    assert_eq!(waiting["slots"][0]["mine"], "waiting");
+    // Both holders cancel, each tapping eight times, all at once.
+    let answers = at_once(16, |i| {
+        w.on_slot(
+            if i % 2 == 0 { a } else { b },
+            id,
+            "cancellations",
+            json!({}),
+        )
+    })
+    .await;
+    for (status, body) in &answers {
+        assert_eq!(*status, 201, "{body}");
+    }
+    let (_, seen) = w
+        .app
+        .get_as(c, &format!("/api/v1/posts/{}", post["id"]))
+        .await;
+    assert_eq!(
+        seen["slots"][0]["mine"], "confirmed",
+        "the waiting list moved up"
+    );
+    assert_eq!(
+        places_taken(&w.app, id).await,
+        (1, 1),
+        "each place freed once"
+    );
+    let (status, _) = w.on_slot(&w.outsider, id, "cancellations", json!({})).await;
+    assert_eq!(status, 404, "never claimed");
+}
+
+#[tokio::test]
+async fn a_cancelled_post_clashes_with_nothing_and_moves_no_one_up() {
+    let w = World::new().await;
+    let [a, b] = [&w.residents[0], &w.residents[1]];
+    let cancelled = w.post(1, 24 * 60, 1, None).await;
+    let first = slot(&cancelled, 0);
+    assert_eq!(w.on_slot(a, first, "claims", json!({})).await.0, 201);
+    let (_, waiting) = w.on_slot(b, first, "claims", json!({})).await;
+    assert_eq!(waiting["slots"][0]["mine"], "waiting");
+    let (status, body) = w
+        .app
+        .post_as(
+            &w.head,
+            &format!("/api/v1/posts/{}/cancellations", cancelled["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let same_time = w.post(1, 24 * 60 + 30, 1, None).await;
+    let (status, body) = w.on_slot(a, slot(&same_time, 0), "claims", json!({})).await;
+    assert_eq!(
+        status, 201,
+        "a cancelled post's claim clashes with nothing: {body}"
+    );
+    assert_eq!(w.on_slot(a, first, "cancellations", json!({})).await.0, 201);
+    let still_waiting: String = sqlx::query_scalar(
+        "SELECT status FROM claims WHERE slot_id = $1 AND status <> 'cancelled'",
+    )
+    .bind(first)
+    .fetch_one(&w.app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        still_waiting, "waiting",
+        "nobody moves up on a cancelled post"
     );
 }

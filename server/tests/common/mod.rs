@@ -10,6 +10,15 @@ use server::{AppState, Config, Db};
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+/// `n` requests made by `request(0..n)`, sent at once; their answers in
+/// that order.
+pub async fn at_once<T, F: std::future::Future<Output = T>>(
+    n: usize,
+    request: impl Fn(usize) -> F,
+) -> Vec<T> {
+    futures_util::future::join_all((0..n).map(request)).await
+}
+
 /// A running server and what a test needs to talk to it.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
