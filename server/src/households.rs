@@ -179,6 +179,12 @@ pub async fn create_request(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
+    crate::idempotency::settle(
+        &mut tx,
+        axum::http::StatusCode::CREATED,
+        &format!("/api/v1/household-requests/{id}"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -289,6 +295,7 @@ pub async fn create_invite(
     token: &str,
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO invites (token, created_by, building_id, household_id, max_uses, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -300,9 +307,15 @@ pub async fn create_invite(
     .bind(max_uses)
     .bind(now)
     .bind(now + days * 24 * 60 * 60 * 1000)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    crate::idempotency::settle(
+        &mut tx,
+        axum::http::StatusCode::CREATED,
+        &format!("/api/v1/invites/{token}"),
+    )
+    .await?;
+    tx.commit().await
 }
 
 /// The error for an invite that cannot be used for this request.

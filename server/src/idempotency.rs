@@ -385,9 +385,12 @@ async fn record(db: &Db, scope: &str, key: &str, response: Response) -> Response
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// Frees a key whose first attempt failed, so a corrected retry may use
+/// it; never a settled one, whose act committed.
 async fn release(db: &Db, scope: &str, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND status IS NULL",
+        "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 \
+         AND status IS NULL AND replay_status IS NULL",
     )
     .bind(scope)
     .bind(key)

@@ -122,7 +122,9 @@ async fn sign_in(
 enum Sent {
     /// 201: the affair's id, and whether the answer was a replay.
     Filed(i64, bool),
-    /// No answer (the server died), or "try again" (409 in progress, 503).
+    /// No answer (the server died), or "try again": 409 in progress, 408
+    /// (the server gave up on a request that waited longer than its
+    /// timeout; what it did not commit is rolled back), 503.
     Lost,
 }
 
@@ -145,7 +147,7 @@ async fn file(client: &reqwest::Client, base: &str, token: &str, body: &Value, k
     match status {
         201 => Sent::Filed(answer["id"].as_i64().unwrap(), replayed),
         409 if answer["error"]["code"] == "idempotency_key_in_progress" => Sent::Lost,
-        503 => Sent::Lost,
+        408 | 503 => Sent::Lost,
         other => panic!("{key}: {other} {answer}"),
     }
 }

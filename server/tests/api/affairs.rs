@@ -346,3 +346,62 @@ async fn the_street_admin_extends_the_categories() {
         .collect();
     assert_eq!(codes.last(), Some(&"elevator"), "added at the end");
 }
+
+#[tokio::test]
+async fn filings_sent_at_once_are_each_filed_once() {
+    let app = TestApp::with_demo().await;
+    let (compound, _, _) = places(&app).await;
+    let environment = category(&app, "environment").await;
+    let resident = app.sign_in(RESIDENT).await;
+    let report = |title: String| {
+        json!({"compound_id": compound, "category_id": environment, "title": title,
+               "description": "北门的路灯一直不亮", "common_area": "北门"})
+    };
+    let before = app.count("affairs").await;
+    // One report tapped sixteen times with its key: one affair, and every
+    // answer is it or says the first is still running.
+    let answers = crate::common::at_once(16, |_| {
+        file(
+            &app,
+            &resident,
+            report("北门路灯不亮".into()),
+            Some("lamp-1"),
+        )
+    })
+    .await;
+    let mut ids = std::collections::BTreeSet::new();
+    for (status, body) in &answers {
+        match status {
+            201 => {
+                ids.insert(body["id"].as_i64().unwrap());
+            }
+            409 => assert_eq!(body["error"]["code"], "idempotency_key_in_progress"),
+            _ => panic!("{status} {body}"),
+        }
+    }
+    assert_eq!(ids.len(), 1, "{answers:?}");
+    assert_eq!(app.count("affairs").await, before + 1);
+    // Sixteen different reports at once, each with its own key: sixteen
+    // affairs, none lost, none twice.
+    let answers = crate::common::at_once(16, |i| {
+        let key = format!("report-{i}");
+        let (app, resident) = (&app, &resident);
+        async move {
+            file(
+                app,
+                resident,
+                report(format!("第{i}盏路灯不亮")),
+                Some(&key),
+            )
+            .await
+        }
+    })
+    .await;
+    assert!(answers.iter().all(|(s, _)| *s == 201), "{answers:?}");
+    let ids: std::collections::BTreeSet<i64> = answers
+        .iter()
+        .map(|(_, a)| a["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 16);
+    assert_eq!(app.count("affairs").await, before + 17);
+}

@@ -986,3 +986,121 @@ async fn an_affair_reopened_after_its_grid_was_retired_goes_to_its_buildings_gri
     assert_eq!(reopened["grid_name"], detail["grids"][0]["name"]);
     w.ok(&w.grid_one, id, json!({"act": "accept"})).await;
 }
+
+#[tokio::test]
+async fn acts_on_one_affair_at_once_each_happen_once() {
+    let w = World::new().await;
+    let id = w.file("电梯按钮失灵", 0).await;
+    // Sixteen identical acceptances: one moves the affair, the others find
+    // it moved (409), none is a 5xx, the timeline has one acceptance.
+    let answers =
+        crate::common::at_once(16, |_| w.act(&w.head, id, json!({"act": "accept"}))).await;
+    let statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{answers:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [201, 409].contains(s)),
+        "{answers:?}"
+    );
+    let (_, detail) = w
+        .app
+        .get_as(&w.head, &format!("/api/v1/affairs/{id}"))
+        .await;
+    assert_eq!(acts(&detail), ["file", "accept"]);
+    // Sixteen conflicting acts on the accepted affair: half resolve it, half
+    // pass it to the grid. One wins; the affair took exactly one step.
+    let answers = crate::common::at_once(16, |i| {
+        let body = if i % 2 == 0 {
+            json!({"act": "resolve", "note": "修好了"})
+        } else {
+            json!({"act": "pass_to_grid", "note": "请网格协调", "grid_id": w.grids[0]})
+        };
+        let token = if i % 4 < 2 { &w.head } else { &w.deputy };
+        w.act(token, id, body)
+    })
+    .await;
+    let won: Vec<&Value> = answers
+        .iter()
+        .filter(|(s, _)| *s == 201)
+        .map(|(_, a)| a)
+        .collect();
+    assert_eq!(won.len(), 1, "{answers:?}");
+    assert!(
+        answers.iter().all(|(s, _)| [201, 409].contains(s)),
+        "{answers:?}"
+    );
+    let (_, detail) = w
+        .app
+        .get_as(&w.head, &format!("/api/v1/affairs/{id}"))
+        .await;
+    assert_eq!(detail["timeline"].as_array().unwrap().len(), 3, "{detail}");
+    assert_eq!(state(&detail), state(won[0]));
+    // Sixteen identical keyed steps (a retried tap): one step, and every
+    // answer is the first one's or says it is still running.
+    let id = w.file("车库积水", 0).await;
+    let events = format!("/api/v1/affairs/{id}/events");
+    let answers = crate::common::at_once(16, |_| {
+        w.app
+            .post_keyed(&w.head, &events, json!({"act": "accept"}), "accept-once")
+    })
+    .await;
+    for (status, body) in &answers {
+        assert!(
+            *status == 201
+                || (*status == 409 && body["error"]["code"] == "idempotency_key_in_progress"),
+            "{status} {body}"
+        );
+    }
+    let (status, again) = w
+        .app
+        .post_keyed(&w.head, &events, json!({"act": "accept"}), "accept-once")
+        .await;
+    assert_eq!(
+        (status, acts(&again)),
+        (201, vec!["file".to_owned(), "accept".to_owned()])
+    );
+}
+
+#[tokio::test]
+async fn ratings_sent_at_once_count_once() {
+    let w = World::new().await;
+    let id = w.file("楼顶漏雨", 0).await;
+    w.ok(&w.head, id, json!({"act": "accept"})).await;
+    w.ok(&w.head, id, json!({"act": "resolve", "note": "补了防水"}))
+        .await;
+    // Sixteen ratings at once, of different satisfaction: one is stored,
+    // the affair closes once, the others are told it is rated (409).
+    let levels = ["very_satisfied", "satisfied", "fair"];
+    let answers = crate::common::at_once(16, |i| {
+        w.rate(id, "", json!({"satisfaction": levels[i % levels.len()]}))
+    })
+    .await;
+    assert_eq!(
+        answers.iter().filter(|(s, _)| *s == 201).count(),
+        1,
+        "{answers:?}"
+    );
+    assert!(
+        answers.iter().all(|(s, _)| [201, 409].contains(s)),
+        "{answers:?}"
+    );
+    let ratings: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM affair_ratings WHERE affair_id = {id}"
+    )))
+    .fetch_one(&w.app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(ratings, 1);
+    let (_, detail) = w
+        .app
+        .get_as(&w.resident, &format!("/api/v1/affairs/{id}"))
+        .await;
+    assert_eq!(
+        acts(&detail).iter().filter(|a| *a == "confirm").count(),
+        1,
+        "{detail}"
+    );
+}
