@@ -70,8 +70,24 @@ enum Method {
     Delete,
 }
 
+/// FNV-1a (64 bits) of `parts`, in the `Idempotency-Key` a request sends:
+/// the form's key plus this digest of the path and body, so the same
+/// request retried repeats its first answer and a changed one (a corrected
+/// comment, another slot) is a new act. It tells requests apart; it guards
+/// nothing (the server compares a SHA-256 of the request). Written here:
+/// five lines, where a hashing crate would add to every bundle.
+fn fnv1a(parts: &[&[u8]]) -> u64 {
+    parts
+        .iter()
+        .flat_map(|p| p.iter())
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        })
+}
+
 /// One request to the API; an error answer becomes an [`ApiError`]. Not
-/// generic, so its code is in the wasm once.
+/// generic, so its code is in the wasm once. `idempotency_key` is a
+/// [`crate::submit::Submit`]'s key; the header adds the request's digest.
 async fn call(
     method: Method,
     path: &str,
@@ -88,7 +104,11 @@ async fn call(
     }
     .header("Accept-Language", lang.tag());
     if let Some(key) = idempotency_key {
-        builder = builder.header(api_types::IDEMPOTENCY_KEY_HEADER, key);
+        let digest = fnv1a(&[path.as_bytes(), body.as_deref().unwrap_or("").as_bytes()]);
+        builder = builder.header(
+            api_types::IDEMPOTENCY_KEY_HEADER,
+            &format!("{key}-{digest:016x}"),
+        );
     }
     let request = match body {
         Some(body) => builder
@@ -109,15 +129,16 @@ async fn get<T: DeserializeOwned>(path: &str, lang: Lang) -> Result<T, ApiError>
     decode(call(Method::Get, path, None, None, lang).await?).await
 }
 
-/// `POST path` with a JSON body; `idempotency_key` makes a retry safe.
+/// `POST path` with a JSON body, keyed by a [`crate::submit::Submit`]'s
+/// `key` so a retry is the same act.
 async fn post<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
-    idempotency_key: Option<&str>,
+    key: &str,
     lang: Lang,
 ) -> Result<T, ApiError> {
     let body = serde_json::to_string(body).map_err(network_error)?;
-    decode(call(Method::Post, path, Some(body), idempotency_key, lang).await?).await
+    decode(call(Method::Post, path, Some(body), Some(key), lang).await?).await
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
@@ -169,13 +190,16 @@ pub async fn get_compound(id: i64, lang: Lang) -> Result<CompoundDetail, ApiErro
 }
 
 /// `POST /sign-in-codes`: sends a code to `phone`.
-pub async fn request_code(phone: String, lang: Lang) -> Result<CodeSent, ApiError> {
-    post("/sign-in-codes", &CodeRequest { phone }, None, lang).await
+pub async fn request_code(phone: String, key: &str, lang: Lang) -> Result<CodeSent, ApiError> {
+    post("/sign-in-codes", &CodeRequest { phone }, key, lang).await
 }
 
 /// `POST /sessions`: signs in; the server sets the session cookie.
 pub async fn sign_in(phone: String, code: String, lang: Lang) -> Result<Me, ApiError> {
-    post("/sessions", &SignIn { phone, code }, None, lang).await
+    // Unkeyed: a repeated answer could not carry the session cookie; a
+    // retry after a lost answer finds the code spent and asks for another.
+    let body = serde_json::to_string(&SignIn { phone, code }).map_err(network_error)?;
+    decode(call(Method::Post, "/sessions", Some(body), None, lang).await?).await
 }
 
 /// `GET /sessions/current`: the signed-in person, or `None` for an
@@ -216,7 +240,7 @@ pub async fn request_household(
     key: &str,
     lang: Lang,
 ) -> Result<HouseholdRequest, ApiError> {
-    post("/household-requests", request, Some(key), lang).await
+    post("/household-requests", request, key, lang).await
 }
 
 /// `GET /household-requests?status=pending`: what the person may decide.
@@ -228,18 +252,19 @@ pub async fn pending_household_requests(lang: Lang) -> Result<Page<HouseholdRequ
 pub async fn decide_household_request(
     id: i64,
     reason: Option<String>,
+    key: &str,
     lang: Lang,
 ) -> Result<HouseholdRequest, ApiError> {
     match reason {
         None => {
             let path = format!("/household-requests/{id}/approvals");
-            decode(call(Method::Post, &path, None, None, lang).await?).await
+            decode(call(Method::Post, &path, None, Some(key), lang).await?).await
         }
         Some(reason) => {
             post(
                 &format!("/household-requests/{id}/rejections"),
                 &Rejection { reason },
-                None,
+                key,
                 lang,
             )
             .await
@@ -249,7 +274,7 @@ pub async fn decide_household_request(
 
 /// `POST /invites`, safe to retry with the same `key`.
 pub async fn create_invite(invite: &NewInvite, key: &str, lang: Lang) -> Result<Invite, ApiError> {
-    post("/invites", invite, Some(key), lang).await
+    post("/invites", invite, key, lang).await
 }
 
 /// `GET /invites?compound_id=`: the compound's invites, newest first.
@@ -283,7 +308,7 @@ pub async fn list_categories(street_id: i64, lang: Lang) -> Result<Vec<Category>
 
 /// `POST /affairs`, safe to retry with the same `key`.
 pub async fn file_affair(affair: &NewAffair, key: &str, lang: Lang) -> Result<Affair, ApiError> {
-    post("/affairs", affair, Some(key), lang).await
+    post("/affairs", affair, key, lang).await
 }
 
 /// `GET /affairs/{id}`.
@@ -319,14 +344,14 @@ pub async fn similar_affairs(
 }
 
 /// `POST /affairs/{id}/seconds`: "me too".
-pub async fn second_affair(id: i64, lang: Lang) -> Result<Seconded, ApiError> {
+pub async fn second_affair(id: i64, key: &str, lang: Lang) -> Result<Seconded, ApiError> {
     let path = format!("/affairs/{id}/seconds");
-    decode(call(Method::Post, &path, None, None, lang).await?).await
+    decode(call(Method::Post, &path, None, Some(key), lang).await?).await
 }
 
 /// `POST /affairs/{id}/events`, safe to retry with the same `key`.
 pub async fn act(id: i64, step: &Move, key: &str, lang: Lang) -> Result<Affair, ApiError> {
-    post(&format!("/affairs/{id}/events"), step, Some(key), lang).await
+    post(&format!("/affairs/{id}/events"), step, key, lang).await
 }
 
 /// `POST /affairs/{id}/rating`, or after a follow-up `.../rating/re-rating`,
@@ -339,13 +364,7 @@ pub async fn rate(
     lang: Lang,
 ) -> Result<Affair, ApiError> {
     let tail = if again { "/re-rating" } else { "" };
-    post(
-        &format!("/affairs/{id}/rating{tail}"),
-        rating,
-        Some(key),
-        lang,
-    )
-    .await
+    post(&format!("/affairs/{id}/rating{tail}"), rating, key, lang).await
 }
 
 /// `POST /affairs/{id}/rating/follow-up`, safe to retry with the same `key`.
@@ -353,7 +372,7 @@ pub async fn follow_up(id: i64, note: String, key: &str, lang: Lang) -> Result<A
     post(
         &format!("/affairs/{id}/rating/follow-up"),
         &FollowUp { note },
-        Some(key),
+        key,
         lang,
     )
     .await
@@ -376,7 +395,9 @@ pub async fn unread(lang: Lang) -> Result<Unread, ApiError> {
 
 /// `POST /notice-reads`: everything up to `up_to_id` is read.
 pub async fn mark_read(up_to_id: i64, lang: Lang) -> Result<Unread, ApiError> {
-    post("/notice-reads", &MarkRead { up_to_id }, None, lang).await
+    // Unkeyed: marking read up to an id is the same however often it is done.
+    let body = serde_json::to_string(&MarkRead { up_to_id }).map_err(network_error)?;
+    decode(call(Method::Post, "/notice-reads", Some(body), None, lang).await?).await
 }
 
 /// `GET /affair-metrics`.
@@ -440,7 +461,7 @@ pub async fn record_affair(
     key: &str,
     lang: Lang,
 ) -> Result<Affair, ApiError> {
-    post("/affairs", affair, Some(key), lang).await
+    post("/affairs", affair, key, lang).await
 }
 
 /// `GET /compounds/{id}/roster`.
@@ -449,8 +470,12 @@ pub async fn roster(compound: i64, lang: Lang) -> Result<RosterStatus, ApiError>
 }
 
 /// `POST /role-grants`.
-pub async fn grant_role(grant: &NewRoleGrant, lang: Lang) -> Result<RoleGrant, ApiError> {
-    post("/role-grants", grant, None, lang).await
+pub async fn grant_role(
+    grant: &NewRoleGrant,
+    key: &str,
+    lang: Lang,
+) -> Result<RoleGrant, ApiError> {
+    post("/role-grants", grant, key, lang).await
 }
 
 /// `GET /role-grants?{scope}`, `scope` being `street_id=…`,
@@ -460,9 +485,14 @@ pub async fn role_records(scope: &str, lang: Lang) -> Result<Vec<RoleRecord>, Ap
 }
 
 /// `POST /role-grants/{id}/revocations`.
-pub async fn revoke_role(id: i64, reason: String, lang: Lang) -> Result<RoleGrant, ApiError> {
+pub async fn revoke_role(
+    id: i64,
+    reason: String,
+    key: &str,
+    lang: Lang,
+) -> Result<RoleGrant, ApiError> {
     let path = format!("/role-grants/{id}/revocations");
-    post(&path, &Revocation { reason }, None, lang).await
+    post(&path, &Revocation { reason }, key, lang).await
 }
 
 /// `GET /communities/{id}/departments`.
@@ -474,10 +504,11 @@ pub async fn departments(community: i64, lang: Lang) -> Result<Vec<Department>, 
 pub async fn add_department(
     community: i64,
     name: String,
+    key: &str,
     lang: Lang,
 ) -> Result<Department, ApiError> {
     let path = format!("/communities/{community}/departments");
-    post(&path, &NewDepartment { name }, None, lang).await
+    post(&path, &NewDepartment { name }, key, lang).await
 }
 
 /// `GET /communities`: every community of the deployment (one page of 100;
@@ -488,8 +519,13 @@ pub async fn list_communities(lang: Lang) -> Result<Page<CommunitySummary>, ApiE
 
 /// `POST {parent}/{communities|compounds|grids}`: a new place under
 /// `parent` (`/streets/1`, `/communities/2`, `/compounds/3`).
-pub async fn add_place(path: &str, place: &NewPlace, lang: Lang) -> Result<PlaceRef, ApiError> {
-    post(path, place, None, lang).await
+pub async fn add_place(
+    path: &str,
+    place: &NewPlace,
+    key: &str,
+    lang: Lang,
+) -> Result<PlaceRef, ApiError> {
+    post(path, place, key, lang).await
 }
 
 /// `PUT /grids/{id}`: renames a grid.
@@ -513,9 +549,10 @@ pub async fn retire_grid(id: i64, lang: Lang) -> Result<(), ApiError> {
 pub async fn add_building(
     grid: i64,
     building: &NewBuilding,
+    key: &str,
     lang: Lang,
 ) -> Result<PlaceRef, ApiError> {
-    post(&format!("/grids/{grid}/buildings"), building, None, lang).await
+    post(&format!("/grids/{grid}/buildings"), building, key, lang).await
 }
 
 /// `PUT /buildings/{id}`: renames or moves a building.
@@ -568,7 +605,7 @@ pub async fn consultations(
 
 /// `POST /consultations`, safe to retry with the same `key`.
 pub async fn propose(topic: &NewTopic, key: &str, lang: Lang) -> Result<Consultation, ApiError> {
-    post("/consultations", topic, Some(key), lang).await
+    post("/consultations", topic, key, lang).await
 }
 
 /// `GET /consultations/{id}`.
@@ -580,16 +617,22 @@ pub async fn consultation(id: i64, lang: Lang) -> Result<Consultation, ApiError>
 pub async fn consultation_step(
     id: i64,
     step: &MoveTopic,
+    key: &str,
     lang: Lang,
 ) -> Result<Consultation, ApiError> {
-    post(&format!("/consultations/{id}/steps"), step, None, lang).await
+    post(&format!("/consultations/{id}/steps"), step, key, lang).await
 }
 
 /// `POST` to a consultation's sub-resource without a body (`supports`,
 /// `registrations`, `action-items/{item}/signups`).
-pub async fn consultation_post(id: i64, tail: &str, lang: Lang) -> Result<Consultation, ApiError> {
+pub async fn consultation_post(
+    id: i64,
+    tail: &str,
+    key: &str,
+    lang: Lang,
+) -> Result<Consultation, ApiError> {
     let path = format!("/consultations/{id}/{tail}");
-    decode(call(Method::Post, &path, None, None, lang).await?).await
+    decode(call(Method::Post, &path, None, Some(key), lang).await?).await
 }
 
 /// `GET /consultations/{id}/comments`.
@@ -605,13 +648,7 @@ pub async fn add_comment(
     key: &str,
     lang: Lang,
 ) -> Result<Page<Comment>, ApiError> {
-    post(
-        &format!("/consultations/{id}/comments"),
-        comment,
-        Some(key),
-        lang,
-    )
-    .await
+    post(&format!("/consultations/{id}/comments"), comment, key, lang).await
 }
 
 /// `POST /comments/{id}/supports`, `/hidings` or `/reports` (`reason` for
@@ -620,12 +657,13 @@ pub async fn comment_act(
     id: i64,
     act: &str,
     reason: Option<String>,
+    key: &str,
     lang: Lang,
 ) -> Result<Page<Comment>, ApiError> {
     let path = format!("/comments/{id}/{act}");
     match reason {
-        Some(reason) => post(&path, &Reason { reason }, None, lang).await,
-        None => decode(call(Method::Post, &path, None, None, lang).await?).await,
+        Some(reason) => post(&path, &Reason { reason }, key, lang).await,
+        None => decode(call(Method::Post, &path, None, Some(key), lang).await?).await,
     }
 }
 
@@ -636,13 +674,7 @@ pub async fn add_pledge(
     key: &str,
     lang: Lang,
 ) -> Result<Consultation, ApiError> {
-    post(
-        &format!("/consultations/{id}/pledges"),
-        pledge,
-        Some(key),
-        lang,
-    )
-    .await
+    post(&format!("/consultations/{id}/pledges"), pledge, key, lang).await
 }
 
 /// `PUT /consultations/{id}/ballot`.
@@ -662,7 +694,7 @@ pub async fn add_progress(
     post(
         &format!("/consultations/{id}/progress"),
         progress,
-        Some(key),
+        key,
         lang,
     )
     .await
@@ -678,9 +710,10 @@ pub async fn skills(street_id: i64, lang: Lang) -> Result<Vec<Skill>, ApiError> 
 /// `POST /pool-applications`.
 pub async fn apply_to_pool(
     application: &NewApplication,
+    key: &str,
     lang: Lang,
 ) -> Result<PoolMember, ApiError> {
-    post("/pool-applications", application, None, lang).await
+    post("/pool-applications", application, key, lang).await
 }
 
 /// `GET /pool-applications?compound_id=&status=pending`: for the station.
@@ -699,19 +732,20 @@ pub async fn pending_applications(
 pub async fn decide_application(
     id: i64,
     reason: Option<String>,
+    key: &str,
     lang: Lang,
 ) -> Result<PoolMember, ApiError> {
     match reason {
         None => {
             let path = format!("/pool-applications/{id}/approvals");
-            decode(call(Method::Post, &path, None, None, lang).await?).await
+            decode(call(Method::Post, &path, None, Some(key), lang).await?).await
         }
         Some(reason) => {
             let body = api_types::consultations::Reason { reason };
             post(
                 &format!("/pool-applications/{id}/rejections"),
                 &body,
-                None,
+                key,
                 lang,
             )
             .await
@@ -721,7 +755,7 @@ pub async fn decide_application(
 
 /// `POST /posts`, safe to retry with the same `key`.
 pub async fn create_post(new: &NewPost, key: &str, lang: Lang) -> Result<Post, ApiError> {
-    post("/posts", new, Some(key), lang).await
+    post("/posts", new, key, lang).await
 }
 
 /// `GET /posts?compound_id=`: fitting posts first.
@@ -737,27 +771,33 @@ pub async fn get_post(id: i64, lang: Lang) -> Result<Post, ApiError> {
 }
 
 /// `POST /slots/{id}/claims` or `/cancellations`: the post after it.
-pub async fn slot_act(slot: i64, act: &str, lang: Lang) -> Result<Post, ApiError> {
+pub async fn slot_act(slot: i64, act: &str, key: &str, lang: Lang) -> Result<Post, ApiError> {
     let path = format!("/slots/{slot}/{act}");
-    decode(call(Method::Post, &path, None, None, lang).await?).await
+    decode(call(Method::Post, &path, None, Some(key), lang).await?).await
 }
 
 /// `POST /slots/{id}/check-ins` or `/check-outs` with the code shown.
-pub async fn check(slot: i64, out: bool, code: String, lang: Lang) -> Result<Post, ApiError> {
+pub async fn check(
+    slot: i64,
+    out: bool,
+    code: String,
+    key: &str,
+    lang: Lang,
+) -> Result<Post, ApiError> {
     let tail = if out { "check-outs" } else { "check-ins" };
     post(
         &format!("/slots/{slot}/{tail}"),
         &CodeEntry { code },
-        None,
+        key,
         lang,
     )
     .await
 }
 
 /// `POST /slots/{id}/codes`: a fresh code for the station member to show.
-pub async fn new_code(slot: i64, lang: Lang) -> Result<CheckInCode, ApiError> {
+pub async fn new_code(slot: i64, key: &str, lang: Lang) -> Result<CheckInCode, ApiError> {
     let path = format!("/slots/{slot}/codes");
-    decode(call(Method::Post, &path, None, None, lang).await?).await
+    decode(call(Method::Post, &path, None, Some(key), lang).await?).await
 }
 
 /// `GET /pool-figures?compound_id=&month=`.
@@ -794,12 +834,13 @@ pub async fn help_requests(affair: Option<i64>, lang: Lang) -> Result<Vec<HelpRe
 pub async fn ask_for_help(
     affair: i64,
     request: &NewHelpRequest,
+    key: &str,
     lang: Lang,
 ) -> Result<HelpRequest, ApiError> {
     post(
         &format!("/affairs/{affair}/help-requests"),
         request,
-        None,
+        key,
         lang,
     )
     .await
@@ -812,13 +853,14 @@ pub async fn help_act(
     act: &str,
     minutes: Option<i64>,
     rating: Option<&api_types::affairs::NewRating>,
+    key: &str,
     lang: Lang,
 ) -> Result<HelpRequest, ApiError> {
     let path = format!("/help-requests/{id}/{act}");
     match (minutes, rating) {
-        (Some(minutes), _) => post(&path, &HelpDone { minutes }, None, lang).await,
-        (None, Some(rating)) => post(&path, rating, None, lang).await,
-        (None, None) => decode(call(Method::Post, &path, None, None, lang).await?).await,
+        (Some(minutes), _) => post(&path, &HelpDone { minutes }, key, lang).await,
+        (None, Some(rating)) => post(&path, rating, key, lang).await,
+        (None, None) => decode(call(Method::Post, &path, None, Some(key), lang).await?).await,
     }
 }
 
@@ -871,13 +913,18 @@ pub async fn community_units(
 }
 
 /// `POST /service-units`, or `PUT /service-units/{id}` to change one.
-pub async fn save_unit(id: Option<i64>, unit: &NewUnit, lang: Lang) -> Result<(), ApiError> {
+pub async fn save_unit(
+    id: Option<i64>,
+    unit: &NewUnit,
+    key: &str,
+    lang: Lang,
+) -> Result<(), ApiError> {
     let body = serde_json::to_string(unit).map_err(network_error)?;
     let (method, path) = match id {
         Some(id) => (Method::Put, format!("/service-units/{id}")),
         None => (Method::Post, "/service-units".to_owned()),
     };
-    call(method, &path, Some(body), None, lang)
+    call(method, &path, Some(body), Some(key), lang)
         .await
         .map(|_| ())
 }
@@ -896,22 +943,32 @@ pub async fn retire_unit(id: i64, lang: Lang) -> Result<(), ApiError> {
 }
 
 /// `POST /unit-ratings/{id}/re-ratings`: the rater rates the fix.
-pub async fn re_rate_unit(id: i64, rating: &NewRating, lang: Lang) -> Result<(), ApiError> {
+pub async fn re_rate_unit(
+    id: i64,
+    rating: &NewRating,
+    key: &str,
+    lang: Lang,
+) -> Result<(), ApiError> {
     let body = serde_json::to_string(rating).map_err(network_error)?;
     let path = format!("/unit-ratings/{id}/re-ratings");
-    call(Method::Post, &path, Some(body), None, lang)
+    call(Method::Post, &path, Some(body), Some(key), lang)
         .await
         .map(|_| ())
 }
 
 /// `POST /unit-ratings/{id}/answers`.
-pub async fn answer_rating(id: i64, answer: &UnitAnswer, lang: Lang) -> Result<(), ApiError> {
+pub async fn answer_rating(
+    id: i64,
+    answer: &UnitAnswer,
+    key: &str,
+    lang: Lang,
+) -> Result<(), ApiError> {
     let body = serde_json::to_string(answer).map_err(network_error)?;
     call(
         Method::Post,
         &format!("/unit-ratings/{id}/answers"),
         Some(body),
-        None,
+        Some(key),
         lang,
     )
     .await

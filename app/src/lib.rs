@@ -17,6 +17,7 @@ pub mod prefs;
 pub mod report;
 pub mod routes;
 pub mod session;
+pub mod submit;
 
 use leptos::prelude::IntoView;
 

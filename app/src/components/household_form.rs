@@ -8,6 +8,7 @@ use crate::i18n::{Key, t};
 use crate::prefs::use_lang;
 use crate::routes;
 use crate::session::use_session;
+use crate::submit::Submit;
 use api_types::households::NewHouseholdRequest;
 use api_types::places::CompoundDetail;
 use leptos::prelude::*;
@@ -43,11 +44,9 @@ pub fn HouseholdForm(
     let unit = RwSignal::new(fixed_unit);
     let room = RwSignal::new(fixed_room);
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
     let navigate = StoredValue::new_local(use_navigate());
-    // One key per request, kept across retries so a flaky network never
-    // files it twice.
-    let key = StoredValue::new(api::new_idempotency_key());
+    // One request, however often a flaky network makes the resident send it.
+    let sending = Submit::new();
     let units_of = {
         let buildings = buildings.clone();
         move |id: i64| {
@@ -77,21 +76,20 @@ pub fn HouseholdForm(
             room: room.get_untracked().trim().to_owned(),
             invite_token: invite_token.clone(),
         };
-        busy.set(true);
         error.set(None);
-        spawn_local(async move {
-            match api::request_household(&request, &key.get_value(), lang).await {
-                Ok(_) => {
-                    // The "me" page shows the request and its state.
+        sending.run(
+            move |key| async move { api::request_household(&request, &key, lang).await },
+            move |answer| match answer {
+                // The "me" page shows the request and its state.
+                Ok(_) => spawn_local(async move {
                     if let Ok(person) = api::current_person(lang).await {
                         session.person.set(Some(person));
                     }
                     navigate.with_value(|navigate| navigate(routes::ME, Default::default()));
-                }
+                }),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
     let units_view = move || {
         units_of(chosen_building.get())
@@ -144,7 +142,7 @@ pub fn HouseholdForm(
                     bind:value=room
                 />
                 {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
-                <button type="submit" class=ui::primary disabled=move || busy.get()>
+                <button type="submit" class=ui::primary disabled=move || sending.pending()>
                     {t(lang, Key::Submit)}
                 </button>
             </form>

@@ -16,12 +16,12 @@ use crate::pages::affair_style as style;
 use crate::pages::units::zh;
 use crate::prefs::{use_lang, use_title};
 use crate::session::use_session;
+use crate::submit::Submit;
 use api_types::Lang;
 use api_types::affairs::{Channel, NewAffair, NewRecordedAffair, OnBehalf};
 use api_types::identity::RoleSummary;
 use api_types::imports::{PlaceImportReport, RosterImportReport, RowError};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::A;
 
@@ -179,7 +179,7 @@ where
     let file = StoredValue::new_local(None::<web_sys::File>);
     let report = RwSignal::new(None::<R>);
     let clean = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    let sending = Submit::new();
     let error = RwSignal::new(None::<String>);
     let send = move |dry_run: bool| {
         let Some(chosen) = file.get_value() else {
@@ -188,10 +188,11 @@ where
             ));
             return;
         };
-        busy.set(true);
         error.set(None);
-        spawn_local(async move {
-            match upload(chosen, dry_run).await {
+        // Unkeyed: importing the same sheet again adds nothing new.
+        sending.run(
+            move |_| async move { upload(chosen, dry_run).await },
+            move |answer| match answer {
                 Ok(r) => {
                     clean.set(dry_run && is_clean(&r));
                     report.set(Some(r));
@@ -200,15 +201,14 @@ where
                     clean.set(false);
                     error.set(Some(e.text(lang)));
                 }
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
     view! {
         <section class=style::panel>
             <label class=ui::label for="sheet-file">{label}</label>
             <input id="sheet-file" class=ui::input type="file"
-                disabled=move || busy.get()
+                disabled=move || sending.pending()
                 accept=".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
                 on:change=move |ev| {
                     file.set_value(chosen_file(&ev));
@@ -218,14 +218,14 @@ where
                 } />
             <p class=ui::hint>{zh(lang, "Excel 文件（.xlsx）或 CSV 均可。先检查，没有问题再导入。", "An Excel file (.xlsx) or CSV. Check it first, then import it.")}</p>
             <div class=style::chips>
-                <button type="button" class=style::secondary disabled=move || busy.get() on:click=move |_| send(true)>
+                <button type="button" class=style::secondary disabled=move || sending.pending() on:click=move |_| send(true)>
                     {zh(lang, "检查（不写入）", "Check (writes nothing)")}
                 </button>
-                <button type="button" class=ui::primary disabled=move || busy.get() || !clean.get() on:click=move |_| send(false)>
+                <button type="button" class=ui::primary disabled=move || sending.pending() || !clean.get() on:click=move |_| send(false)>
                     {zh(lang, "导入", "Import")}
                 </button>
             </div>
-            {move || busy.get().then(Loading)}
+            {move || sending.pending().then(Loading)}
             {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
         </section>
         {move || report.get().map(|r| render(lang, r))}
@@ -381,8 +381,7 @@ pub fn OnBehalfPage() -> impl IntoView {
     let description = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let filed = RwSignal::new(None::<i64>);
-    let sending = RwSignal::new(false);
-    let key = StoredValue::new(api::new_idempotency_key());
+    let sending = Submit::new();
     let submit = move |_| {
         let text = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_owned());
         let affair = NewRecordedAffair {
@@ -411,15 +410,13 @@ pub fn OnBehalfPage() -> impl IntoView {
             return;
         }
         error.set(None);
-        sending.set(true);
-        let key = key.get_value();
-        spawn_local(async move {
-            match api::record_affair(&affair, &key, lang).await {
+        sending.run(
+            move |key| async move { api::record_affair(&affair, &key, lang).await },
+            move |answer| match answer {
                 Ok(done) => filed.set(Some(done.id)),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-            sending.set(false);
-        });
+            },
+        );
     };
     view! {
         <h1 class=style::title>{zh(lang, "替居民登记一件事", "Record an affair for a resident")}</h1>
@@ -467,7 +464,7 @@ pub fn OnBehalfPage() -> impl IntoView {
                     <label class=ui::label for="ob-description">{zh(lang, "经过", "What happened")}</label>
                     <textarea id="ob-description" class=ui::input rows="4" maxlength="1000" prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                     {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
-                    <button type="button" class=ui::primary disabled=move || sending.get() || filed.get().is_some() on:click=submit>{zh(lang, "登记", "Record it")}</button>
+                    <button type="button" class=ui::primary disabled=move || sending.pending() || filed.get().is_some() on:click=submit>{zh(lang, "登记", "Record it")}</button>
                 </section>
             }.into_any(),
         })}

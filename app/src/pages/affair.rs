@@ -18,10 +18,10 @@ use api_types::affairs::{
     Act, Actor, Affair, AffairState, Level, Move, NewRating, Rating, Satisfaction, Status, apply,
 };
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::pages::affair_style as style;
+use crate::submit::Submit;
 
 /// `/affairs/:id`.
 #[component]
@@ -222,13 +222,15 @@ fn NextSteps(affair: Affair, on_change: RwSignal<Option<Affair>>) -> impl IntoVi
         && matches!(affair.status, Status::Open | Status::InProgress);
     let seconded = RwSignal::new(affair.seconded);
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let second = move |_| {
-        spawn_local(async move {
-            match api::second_affair(id, lang).await {
+        sending.run(
+            move |key| async move { api::second_affair(id, &key, lang).await },
+            move |answer| match answer {
                 Ok(_) => seconded.set(true),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     let act_button = move |act: Act| {
         let label = match act {
@@ -322,8 +324,7 @@ fn MoveForm(
     let note = RwSignal::new(String::new());
     let photo_ids = RwSignal::new(Vec::<i64>::new());
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let key = StoredValue::new(api::new_idempotency_key());
+    let sending = Submit::new();
     let grid = RwSignal::new(None::<i64>);
     let send = move |_| {
         let step = Move {
@@ -341,17 +342,16 @@ fn MoveForm(
             );
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            match api::act(id, &step, &key.get_value(), lang).await {
+        sending.run(
+            move |key| async move { api::act(id, &step, &key, lang).await },
+            move |answer| match answer {
                 Ok(affair) => {
                     chosen.set(None);
                     on_change.set(Some(affair));
                 }
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
     view! {
         {act.needs_note()
@@ -374,7 +374,7 @@ fn MoveForm(
             <button type="button" class=style::secondary on:click=move |_| chosen.set(None)>
                 {w(lang, W::Cancel)}
             </button>
-            <button type="button" class=ui::primary disabled=move || busy.get() on:click=send>
+            <button type="button" class=ui::primary disabled=move || sending.pending() on:click=send>
                 {w(lang, W::Done)}
             </button>
         </div>
@@ -424,9 +424,7 @@ fn RatingForm(id: i64, again: bool, on_change: RwSignal<Option<Affair>>) -> impl
     let choice = RwSignal::new(None::<Satisfaction>);
     let comment = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    // One rating, however often its answer is lost and it is sent again.
-    let key = StoredValue::new(api::new_idempotency_key());
+    let sending = Submit::new();
     let send = move |_| {
         let Some(satisfaction) = choice.get_untracked() else {
             error.set(Some(
@@ -442,14 +440,13 @@ fn RatingForm(id: i64, again: bool, on_change: RwSignal<Option<Affair>>) -> impl
             error.set(Some(w(lang, W::ReasonRequired).to_owned()));
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            match api::rate(id, &rating, again, &key.get_value(), lang).await {
+        sending.run(
+            move |key| async move { api::rate(id, &rating, again, &key, lang).await },
+            move |answer| match answer {
                 Ok(affair) => on_change.set(Some(affair)),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
     let poor = move || choice.get().is_some_and(|s| !s.satisfied());
     view! {
@@ -483,7 +480,7 @@ fn RatingForm(id: i64, again: bool, on_change: RwSignal<Option<Affair>>) -> impl
             on:input=move |ev| comment.set(event_target_value(&ev))
         ></textarea>
         {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
-        <button type="button" class=ui::primary disabled=move || busy.get() on:click=send>
+        <button type="button" class=ui::primary disabled=move || sending.pending() on:click=send>
             {w(lang, W::SendRating)}
         </button>
     }
@@ -495,7 +492,7 @@ fn FollowUpForm(id: i64, on_change: RwSignal<Option<Affair>>) -> impl IntoView {
     let lang = use_lang();
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let key = StoredValue::new(api::new_idempotency_key());
+    let sending = Submit::new();
     let send = move |_| {
         let text = note.get_untracked();
         if text.trim().is_empty() {
@@ -504,12 +501,13 @@ fn FollowUpForm(id: i64, on_change: RwSignal<Option<Affair>>) -> impl IntoView {
             ));
             return;
         }
-        spawn_local(async move {
-            match api::follow_up(id, text, &key.get_value(), lang).await {
+        sending.run(
+            move |key| async move { api::follow_up(id, text, &key, lang).await },
+            move |answer| match answer {
                 Ok(affair) => on_change.set(Some(affair)),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     view! {
         <h2 class=style::panel_title>{w(lang, W::FollowUpTitle)}</h2>

@@ -14,6 +14,7 @@ use crate::pages::photos::PhotoPicker;
 use crate::prefs::{storage, use_lang, use_prefs, use_title};
 use crate::routes;
 use crate::session::use_session;
+use crate::submit::Submit;
 use api_types::affairs::{Affair, Category, NewAffair};
 use api_types::places::CompoundDetail;
 use leptos::prelude::*;
@@ -159,7 +160,7 @@ fn Form(compound_id: i64, detail: CompoundDetail, categories: Vec<Category>) -> 
         });
     };
     let errors = RwSignal::new(Vec::<String>::new());
-    let submitting = RwSignal::new(false);
+    let sending = Submit::new();
     let buildings: Vec<(i64, String)> = detail
         .grids
         .iter()
@@ -167,9 +168,6 @@ fn Form(compound_id: i64, detail: CompoundDetail, categories: Vec<Category>) -> 
         .collect();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if submitting.get_untracked() {
-            return;
-        }
         let mut d = draft.get_untracked();
         if d.key.is_empty() {
             d.key = api::new_idempotency_key();
@@ -220,22 +218,21 @@ fn Form(compound_id: i64, detail: CompoundDetail, categories: Vec<Category>) -> 
         if !problems.is_empty() {
             return;
         }
-        submitting.set(true);
         let navigate = navigate.clone();
-        spawn_local(async move {
-            match api::file_affair(&affair, &d.key, lang).await {
+        // The draft's key, kept on the phone with what was typed: a retry
+        // after a reload is the same affair.
+        sending.run(
+            move |_| async move { api::file_affair(&affair, &d.key, lang).await },
+            move |answer| match answer {
                 Ok(filed) => {
                     if let Some(s) = storage() {
                         let _ = s.remove_item(&draft_key(compound_id));
                     }
                     navigate(&format!("/affairs/{}", filed.id), Default::default());
                 }
-                Err(e) => {
-                    errors.set(vec![e.text(lang)]);
-                    submitting.set(false);
-                }
-            }
-        });
+                Err(e) => errors.set(vec![e.text(lang)]),
+            },
+        );
     };
     view! {
         <form class=style::panel on:submit=submit novalidate>
@@ -378,8 +375,8 @@ fn Form(compound_id: i64, detail: CompoundDetail, categories: Vec<Category>) -> 
                         }
                     })
             }}
-            <button type="submit" class=ui::primary disabled=move || submitting.get()>
-                {move || if submitting.get() { w(lang, W::Submitting) } else { w(lang, W::Submit) }}
+            <button type="submit" class=ui::primary disabled=move || sending.pending()>
+                {move || if sending.pending() { w(lang, W::Submitting) } else { w(lang, W::Submit) }}
             </button>
         </form>
     }
@@ -393,16 +390,18 @@ fn SimilarAffair(affair: Affair) -> impl IntoView {
     let seconds = RwSignal::new(affair.seconds);
     let seconded = RwSignal::new(affair.seconded || affair.mine);
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let second = move |_| {
-        spawn_local(async move {
-            match api::second_affair(id, lang).await {
+        sending.run(
+            move |key| async move { api::second_affair(id, &key, lang).await },
+            move |answer| match answer {
                 Ok(s) => {
                     seconds.set(s.seconds);
                     seconded.set(true);
                 }
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     view! {
         <AffairCard affair />

@@ -15,6 +15,7 @@ use crate::pages::not_found::NotFoundPage;
 use crate::pages::photos::photo_url;
 use crate::prefs::{use_lang, use_title};
 use crate::session::use_session;
+use crate::submit::Submit;
 use api_types::Lang;
 use api_types::consultations::{
     Comment, Consultation, MoveTopic, NewComment, NewOutcome, NewPledge, NewProgress, PledgeKind,
@@ -54,23 +55,23 @@ pub fn ConsultationPage() -> impl IntoView {
     }
 }
 
-/// Runs an API call that answers the consultation, showing its error.
+/// Sends, through `sending`, an API call that answers the consultation;
+/// shows the new state or the error.
 fn act<F>(
+    sending: Submit,
     lang: Lang,
     current: RwSignal<Option<Consultation>>,
     error: RwSignal<Option<String>>,
-    call: F,
+    call: impl FnOnce(String) -> F + 'static,
 ) where
     F: std::future::Future<Output = Result<Consultation, api::ApiError>> + 'static,
 {
-    spawn_local(async move {
-        match call.await {
-            Ok(topic) => {
-                error.set(None);
-                current.set(Some(topic));
-            }
-            Err(e) => error.set(Some(e.text(lang))),
+    sending.run(call, move |answer| match answer {
+        Ok(topic) => {
+            error.set(None);
+            current.set(Some(topic));
         }
+        Err(e) => error.set(Some(e.text(lang))),
     });
 }
 
@@ -79,6 +80,7 @@ fn TopicView(topic: Consultation, current: RwSignal<Option<Consultation>>) -> im
     let lang = use_lang();
     let id = topic.id;
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let people = [
         Some(format!(
             "{}：{}",
@@ -134,7 +136,7 @@ fn TopicView(topic: Consultation, current: RwSignal<Option<Consultation>>) -> im
             {topic.decline_reason.clone().map(|r| view! { <p class=ui::error>{format!("{}：{r}", c(lang, C::Reason))}</p> })}
             <p class=style::meta>{format!("{} {}", topic.supports, c(lang, C::Supports))}</p>
             {can_support.then(|| view! {
-                <button type="button" class=ui::primary on:click=move |_| act(lang, current, error, api::consultation_post(id, "supports", lang))>
+                <button type="button" class=ui::primary on:click=move |_| act(sending, lang, current, error, move |key| async move { api::consultation_post(id, "supports", &key, lang).await })>
                     {c(lang, C::Support)}
                 </button>
             })}
@@ -184,6 +186,7 @@ fn ConvenorPanel(topic: Consultation, current: RwSignal<Option<Consultation>>) -
     let lang = use_lang();
     let id = topic.id;
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let text_a = RwSignal::new(String::new());
     let text_b = RwSignal::new(String::new());
     let text_c = RwSignal::new(String::new());
@@ -224,8 +227,8 @@ fn ConvenorPanel(topic: Consultation, current: RwSignal<Option<Consultation>>) -
             error.set(fields.first().map(|f| f.rule.message(&f.field, lang)));
             return;
         }
-        act(lang, current, error, async move {
-            api::consultation_step(id, &body, lang).await
+        act(sending, lang, current, error, move |key| async move {
+            api::consultation_step(id, &body, &key, lang).await
         });
     };
     let area = |id: &'static str, label: C, value: RwSignal<String>| {
@@ -248,21 +251,13 @@ fn ConvenorPanel(topic: Consultation, current: RwSignal<Option<Consultation>>) -
         }
     };
     let progress = RwSignal::new(String::new());
-    // One key per update: a retry of a lost answer posts it once; the next
-    // update gets a new one.
-    let progress_key = StoredValue::new(api::new_idempotency_key());
     let post_progress = move |_| {
         let body = NewProgress {
             body: progress.get_untracked(),
             photo_ids: Vec::new(),
         };
-        let key = progress_key.get_value();
-        act(lang, current, error, async move {
-            let posted = api::add_progress(id, &body, &key, lang).await;
-            if posted.is_ok() {
-                progress_key.set_value(api::new_idempotency_key());
-            }
-            posted
+        act(sending, lang, current, error, move |key| async move {
+            api::add_progress(id, &body, &key, lang).await
         });
     };
     let content = match topic.state {
@@ -363,7 +358,7 @@ fn AsksView(topic: Consultation, current: RwSignal<Option<Consultation>>) -> imp
         let amount = RwSignal::new(String::new());
         let description = RwSignal::new(String::new());
         let error = RwSignal::new(None::<String>);
-        let key = StoredValue::new(api::new_idempotency_key());
+        let sending = Submit::new();
         let send = move |_| {
             let n = amount.get_untracked().trim().parse::<i64>().unwrap_or(0);
             let pledge = NewPledge {
@@ -375,9 +370,7 @@ fn AsksView(topic: Consultation, current: RwSignal<Option<Consultation>>) -> imp
                 error.set(fields.first().map(|f| f.rule.message(c(lang, if f.field == "amount" { C::Amount } else { C::Description }), lang)));
                 return;
             }
-            let k = key.get_value();
-            key.set_value(api::new_idempotency_key());
-            act(lang, current, error, async move { api::add_pledge(id, &pledge, &k, lang).await });
+            act(sending, lang, current, error, move |key| async move { api::add_pledge(id, &pledge, &key, lang).await });
         };
         view! {
             <section class=style::panel>
@@ -412,6 +405,7 @@ fn MeetingView(topic: Consultation, current: RwSignal<Option<Consultation>>) -> 
     let lang = use_lang();
     let id = topic.id;
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     topic.meeting.clone().map(|m| {
         let full = m.registered >= m.capacity;
         let open = topic.in_scope && matches!(topic.state, State::Adopted | State::Discussion | State::Voting);
@@ -426,7 +420,7 @@ fn MeetingView(topic: Consultation, current: RwSignal<Option<Consultation>>) -> 
                 {match (m.mine, open, full) {
                     (true, _, _) => view! { <p class=style::step_head>{c(lang, C::Registered)}</p> }.into_any(),
                     (false, true, false) => view! {
-                        <button type="button" class=ui::primary on:click=move |_| act(lang, current, error, api::consultation_post(id, "registrations", lang))>
+                        <button type="button" class=ui::primary on:click=move |_| act(sending, lang, current, error, move |key| async move { api::consultation_post(id, "registrations", &key, lang).await })>
                             {c(lang, C::Register)}
                         </button>
                     }.into_any(),
@@ -449,6 +443,7 @@ fn BallotView(
     let lang = use_lang();
     let id = topic.id;
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let chosen = RwSignal::new(vote.my_choices.clone().unwrap_or_default());
     let rule = vote.rule.clone();
     let multiple = rule.multiple;
@@ -457,7 +452,7 @@ fn BallotView(
     let can_vote = topic.state == State::Voting && topic.in_scope && !household_blocked;
     let send = move |_| {
         let choices = chosen.get_untracked();
-        act(lang, current, error, async move {
+        act(sending, lang, current, error, move |_| async move {
             api::vote(id, choices, lang).await
         });
     };
@@ -527,6 +522,7 @@ fn OutcomeView(topic: Consultation, current: RwSignal<Option<Consultation>>) -> 
     let lang = use_lang();
     let id = topic.id;
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     topic.outcome.clone().map(|o| view! {
         <section class=style::panel>
             <h2 class=style::panel_title>{c(lang, C::Outcome)}</h2>
@@ -542,9 +538,9 @@ fn OutcomeView(topic: Consultation, current: RwSignal<Option<Consultation>>) -> 
                             {(!item.volunteers.is_empty()).then(|| view! { <p class=style::meta>{item.volunteers.join("、")}</p> })}
                             {can.then(|| view! {
                                 <button type="button" class=style::secondary on:click=move |_| {
-                                    act(lang, current, error, async move {
+                                    act(sending, lang, current, error, move |key| async move {
                                         let tail = format!("action-items/{item_id}/signups");
-                                        api::consultation_post(id, &tail, lang).await
+                                        api::consultation_post(id, &tail, &key, lang).await
                                     })
                                 }>
                                     {c(lang, C::SignUp)}
@@ -576,6 +572,7 @@ fn Discussion(topic: Consultation) -> impl IntoView {
     let compound = topic.compound_id;
     let comments = RwSignal::new(Vec::<Comment>::new());
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     spawn_local(async move {
         if let Ok(page) = api::comments(id, lang).await {
             comments.set(page.items);
@@ -593,35 +590,32 @@ fn Discussion(topic: Consultation) -> impl IntoView {
     let open = topic.state.deliberating() && (topic.in_scope || topic.can_convene);
     let body = RwSignal::new(String::new());
     let proposal = RwSignal::new(false);
-    // One key per comment: a double tap or a retry posts it once; the next
-    // comment gets a new one.
-    let comment_key = StoredValue::new(api::new_idempotency_key());
     let post = move |parent: Option<i64>, text: String, is_proposal: bool| {
         let comment = NewComment {
             body: text,
             parent_id: parent,
             proposal: is_proposal,
         };
-        let key = comment_key.get_value();
-        spawn_local(async move {
-            match api::add_comment(id, &comment, &key, lang).await {
+        sending.run(
+            move |key| async move { api::add_comment(id, &comment, &key, lang).await },
+            move |answer| match answer {
                 Ok(page) => {
-                    comment_key.set_value(api::new_idempotency_key());
                     error.set(None);
                     body.set(String::new());
                     comments.set(page.items);
                 }
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     let on_act = move |comment: i64, what: &'static str, reason: Option<String>| {
-        spawn_local(async move {
-            match api::comment_act(comment, what, reason, lang).await {
+        sending.run(
+            move |key| async move { api::comment_act(comment, what, reason, &key, lang).await },
+            move |answer| match answer {
                 Ok(page) => comments.set(page.items),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     view! {
         <section class=style::panel>

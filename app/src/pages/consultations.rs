@@ -12,10 +12,10 @@ use crate::pages::photos::PhotoPicker;
 use crate::prefs::{use_lang, use_prefs, use_title};
 use crate::routes;
 use crate::session::use_session;
+use crate::submit::Submit;
 use api_types::consultations::{Asks, Meeting, NewTopic, Scope};
 use api_types::places::CompoundDetail;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -151,7 +151,7 @@ fn TopicForm(detail: CompoundDetail) -> impl IntoView {
     let photo_ids = RwSignal::new(Vec::<i64>::new());
     let errors = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
-    let key = StoredValue::new(api::new_idempotency_key());
+    let sending = Submit::new();
     let buildings: Vec<(i64, String)> = detail
         .grids
         .iter()
@@ -208,8 +208,9 @@ fn TopicForm(detail: CompoundDetail) -> impl IntoView {
         errors.set(Vec::new());
         busy.set(true);
         let navigate = navigate.clone();
-        spawn_local(async move {
-            match api::propose(&topic, &key.get_value(), lang).await {
+        sending.run(
+            move |key| async move { api::propose(&topic, &key, lang).await },
+            move |answer| match answer {
                 Ok(created) => navigate(
                     &format!("/consultations/{}", created.id),
                     Default::default(),
@@ -218,8 +219,8 @@ fn TopicForm(detail: CompoundDetail) -> impl IntoView {
                     errors.set(vec![e.text(lang)]);
                     busy.set(false);
                 }
-            }
-        });
+            },
+        );
     };
     let field = |id: &'static str, label: C, value: RwSignal<String>, kind: &'static str| {
         view! {

@@ -6,9 +6,9 @@ use crate::i18n::{Key, household_status, role_label, t, title};
 use crate::prefs::{use_lang, use_prefs, use_title};
 use crate::routes;
 use crate::session::use_session;
+use crate::submit::Submit;
 use api_types::Lang;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 stylance::import_crate_style!(style, "src/pages/me.module.css");
@@ -84,22 +84,26 @@ pub fn MePage() -> impl IntoView {
 fn Account() -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
+    let sending = Submit::new();
+    let signed_out = move |answer: Result<(), api::ApiError>| {
+        if answer.is_ok() {
+            session.person.set(Some(None));
+        }
+    };
     let sign_out = move |everywhere: bool| {
-        spawn_local(async move {
-            if api::sign_out(everywhere, lang).await.is_ok() {
-                session.person.set(Some(None));
-            }
-        });
+        sending.run(
+            move |_| async move { api::sign_out(everywhere, lang).await },
+            signed_out,
+        );
     };
     let delete_account = move |_| {
         if window().confirm_with_message(t(lang, Key::DeleteConfirm)) != Ok(true) {
             return;
         }
-        spawn_local(async move {
-            if api::delete_account(lang).await.is_ok() {
-                session.person.set(Some(None));
-            }
-        });
+        sending.run(
+            move |_| async move { api::delete_account(lang).await },
+            signed_out,
+        );
     };
     move || match session.person.get() {
         None => ().into_any(),

@@ -13,9 +13,9 @@ use crate::pool_text::{P, hours, p};
 use crate::prefs::{use_lang, use_prefs, use_title};
 use crate::routes;
 use crate::session::use_session;
+use crate::submit::Submit;
 use api_types::pool::{ClaimStatus, NewApplication, NewPost, Post, Slot};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -135,6 +135,7 @@ pub fn ApplyPage() -> impl IntoView {
     let intro = RwSignal::new(String::new());
     let party = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let done = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -161,12 +162,13 @@ pub fn ApplyPage() -> impl IntoView {
             }));
             return;
         }
-        spawn_local(async move {
-            match api::apply_to_pool(&application, lang).await {
+        sending.run(
+            move |key| async move { api::apply_to_pool(&application, &key, lang).await },
+            move |answer| match answer {
                 Ok(_) => done.set(true),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     view! {
         <h1 class=style::title>{p(lang, P::ApplyTitle)}</h1>
@@ -222,15 +224,17 @@ pub fn ApplicationsPage() -> impl IntoView {
         }
     });
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let reason = RwSignal::new(String::new());
     let decide = move |id: i64, decline: bool| {
         let why = decline.then(|| reason.get_untracked());
-        spawn_local(async move {
-            match api::decide_application(id, why, lang).await {
+        sending.run(
+            move |key| async move { api::decide_application(id, why, &key, lang).await },
+            move |answer| match answer {
                 Ok(_) => pending.reload(),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     view! {
         <h1 class=style::title>{p(lang, P::Applications)}</h1>
@@ -308,7 +312,7 @@ pub fn NewPostPage() -> impl IntoView {
     let value = move |i: usize| fields[i].3.get_untracked();
     let number = move |i: usize| value(i).trim().parse::<i64>().unwrap_or(0);
     let error = RwSignal::new(None::<String>);
-    let key = StoredValue::new(api::new_idempotency_key());
+    let sending = Submit::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(compound_id) = compound() else {
@@ -332,12 +336,13 @@ pub fn NewPostPage() -> impl IntoView {
             return;
         }
         let navigate = navigate.clone();
-        spawn_local(async move {
-            match api::create_post(&post, &key.get_value(), lang).await {
+        sending.run(
+            move |key| async move { api::create_post(&post, &key, lang).await },
+            move |answer| match answer {
                 Ok(created) => navigate(&format!("/pool/posts/{}", created.id), Default::default()),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     view! {
         <h1 class=style::title>{p(lang, P::NewPost)}</h1>
@@ -410,36 +415,40 @@ fn SlotCard(
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let lang = use_lang();
+    let sending = Submit::new();
     let slot = item;
     let id = slot.id;
     let run = move |act: &'static str| {
-        spawn_local(async move {
-            match api::slot_act(id, act, lang).await {
+        sending.run(
+            move |key| async move { api::slot_act(id, act, &key, lang).await },
+            move |answer| match answer {
                 Ok(post) => {
                     error.set(None);
                     current.set(Some(post));
                 }
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     let code = RwSignal::new(String::new());
     let shown_code = RwSignal::new(None::<String>);
     let check = move |out: bool| {
         let typed = code.get_untracked();
-        spawn_local(async move {
-            match api::check(id, out, typed, lang).await {
+        sending.run(
+            move |key| async move { api::check(id, out, typed, &key, lang).await },
+            move |answer| match answer {
                 Ok(post) => {
                     error.set(None);
                     current.set(Some(post));
                 }
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     let show_code = move |_| {
-        spawn_local(async move {
-            match api::new_code(id, lang).await {
+        sending.run(
+            move |key| async move { api::new_code(id, &key, lang).await },
+            move |answer| match answer {
                 Ok(c) => shown_code.set(Some(format!(
                     "{}  ({} {})",
                     c.code,
@@ -447,8 +456,8 @@ fn SlotCard(
                     local_time(lang, &c.expires_at)
                 ))),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     let state = match slot.mine {
         Some(ClaimStatus::Confirmed) => p(lang, P::Confirmed),
@@ -552,18 +561,20 @@ pub fn AffairHelpPage() -> impl IntoView {
         async move { api::help_requests(Some(id), lang).await }
     });
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let note = RwSignal::new(String::new());
     let ask = move |person_id: i64| {
         let request = api_types::pool::NewHelpRequest {
             person_id,
             note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
         };
-        spawn_local(async move {
-            match api::ask_for_help(affair(), &request, lang).await {
+        sending.run(
+            move |key| async move { api::ask_for_help(affair(), &request, &key, lang).await },
+            move |answer| match answer {
                 Ok(_) => requests.reload(),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     view! {
         <h1 class=style::title>{p(lang, P::Help)}</h1>
@@ -624,15 +635,17 @@ fn HelpCard(help: api_types::pool::HelpRequest, on_change: Callback<()>) -> impl
     let lang = use_lang();
     let id = help.id;
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let minutes = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
     let run = move |act: &'static str, mins: Option<i64>, rating: Option<NewRating>| {
-        spawn_local(async move {
-            match api::help_act(id, act, mins, rating.as_ref(), lang).await {
+        sending.run(
+            move |key| async move { api::help_act(id, act, mins, rating.as_ref(), &key, lang).await },
+            move |answer| match answer {
                 Ok(_) => on_change.run(()),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     let status = match help.status {
         HelpStatus::Pending => p(lang, P::Asked),

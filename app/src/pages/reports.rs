@@ -13,12 +13,12 @@ use crate::load::load;
 use crate::pages::affair_style as style;
 use crate::pages::units::{Trend, share, zh};
 use crate::prefs::{use_lang, use_title};
+use crate::submit::Submit;
 use api_types::Lang;
 use api_types::affairs::Satisfaction;
 use api_types::places::CompoundSummary;
 use api_types::units::{NewUnit, Report, UnitAnswer, UnitKind, UnitRecord};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -140,6 +140,7 @@ fn CommentCard(comment: api_types::units::ReportComment, on_change: Callback<()>
     let note = RwSignal::new(String::new());
     let fixed = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let send = move |_| {
         let answer = UnitAnswer {
             note: note.get_untracked(),
@@ -148,12 +149,13 @@ fn CommentCard(comment: api_types::units::ReportComment, on_change: Callback<()>
         if answer.note.trim().is_empty() {
             return;
         }
-        spawn_local(async move {
-            match api::answer_rating(id, &answer, lang).await {
+        sending.run(
+            move |key| async move { api::answer_rating(id, &answer, &key, lang).await },
+            move |answer| match answer {
                 Ok(()) => on_change.run(()),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     let level = Satisfaction::from_score(comment.score)
         .map(|s| satisfaction_label(lang, s))
@@ -304,6 +306,7 @@ fn UnitRow(
     let lang = use_lang();
     let editing = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let id = unit.id;
     let retire = move |_| {
         let sure = window()
@@ -314,12 +317,13 @@ fn UnitRow(
             ))
             .unwrap_or(false);
         if sure {
-            spawn_local(async move {
-                match api::retire_unit(id, lang).await {
+            sending.run(
+                move |_| async move { api::retire_unit(id, lang).await },
+                move |answer| match answer {
                     Ok(()) => on_saved.run(()),
                     Err(e) => error.set(Some(e.text(lang))),
-                }
-            });
+                },
+            );
         }
     };
     let liaison = match (&unit.liaison_name, &unit.liaison_phone) {
@@ -371,6 +375,7 @@ fn UnitForm(
     );
     let phone = RwSignal::new(unit.and_then(|u| u.liaison_phone).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let save = move |_| {
         let new = NewUnit {
             community_id: community,
@@ -390,12 +395,13 @@ fn UnitForm(
             ));
             return;
         }
-        spawn_local(async move {
-            match api::save_unit(id, &new, lang).await {
+        sending.run(
+            move |key| async move { api::save_unit(id, &new, &key, lang).await },
+            move |answer| match answer {
                 Ok(()) => on_saved.run(()),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     view! {
         <label class=ui::label for=format!("unit-name-{key}")>{zh(lang, "名称", "Name")}</label>

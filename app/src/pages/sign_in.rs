@@ -6,9 +6,9 @@ use crate::i18n::{Key, resend_in, t, title};
 use crate::prefs::{use_lang, use_title};
 use crate::routes;
 use crate::session::use_session;
+use crate::submit::Submit;
 use api_types::identity::{code, mask_phone, normalize_phone};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::time::Duration;
 
@@ -29,7 +29,7 @@ pub fn SignInPage() -> impl IntoView {
     let sent_to = RwSignal::new(None::<String>);
     let countdown = RwSignal::new(0u32);
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let sending = Submit::new();
 
     if let Ok(handle) = set_interval_with_handle(
         move || {
@@ -51,19 +51,19 @@ pub fn SignInPage() -> impl IntoView {
             error.set(Some(t(lang, Key::PhoneInvalid).to_owned()));
             return;
         };
-        busy.set(true);
         error.set(None);
-        spawn_local(async move {
-            match api::request_code(number.clone(), lang).await {
+        let asked = number.clone();
+        sending.run(
+            move |key| async move { api::request_code(asked, &key, lang).await },
+            move |answer| match answer {
                 Ok(sent) => {
                     sent_to.set(Some(number));
                     entered_code.set(String::new());
                     countdown.set(u32::try_from(sent.resend_after_secs).unwrap_or(60));
                 }
                 Err(e) => fail(e),
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
     let sign_in = move || {
         let lang = lang;
@@ -75,10 +75,10 @@ pub fn SignInPage() -> impl IntoView {
             error.set(Some(t(lang, Key::CodeInvalid).to_owned()));
             return;
         }
-        busy.set(true);
         error.set(None);
-        spawn_local(async move {
-            match api::sign_in(number, typed, lang).await {
+        sending.run(
+            move |_| async move { api::sign_in(number, typed, lang).await },
+            move |answer| match answer {
                 Ok(me) => {
                     session.person.set(Some(Some(me)));
                     let next = query.get_untracked().get("next");
@@ -86,12 +86,11 @@ pub fn SignInPage() -> impl IntoView {
                     navigate.with_value(|navigate| navigate(&path, Default::default()));
                 }
                 Err(e) => fail(e),
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
 
-    let resend_blocked = move || busy.get() || countdown.get() != 0;
+    let resend_blocked = move || sending.pending() || countdown.get() != 0;
     let error_view = move || {
         error
             .get()
@@ -125,8 +124,8 @@ pub fn SignInPage() -> impl IntoView {
                                 bind:value=phone
                             />
                             {error_view}
-                            <button type="submit" class=ui::primary disabled=move || busy.get()>
-                                {t(lang, if busy.get() { Key::Sending } else { Key::SendCode })}
+                            <button type="submit" class=ui::primary disabled=move || sending.pending()>
+                                {t(lang, if sending.pending() { Key::Sending } else { Key::SendCode })}
                             </button>
                         </form>
                     }
@@ -159,8 +158,8 @@ pub fn SignInPage() -> impl IntoView {
                                 bind:value=entered_code
                             />
                             {error_view}
-                            <button type="submit" class=ui::primary disabled=move || busy.get()>
-                                {t(lang, if busy.get() { Key::Sending } else { Key::SignIn })}
+                            <button type="submit" class=ui::primary disabled=move || sending.pending()>
+                                {t(lang, if sending.pending() { Key::Sending } else { Key::SignIn })}
                             </button>
                             <div class=style::secondary_row>
                                 <button

@@ -17,6 +17,7 @@ use crate::pages::affair_style as style;
 use crate::pages::units::zh;
 use crate::prefs::{use_lang, use_title};
 use crate::session::use_session;
+use crate::submit::Submit;
 use api_types::Lang;
 use api_types::affairs::{Channel, ForResident, OnBehalf};
 use api_types::consultations::State;
@@ -25,7 +26,6 @@ use api_types::place_edits::{BuildingEdit, NewBuilding, NewPlace, change};
 use api_types::places::CompoundDetail;
 use api_types::roles::{NewRoleGrant, Position, Role, RoleRecord};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// A recorded change's field in words.
 pub fn change_words(lang: Lang, field: &str) -> &'static str {
@@ -65,18 +65,18 @@ fn OneField<S, Fut>(
     label: &'static str,
     /// The button's words.
     button: &'static str,
-    /// Sends the text.
+    /// Sends the text, with the [`Submit`] key when it creates something.
     send: S,
     /// After a success.
     done: Callback<()>,
 ) -> impl IntoView
 where
-    S: Fn(String) -> Fut + Copy + 'static,
+    S: Fn(String, String) -> Fut + Copy + 'static,
     Fut: std::future::Future<Output = Result<(), ApiError>> + 'static,
 {
     let lang = use_lang();
     let text = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
+    let sending = Submit::new();
     let error = RwSignal::new(None::<String>);
     let submit = move |_| {
         let value = text.get_untracked();
@@ -84,24 +84,23 @@ where
             error.set(Some(zh(lang, "请先填写", "Fill it in first").to_owned()));
             return;
         }
-        busy.set(true);
         error.set(None);
-        spawn_local(async move {
-            match send(value).await {
+        sending.run(
+            move |key| async move { send(value, key).await },
+            move |answer| match answer {
                 Ok(()) => {
                     text.set(String::new());
                     done.run(());
                 }
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
     view! {
         <label class=ui::label for=id.clone()>{label}</label>
         <input id=id class=ui::input maxlength="40" prop:value=text on:input=move |ev| text.set(event_target_value(&ev)) />
         {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
-        <button type="button" class=style::secondary disabled=move || busy.get() on:click=submit>{button}</button>
+        <button type="button" class=style::secondary disabled=move || sending.pending() on:click=submit>{button}</button>
     }
 }
 
@@ -154,8 +153,8 @@ pub fn PlacesPage() -> impl IntoView {
                         <section class=style::panel>
                             <h2 class=style::panel_title>{zh(lang, "新增社区", "Add a community")}</h2>
                             <OneField id="new-community" label=zh(lang, "社区名称", "Community name") button=zh(lang, "新增社区", "Add")
-                                send=move |name| async move {
-                                    api::add_place(&format!("/streets/{street}/communities"), &NewPlace { name, address: None }, lang).await.map(|_| ())
+                                send=move |name, key| async move {
+                                    api::add_place(&format!("/streets/{street}/communities"), &NewPlace { name, address: None }, &key, lang).await.map(|_| ())
                                 }
                                 done=reload_places />
                         </section>
@@ -191,7 +190,7 @@ fn CommunityPlaces(
     let lang = use_lang();
     let name = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
+    let sending = Submit::new();
     let error = RwSignal::new(None::<String>);
     let add = move |_| {
         let place = NewPlace {
@@ -209,11 +208,18 @@ fn CommunityPlaces(
             ));
             return;
         }
-        busy.set(true);
         error.set(None);
-        spawn_local(async move {
-            match api::add_place(&format!("/communities/{community}/compounds"), &place, lang).await
-            {
+        sending.run(
+            move |key| async move {
+                api::add_place(
+                    &format!("/communities/{community}/compounds"),
+                    &place,
+                    &key,
+                    lang,
+                )
+                .await
+            },
+            move |answer| match answer {
                 Ok(created) => {
                     name.set(String::new());
                     address.set(String::new());
@@ -221,9 +227,8 @@ fn CommunityPlaces(
                     reload.run(());
                 }
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
     view! {
         <label class=ui::label for="pick-compound">{zh(lang, "小区", "Compound")}</label>
@@ -241,7 +246,7 @@ fn CommunityPlaces(
             <label class=ui::label for="new-address">{zh(lang, "小区地址", "Address")}</label>
             <input id="new-address" class=ui::input maxlength="100" prop:value=address on:input=move |ev| address.set(event_target_value(&ev)) />
             {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
-            <button type="button" class=style::secondary disabled=move || busy.get() on:click=add>{zh(lang, "新增小区", "Add the compound")}</button>
+            <button type="button" class=style::secondary disabled=move || sending.pending() on:click=add>{zh(lang, "新增小区", "Add the compound")}</button>
         </details>
     }
 }
@@ -283,7 +288,7 @@ fn CompoundPlaces(detail: CompoundDetail, reload: Callback<()>) -> impl IntoView
                         <details>
                             <summary>{zh(lang, "改名或撤销", "Rename or retire")}</summary>
                             <OneField id=format!("rename-grid-{id}") label=zh(lang, "新名称", "New name") button=zh(lang, "改名", "Rename")
-                                send=move |name| async move { api::rename_grid(id, name, lang).await.map(|_| ()) }
+                                send=move |name, _| async move { api::rename_grid(id, name, lang).await.map(|_| ()) }
                                 done=reload />
                             <RetireGrid id empty reload />
                         </details>
@@ -291,8 +296,8 @@ fn CompoundPlaces(detail: CompoundDetail, reload: Callback<()>) -> impl IntoView
                 }
             }).collect_view()}
             <OneField id="new-grid" label=zh(lang, "新增网格", "Add a grid") button=zh(lang, "新增网格", "Add the grid")
-                send=move |name| async move {
-                    api::add_place(&format!("/compounds/{compound}/grids"), &NewPlace { name, address: None }, lang).await.map(|_| ())
+                send=move |name, key| async move {
+                    api::add_place(&format!("/compounds/{compound}/grids"), &NewPlace { name, address: None }, &key, lang).await.map(|_| ())
                 }
                 done=reload />
         </section>
@@ -306,7 +311,7 @@ fn CompoundPlaces(detail: CompoundDetail, reload: Callback<()>) -> impl IntoView
 fn RetireGrid(id: i64, empty: bool, reload: Callback<()>) -> impl IntoView {
     let lang = use_lang();
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let sending = Submit::new();
     let retire = move |_| {
         let sure = web_sys::window()
             .and_then(|w| {
@@ -317,19 +322,18 @@ fn RetireGrid(id: i64, empty: bool, reload: Callback<()>) -> impl IntoView {
         if !sure {
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            match api::retire_grid(id, lang).await {
+        sending.run(
+            move |_| async move { api::retire_grid(id, lang).await },
+            move |answer| match answer {
                 Ok(()) => reload.run(()),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
     view! {
         {(!empty).then(|| view! { <p class=ui::hint>{zh(lang, "网格里还有楼栋或网格员时不能撤销。", "A grid with buildings or a worker cannot be retired.")}</p> })}
         {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
-        <button type="button" class=style::secondary disabled=move || !empty || busy.get() on:click=retire>{zh(lang, "撤销网格", "Retire the grid")}</button>
+        <button type="button" class=style::secondary disabled=move || !empty || sending.pending() on:click=retire>{zh(lang, "撤销网格", "Retire the grid")}</button>
     }
 }
 
@@ -347,7 +351,7 @@ fn NewBuildingForm(grids: Vec<(i64, String)>, reload: Callback<()>) -> impl Into
     let units = RwSignal::new("1".to_owned());
     let floors = RwSignal::new("6".to_owned());
     let per_floor = RwSignal::new("2".to_owned());
-    let busy = RwSignal::new(false);
+    let sending = Submit::new();
     let error = RwSignal::new(None::<String>);
     let add = move |_| {
         let building = NewBuilding {
@@ -370,18 +374,17 @@ fn NewBuildingForm(grids: Vec<(i64, String)>, reload: Callback<()>) -> impl Into
             ));
             return;
         }
-        busy.set(true);
         error.set(None);
-        spawn_local(async move {
-            match api::add_building(grid, &building, lang).await {
+        sending.run(
+            move |key| async move { api::add_building(grid, &building, &key, lang).await },
+            move |answer| match answer {
                 Ok(_) => {
                     name.set(String::new());
                     reload.run(());
                 }
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
     let field = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
         view! {
@@ -403,7 +406,7 @@ fn NewBuildingForm(grids: Vec<(i64, String)>, reload: Callback<()>) -> impl Into
             {field("building-per-floor", zh(lang, "每层户数（一梯几户）", "Households per floor"), per_floor)}
             <p class=ui::hint>{zh(lang, "房号按层编排：101、102……", "Rooms are numbered floor by floor: 101, 102…")}</p>
             {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
-            <button type="button" class=ui::primary disabled=move || busy.get() on:click=add>{zh(lang, "新增楼栋", "Add the building")}</button>
+            <button type="button" class=ui::primary disabled=move || sending.pending() on:click=add>{zh(lang, "新增楼栋", "Add the building")}</button>
         </section>
     }
 }
@@ -419,7 +422,7 @@ fn EditBuildingForm(
     let chosen = RwSignal::new(None::<(i64, String, i64)>);
     let name = RwSignal::new(String::new());
     let grid = RwSignal::new(None::<i64>);
-    let busy = RwSignal::new(false);
+    let sending = Submit::new();
     let error = RwSignal::new(None::<String>);
     let all = StoredValue::new(buildings.clone());
     let save = move |_| {
@@ -439,15 +442,14 @@ fn EditBuildingForm(
             ));
             return;
         }
-        busy.set(true);
         error.set(None);
-        spawn_local(async move {
-            match api::edit_building(id, &edit, lang).await {
+        sending.run(
+            move |_| async move { api::edit_building(id, &edit, lang).await },
+            move |answer| match answer {
                 Ok(_) => reload.run(()),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
     view! {
         <section class=style::panel>
@@ -470,7 +472,7 @@ fn EditBuildingForm(
                 {grids.into_iter().map(|(id, n)| view! { <option value=id.to_string() selected=move || grid.get() == Some(id)>{n}</option> }).collect_view()}
             </select>
             {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
-            <button type="button" class=ui::primary disabled=move || busy.get() on:click=save>{zh(lang, "保存", "Save")}</button>
+            <button type="button" class=ui::primary disabled=move || sending.pending() on:click=save>{zh(lang, "保存", "Save")}</button>
         </section>
     }
 }
@@ -600,7 +602,7 @@ pub fn RolesPage() -> impl IntoView {
     let phone = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
-    let sending = RwSignal::new(false);
+    let sending = Submit::new();
     let error = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
     let grids = load(move || {
@@ -685,9 +687,9 @@ pub fn RolesPage() -> impl IntoView {
         }
         error.set(None);
         done.set(None);
-        sending.set(true);
-        spawn_local(async move {
-            match api::grant_role(&request, lang).await {
+        sending.run(
+            move |key| async move { api::grant_role(&request, &key, lang).await },
+            move |answer| match answer {
                 Ok(g) => {
                     done.set(Some(format!(
                         "{}：{} · {}",
@@ -700,9 +702,8 @@ pub fn RolesPage() -> impl IntoView {
                     records.reload();
                 }
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-            sending.set(false);
-        });
+            },
+        );
     };
     let needs = move |what: &str| {
         let k = kind.get();
@@ -770,7 +771,7 @@ pub fn RolesPage() -> impl IntoView {
                                 <details>
                                     <summary>{zh(lang, "列表里没有？新增部门", "Not listed? Add a department")}</summary>
                                     <OneField id="new-department" label=zh(lang, "部门名称（如 临城派出所）", "Department name") button=zh(lang, "新增部门", "Add")
-                                        send=move |n| async move { api::add_department(id, n, lang).await.map(|_| ()) }
+                                        send=move |n, key| async move { api::add_department(id, n, &key, lang).await.map(|_| ()) }
                                         done=Callback::new(move |()| { department.set(None); departments.reload(); }) />
                                 </details>
                             })}
@@ -783,7 +784,7 @@ pub fn RolesPage() -> impl IntoView {
                         <input id="role-reason" class=ui::input maxlength="200" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
                         {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
                         {move || done.get().map(|m| view! { <p role="status">{m}</p> })}
-                        <button type="button" class=ui::primary disabled=move || sending.get() on:click=grant>{zh(lang, "任命", "Appoint")}</button>
+                        <button type="button" class=ui::primary disabled=move || sending.pending() on:click=grant>{zh(lang, "任命", "Appoint")}</button>
                     </section>
                 }.into_any()
             }
@@ -818,7 +819,7 @@ fn RoleCard(record: RoleRecord, reload: Callback<()>) -> impl IntoView {
     );
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let sending = Submit::new();
     let revoke = move |_| {
         let why = reason.get_untracked();
         if why.trim().is_empty() {
@@ -827,14 +828,13 @@ fn RoleCard(record: RoleRecord, reload: Callback<()>) -> impl IntoView {
             ));
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            match api::revoke_role(id, why, lang).await {
+        sending.run(
+            move |key| async move { api::revoke_role(id, why, &key, lang).await },
+            move |answer| match answer {
                 Ok(_) => reload.run(()),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
     view! {
         <div class=style::card>
@@ -852,7 +852,7 @@ fn RoleCard(record: RoleRecord, reload: Callback<()>) -> impl IntoView {
                     <label class=ui::label for=format!("revoke-{id}")>{zh(lang, "撤销理由", "Reason")}</label>
                     <input id=format!("revoke-{id}") class=ui::input maxlength="200" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
                     {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
-                    <button type="button" class=style::secondary disabled=move || busy.get() on:click=revoke>{zh(lang, "撤销", "Revoke")}</button>
+                    <button type="button" class=style::secondary disabled=move || sending.pending() on:click=revoke>{zh(lang, "撤销", "Revoke")}</button>
                 </details>
             })}
         </div>
@@ -930,8 +930,7 @@ pub fn ForResidentPage() -> impl IntoView {
     let channel = RwSignal::new(Channel::PhoneCall);
     let error = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
-    let sending = RwSignal::new(false);
-    let key = StoredValue::new(api::new_idempotency_key());
+    let sending = Submit::new();
     let submit = move |_| {
         let body = ForResident {
             on_behalf: Some(OnBehalf {
@@ -953,10 +952,9 @@ pub fn ForResidentPage() -> impl IntoView {
         };
         error.set(None);
         done.set(None);
-        sending.set(true);
-        let k = key.get_value();
-        spawn_local(async move {
-            match api::act_for_resident(&path, &body, &k, lang).await {
+        sending.run(
+            move |key| async move { api::act_for_resident(&path, &body, &key, lang).await },
+            move |answer| match answer {
                 Ok(()) => {
                     done.set(Some(
                         zh(
@@ -966,15 +964,13 @@ pub fn ForResidentPage() -> impl IntoView {
                         )
                         .to_owned(),
                     ));
-                    key.set_value(api::new_idempotency_key());
                     phone.set(String::new());
                     name.set(String::new());
                     errands.reload();
                 }
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-            sending.set(false);
-        });
+            },
+        );
     };
     view! {
         <h1 class=style::title>{zh(lang, "替居民报名、认领", "Sign a resident up")}</h1>
@@ -1005,7 +1001,7 @@ pub fn ForResidentPage() -> impl IntoView {
                     </select>
                     {move || error.get().map(|m| view! { <p class=ui::error role="alert">{m}</p> })}
                     {move || done.get().map(|m| view! { <p role="status">{m}</p> })}
-                    <button type="button" class=ui::primary disabled=move || sending.get() on:click=submit>{zh(lang, "替居民登记", "Sign them up")}</button>
+                    <button type="button" class=ui::primary disabled=move || sending.pending() on:click=submit>{zh(lang, "替居民登记", "Sign them up")}</button>
                 </section>
             }.into_any(),
         })}

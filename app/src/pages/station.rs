@@ -12,9 +12,9 @@ use crate::pages::queue::AffairQueue;
 use crate::prefs::{use_lang, use_title};
 use crate::routes;
 use crate::session::use_session;
+use crate::submit::Submit;
 use api_types::households::{HouseholdRequest, Invite, NewInvite};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 stylance::import_crate_style!(style, "src/pages/station.module.css");
@@ -112,13 +112,15 @@ fn RequestCard(
     let rejecting = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let decide = move |reason: Option<String>| {
-        spawn_local(async move {
-            match api::decide_household_request(id, reason, lang).await {
+        sending.run(
+            move |key| async move { api::decide_household_request(id, reason, &key, lang).await },
+            move |answer| match answer {
                 Ok(_) => on_decided.run(()),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     let reject = move |_| {
         let text = reason.get_untracked();
@@ -183,7 +185,7 @@ fn InviteDesk(
     let room = RwSignal::new(String::new());
     let created = RwSignal::new(None::<Invite>);
     let error = RwSignal::new(None::<String>);
-    let key = StoredValue::new(api::new_idempotency_key());
+    let sending = Submit::new();
     let create = move |_| {
         let room_text = room.get_untracked().trim().to_owned();
         let household = !room_text.is_empty();
@@ -194,16 +196,16 @@ fn InviteDesk(
             expires_in_days: None,
             max_uses: None,
         };
-        spawn_local(async move {
-            match api::create_invite(&invite, &key.get_value(), lang).await {
+        sending.run(
+            move |key| async move { api::create_invite(&invite, &key, lang).await },
+            move |answer| match answer {
                 Ok(new) => {
                     created.set(Some(new));
-                    key.set_value(api::new_idempotency_key());
                     invites.reload();
                 }
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     view! {
         <section class=style::panel>

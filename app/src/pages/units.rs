@@ -12,11 +12,11 @@ use crate::load::load;
 use crate::pages::affair_style as style;
 use crate::prefs::{use_lang, use_prefs, use_title};
 use crate::session::use_session;
+use crate::submit::Submit;
 use api_types::Lang;
 use api_types::affairs::{NewRating, Ratio, Satisfaction};
 use api_types::units::{MonthFigures, MyUnitRating, NewUnitRating, Unit};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -116,6 +116,7 @@ fn UnitCard(unit: Unit) -> impl IntoView {
     let aspects = [(); 3].map(|()| RwSignal::new(None::<i64>));
     let comment = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let send = move |_| {
         let Some(satisfaction) = choice.get_untracked() else {
             return;
@@ -139,16 +140,17 @@ fn UnitCard(unit: Unit) -> impl IntoView {
             ));
             return;
         }
-        spawn_local(async move {
-            match api::rate_unit(id, &rating, lang).await {
+        sending.run(
+            move |_| async move { api::rate_unit(id, &rating, lang).await },
+            move |answer| match answer {
                 Ok(unit) => {
                     error.set(None);
                     mine.set(unit.mine);
                     editing.set(false);
                 }
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     let names = [("态度", "Attitude"), ("速度", "Speed"), ("效果", "Result")];
     view! {
@@ -199,6 +201,7 @@ fn MyRating(rating: MyUnitRating, mine: RwSignal<Option<MyUnitRating>>) -> impl 
     };
     let choice = RwSignal::new(None::<Satisfaction>);
     let error = RwSignal::new(None::<String>);
+    let sending = Submit::new();
     let id = rating.rating_id;
     let send = move |_| {
         let Some(satisfaction) = choice.get_untracked() else {
@@ -208,16 +211,17 @@ fn MyRating(rating: MyUnitRating, mine: RwSignal<Option<MyUnitRating>>) -> impl 
             satisfaction,
             comment: None,
         };
-        spawn_local(async move {
-            match api::re_rate_unit(id, &again, lang).await {
+        sending.run(
+            move |key| async move { api::re_rate_unit(id, &again, &key, lang).await },
+            move |answer| match answer {
                 Ok(()) => mine.update(|m| {
                     if let Some(m) = m {
                         m.re_score = Some(satisfaction.score());
                     }
                 }),
                 Err(e) => error.set(Some(e.text(lang))),
-            }
-        });
+            },
+        );
     };
     view! {
         <p class=style::advice>{format!("{}：{}", zh(lang, "本月已评", "Rated this month"), label(rating.score))}</p>
