@@ -12,12 +12,15 @@ use crate::api::{ApiError, new_idempotency_key};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::future::Future;
+use std::pin::Pin;
 
 /// One form's or one button row's sending state.
 #[derive(Clone, Copy)]
 pub struct Submit {
     pending: RwSignal<bool>,
-    key: StoredValue<String>,
+    /// A signal only to share the instance every page already has of
+    /// `RwSignal<String>` (a `StoredValue<String>` cost more wasm).
+    key: RwSignal<String>,
 }
 
 impl Default for Submit {
@@ -28,10 +31,11 @@ impl Default for Submit {
 
 impl Submit {
     /// A fresh sender with its first key.
+    #[inline(never)]
     pub fn new() -> Self {
         Submit {
             pending: RwSignal::new(false),
-            key: StoredValue::new(new_idempotency_key()),
+            key: RwSignal::new(new_idempotency_key()),
         }
     }
 
@@ -52,19 +56,41 @@ impl Submit {
         T: 'static,
         Fut: Future<Output = Result<T, ApiError>> + 'static,
     {
-        if self.pending.get_untracked() {
+        let Some(key) = self.begin() else {
             return;
+        };
+        let this = *self;
+        let request = act(key);
+        spawn(Box::pin(async move {
+            let answer = request.await;
+            this.finish(answer.is_ok());
+            done(answer);
+        }));
+    }
+
+    /// The key for a call, unless one is already on its way.
+    #[inline(never)]
+    fn begin(self) -> Option<String> {
+        if self.pending.get_untracked() {
+            return None;
         }
         self.pending.set(true);
-        let (pending, key) = (self.pending, self.key);
-        let request = act(key.get_value());
-        spawn_local(async move {
-            let answer = request.await;
-            if answer.is_ok() {
-                key.try_set_value(new_idempotency_key());
-            }
-            pending.try_set(false);
-            done(answer);
-        });
+        Some(self.key.get_untracked())
     }
+
+    /// After an answer: a new key if it succeeded, ready for the next tap.
+    #[inline(never)]
+    fn finish(self, succeeded: bool) {
+        if succeeded {
+            self.key.try_set(new_idempotency_key());
+        }
+        self.pending.try_set(false);
+    }
+}
+
+/// Spawns every call's future through one instance of the executor's
+/// code, where a generic `spawn_local` would be a copy per call site.
+#[inline(never)]
+fn spawn(call: Pin<Box<dyn Future<Output = ()>>>) {
+    spawn_local(call);
 }
