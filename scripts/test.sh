@@ -47,7 +47,8 @@ fuzz_base="http://127.0.0.1:$fuzz_port"
 LINLI_ADDR="127.0.0.1:$fuzz_port" LINLI_DATA_DIR="$fuzz_data" LINLI_DEMO_DATA=1 RUST_LOG=error \
   "$TARGET_DIR/debug/linli-server" &
 fuzz_server=$!
-trap 'kill "$fuzz_server" 2>/dev/null || true; rm -rf "$fuzz_data"' EXIT
+# One EXIT trap: it also stops the PostgreSQL server start_postgres began.
+trap 'kill "$fuzz_server" 2>/dev/null || true; wait "$fuzz_server" 2>/dev/null || true; rm -rf "$fuzz_data"; stop_postgres' EXIT
 for _ in $(seq 50); do
   curl -sf "$fuzz_base/api/health" >/dev/null && break
   sleep 0.2
@@ -81,8 +82,8 @@ fuzz_status=0
 say "fuzzing as a stranger"
 fuzz || fuzz_status=$?
 for who in 13800000046 13800000002; do
-  session="$(fuzz_session "$who")"
-  [ -n "$session" ] || { echo "could not sign $who in for fuzzing"; exit 1; }
+  session="$(fuzz_session "$who")" && [ -n "$session" ] ||
+    { echo "could not sign $who in for fuzzing"; exit 1; }
   say "fuzzing as $who"
   fuzz -H "Cookie: linli_session=$session" -H "Origin: $fuzz_base" \
     --exclude-name 'DELETE /api/v1/me' --exclude-name 'DELETE /api/v1/sessions' \

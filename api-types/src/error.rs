@@ -69,7 +69,9 @@ pub enum ErrorCode {
     UnsupportedImage,
     /// 422: fields break validation rules (see `fields`).
     ValidationFailed,
-    /// 422: the `Idempotency-Key` was used before with a different request.
+    /// 422: the `Idempotency-Key` was used before with a different request
+    /// (in the app: a form edited and sent again after its first answer was
+    /// lost, so the first one arrived).
     IdempotencyKeyReused,
     /// 422: the sign-in code is wrong, expired, used or spent.
     InvalidCode,
@@ -152,7 +154,7 @@ impl ErrorCode {
                 UnsupportedMediaType => "提交的内容类型不受支持",
                 UnsupportedImage => "只能上传照片（JPEG、PNG 或 WebP 格式）",
                 ValidationFailed => "填写的内容有误，请检查",
-                IdempotencyKeyReused => "该请求标识已用于另一次不同的提交",
+                IdempotencyKeyReused => "刚才的提交已经收到了，请刷新页面查看",
                 InvalidCode => "验证码不对或已过期，请核对短信，或重新获取验证码",
                 ImageTooLarge => "照片像素太多，请换一张或先缩小",
                 RateLimited => "操作太频繁，请稍等一会儿再试",
@@ -178,7 +180,7 @@ impl ErrorCode {
                 UnsupportedMediaType => "The request body must be JSON",
                 UnsupportedImage => "Only JPEG, PNG or WebP photos can be uploaded",
                 ValidationFailed => "Some fields are invalid; please check them",
-                IdempotencyKeyReused => "This Idempotency-Key was used for a different request",
+                IdempotencyKeyReused => "Your earlier submission was received; refresh to see it",
                 InvalidCode => {
                     "The code is wrong or has expired; check the message or ask for a new code"
                 }

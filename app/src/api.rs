@@ -71,11 +71,13 @@ enum Method {
 }
 
 /// FNV-1a (64 bits) of `parts`, in the `Idempotency-Key` a request sends:
-/// the form's key plus this digest of the path and body, so the same
-/// request retried repeats its first answer and a changed one (a corrected
-/// comment, another slot) is a new act. It tells requests apart; it guards
-/// nothing (the server compares a SHA-256 of the request). Written here:
-/// five lines, where a hashing crate would add to every bundle.
+/// the form's key plus this digest of the path, so one row of buttons
+/// (claim, cancel, check in) keys each act apart. The body is left out on
+/// purpose: a form edited after a lost answer must not file a second
+/// record; the server answers 422 `idempotency_key_reused` instead, which
+/// tells the resident the first one arrived. It tells requests apart; it
+/// guards nothing (the server compares a SHA-256 of the request). Written
+/// here: five lines, where a hashing crate would add to every bundle.
 fn fnv1a(parts: &[&[u8]]) -> u64 {
     parts
         .iter()
@@ -87,7 +89,7 @@ fn fnv1a(parts: &[&[u8]]) -> u64 {
 
 /// One request to the API; an error answer becomes an [`ApiError`]. Not
 /// generic, so its code is in the wasm once. `idempotency_key` is a
-/// [`crate::submit::Submit`]'s key; the header adds the request's digest.
+/// [`crate::submit::Submit`]'s key; the header adds the path's digest.
 async fn call(
     method: Method,
     path: &str,
@@ -104,7 +106,7 @@ async fn call(
     }
     .header("Accept-Language", lang.tag());
     if let Some(key) = idempotency_key {
-        let digest = fnv1a(&[path.as_bytes(), body.as_deref().unwrap_or("").as_bytes()]);
+        let digest = fnv1a(&[path.as_bytes()]);
         builder = builder.header(
             api_types::IDEMPOTENCY_KEY_HEADER,
             &format!("{key}-{digest:016x}"),

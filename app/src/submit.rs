@@ -3,10 +3,12 @@
 //! retry after a lost answer is the same act on the server.
 //!
 //! The key a `Submit` hands its call stays the same until an answer
-//! succeeds; `api::call` sends it with a digest of the request, so a retry
-//! of the same request repeats the first answer while a changed request
-//! (a corrected comment, another slot) is a new act. The server's rules
-//! are in `../shared/API.md` ("Sessions and safety").
+//! succeeds; `api::call` sends it with a digest of the path, so a retry
+//! repeats the first answer, a form edited after a lost answer is told
+//! the first one arrived rather than filing twice, and another button of
+//! the same row (cancel after claim) is another act. Each form and each
+//! row has its own `Submit`. The server's rules are in
+//! `../shared/API.md` ("Sessions and safety").
 
 use crate::api::{ApiError, new_idempotency_key};
 use leptos::prelude::*;

@@ -73,9 +73,13 @@ test("a double tap or a lost answer records one comment, one registration, one v
   await expect(page.getByRole("alert")).toHaveCount(0);
   expect(await comments()).toBe(2);
 
-  // 我要参加, tapped twice, and once more after a lost answer: registered once.
+  // 我要参加 whose answer is lost, then tapped twice: registered once.
   const registered = async () => (await json(zhou, `/consultations/${discussion}`)).meeting.registered;
   const before = await registered();
+  await loseNextAnswer(page, "/registrations");
+  await page.getByRole("button", { name: "我要参加" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  expect(await registered()).toBe(before + 1);
   await doubleTap(page.getByRole("button", { name: "我要参加" }));
   await expect(page.getByText("已报名", { exact: true })).toBeVisible();
   expect(await registered()).toBe(before + 1);
@@ -139,9 +143,11 @@ test("a double tap or a lost answer claims one place, cancels it once, says me t
   expect(await confirmed()).toBe(places + 1);
 
   // 我也遇到了 on a neighbour's affair, tapped twice: one "me too".
-  type Affair = { id: number; status: string; private: boolean; mine: boolean; seconds: number };
+  type Affair = { id: number; status: string; private: boolean; mine: boolean; seconded: boolean; seconds: number };
   const affairs: Affair[] = (await json(lin, "/affairs?compound_id=1&limit=50")).items;
-  const open = affairs.find((a) => !a.mine && !a.private && ["open", "in_progress"].includes(a.status))!;
+  const open = affairs.find(
+    (a) => !a.mine && !a.seconded && !a.private && ["open", "in_progress"].includes(a.status),
+  )!;
   await page.goto(`/affairs/${open.id}`);
   await doubleTap(page.getByRole("button", { name: "我也遇到了（附议）" }));
   await expect(page.getByText("已附议")).toBeVisible();

@@ -12,7 +12,6 @@ use crate::submit::Submit;
 use api_types::households::NewHouseholdRequest;
 use api_types::places::CompoundDetail;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 stylance::import_crate_style!(style, "src/components/household_form.module.css");
@@ -78,15 +77,19 @@ pub fn HouseholdForm(
         };
         error.set(None);
         sending.run(
-            move |key| async move { api::request_household(&request, &key, lang).await },
+            // The "me" page shows the request and its state: the person is
+            // asked for again before the button is free.
+            move |key| async move {
+                let filed = api::request_household(&request, &key, lang).await?;
+                Ok((filed, api::current_person(lang).await.ok()))
+            },
             move |answer| match answer {
-                // The "me" page shows the request and its state.
-                Ok(_) => spawn_local(async move {
-                    if let Ok(person) = api::current_person(lang).await {
+                Ok((_, person)) => {
+                    if let Some(person) = person {
                         session.person.set(Some(person));
                     }
                     navigate.with_value(|navigate| navigate(routes::ME, Default::default()));
-                }),
+                }
                 Err(e) => error.set(Some(e.text(lang))),
             },
         );

@@ -590,7 +590,9 @@ fn Discussion(topic: Consultation) -> impl IntoView {
     let open = topic.state.deliberating() && (topic.in_scope || topic.can_convene);
     let body = RwSignal::new(String::new());
     let proposal = RwSignal::new(false);
-    let post = move |parent: Option<i64>, text: String, is_proposal: bool| {
+    // The composer's sender; each comment has its own for its replies and
+    // acts, so one never waits for (or takes the key of) another.
+    let post = move |sending: Submit, parent: Option<i64>, text: String, is_proposal: bool| {
         let comment = NewComment {
             body: text,
             parent_id: parent,
@@ -601,22 +603,25 @@ fn Discussion(topic: Consultation) -> impl IntoView {
             move |answer| match answer {
                 Ok(page) => {
                     error.set(None);
-                    body.set(String::new());
+                    if parent.is_none() {
+                        body.set(String::new());
+                    }
                     comments.set(page.items);
                 }
                 Err(e) => error.set(Some(e.text(lang))),
             },
         );
     };
-    let on_act = move |comment: i64, what: &'static str, reason: Option<String>| {
-        sending.run(
-            move |key| async move { api::comment_act(comment, what, reason, &key, lang).await },
-            move |answer| match answer {
-                Ok(page) => comments.set(page.items),
-                Err(e) => error.set(Some(e.text(lang))),
-            },
-        );
-    };
+    let on_act =
+        move |sending: Submit, comment: i64, what: &'static str, reason: Option<String>| {
+            sending.run(
+                move |key| async move { api::comment_act(comment, what, reason, &key, lang).await },
+                move |answer| match answer {
+                    Ok(page) => comments.set(page.items),
+                    Err(e) => error.set(Some(e.text(lang))),
+                },
+            );
+        };
     view! {
         <section class=style::panel>
             <h2 class=style::panel_title>{c(lang, C::Discussion)}</h2>
@@ -644,7 +649,7 @@ fn Discussion(topic: Consultation) -> impl IntoView {
                     <input type="checkbox" prop:checked=move || proposal.get() on:change=move |ev| proposal.set(event_target_checked(&ev)) />
                     {c(lang, C::AsProposal)}
                 </label>
-                <button type="button" class=ui::primary on:click=move |_| post(None, body.get_untracked(), proposal.get_untracked())>
+                <button type="button" class=ui::primary on:click=move |_| post(sending, None, body.get_untracked(), proposal.get_untracked())>
                     {c(lang, C::Send)}
                 </button>
             })}
@@ -662,10 +667,11 @@ fn CommentView<R, A>(
     on_act: A,
 ) -> impl IntoView
 where
-    R: Fn(Option<i64>, String, bool) + Copy + Send + Sync + 'static,
-    A: Fn(i64, &'static str, Option<String>) + Copy + Send + Sync + 'static,
+    R: Fn(Submit, Option<i64>, String, bool) + Copy + Send + Sync + 'static,
+    A: Fn(Submit, i64, &'static str, Option<String>) + Copy + Send + Sync + 'static,
 {
     let lang = use_lang();
+    let sending = Submit::new();
     let id = comment.id;
     let replying = RwSignal::new(false);
     let reply = RwSignal::new(String::new());
@@ -698,7 +704,7 @@ where
             {open.then(|| view! {
                 <div class=style::chips>
                     {(comment.proposal && !comment.supported).then(|| view! {
-                        <button type="button" class=style::choice on:click=move |_| on_act(id, "supports", None)>{c(lang, C::SupportProposal)}</button>
+                        <button type="button" class=style::choice on:click=move |_| on_act(sending, id, "supports", None)>{c(lang, C::SupportProposal)}</button>
                     })}
                     <button type="button" class=style::choice on:click=move |_| replying.set(true)>{c(lang, C::Reply)}</button>
                     {(!comment.hidden).then(|| {
@@ -718,7 +724,7 @@ where
                     let text = reason.get_untracked();
                     if !text.trim().is_empty() {
                         asking.set(None);
-                        on_act(id, act_name, Some(text));
+                        on_act(sending, id, act_name, Some(text));
                     }
                 }>
                     {c(lang, if act_name == "hidings" { C::Hide } else { C::Report })}
@@ -728,7 +734,7 @@ where
                 <textarea class=style::textarea aria-label=c(lang, C::Reply) on:input=move |ev| reply.set(event_target_value(&ev))></textarea>
                 <button type="button" class=style::secondary on:click=move |_| {
                     replying.set(false);
-                    on_reply(Some(id), reply.get_untracked(), false);
+                    on_reply(sending, Some(id), reply.get_untracked(), false);
                 }>{c(lang, C::Send)}</button>
             </Show>
             {comment.replies.into_iter().map(|r| {
