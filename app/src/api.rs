@@ -70,7 +70,7 @@ enum Method {
     Delete,
 }
 
-/// FNV-1a (64 bits) of `parts`, in the `Idempotency-Key` a request sends:
+/// FNV-1a (64 bits) of `bytes`, in the `Idempotency-Key` a request sends:
 /// the form's key plus this digest of the path, so one row of buttons
 /// (claim, cancel, check in) keys each act apart. The body is left out on
 /// purpose: a form edited after a lost answer must not file a second
@@ -78,13 +78,10 @@ enum Method {
 /// tells the resident the first one arrived. It tells requests apart; it
 /// guards nothing (the server compares a SHA-256 of the request). Written
 /// here: five lines, where a hashing crate would add to every bundle.
-fn fnv1a(parts: &[&[u8]]) -> u64 {
-    parts
-        .iter()
-        .flat_map(|p| p.iter())
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-        })
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// One request to the API; an error answer becomes an [`ApiError`]. Not
@@ -106,7 +103,7 @@ async fn call(
     }
     .header("Accept-Language", lang.tag());
     if let Some(key) = idempotency_key {
-        let digest = fnv1a(&[path.as_bytes()]);
+        let digest = fnv1a(path.as_bytes());
         builder = builder.header(
             api_types::IDEMPOTENCY_KEY_HEADER,
             &format!("{key}-{digest:016x}"),

@@ -14,7 +14,6 @@ use crate::api::{ApiError, new_idempotency_key};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::future::Future;
-use std::pin::Pin;
 
 /// One form's or one button row's sending state.
 #[derive(Clone, Copy)]
@@ -63,11 +62,11 @@ impl Submit {
         };
         let this = *self;
         let request = act(key);
-        spawn(Box::pin(async move {
+        spawn_local(async move {
             let answer = request.await;
             this.finish(answer.is_ok());
             done(answer);
-        }));
+        });
     }
 
     /// The key for a call, unless one is already on its way.
@@ -88,11 +87,4 @@ impl Submit {
         }
         self.pending.try_set(false);
     }
-}
-
-/// Spawns every call's future through one instance of the executor's
-/// code, where a generic `spawn_local` would be a copy per call site.
-#[inline(never)]
-fn spawn(call: Pin<Box<dyn Future<Output = ()>>>) {
-    spawn_local(call);
 }
