@@ -23,6 +23,11 @@ export default defineConfig({
   testDir: "./tests",
   // Two cores: one browser at a time keeps timings honest.
   workers: 1,
+  // A journey walks a whole life of a record across several phones. On
+  // two loaded cores the same journeys took twice as long (27 s and 30 s
+  // for the affairs and consultations ones), so 30 s per test is too
+  // tight; this is room to finish, not a performance goal.
+  timeout: 90_000,
   forbidOnly: !!process.env.CI,
   reporter: [["list"]],
   outputDir: "test-results",
