@@ -83,6 +83,9 @@ pub enum ErrorCode {
     Internal,
     /// 503: the database or another dependency is unreachable.
     ServiceUnavailable,
+    /// 503: the SMS provider did not take the sign-in code; nothing was
+    /// sent and the resend wait does not apply. See `Retry-After`.
+    CodeNotSent,
     /// A code this client does not know yet (sent by a newer server).
     #[serde(other)]
     Unknown,
@@ -107,7 +110,7 @@ impl ErrorCode {
             ValidationFailed | IdempotencyKeyReused | InvalidCode | ImageTooLarge => 422,
             RateLimited => 429,
             Internal | Unknown => 500,
-            ServiceUnavailable => 503,
+            ServiceUnavailable | CodeNotSent => 503,
         }
     }
 
@@ -160,6 +163,7 @@ impl ErrorCode {
                 RateLimited => "操作太频繁，请稍等一会儿再试",
                 Internal | Unknown => "服务器出了点问题，请稍后再试",
                 ServiceUnavailable => "服务暂时不可用，请稍后再试",
+                CodeNotSent => "验证码短信没能发出，请过一会儿再点“获取验证码”",
             },
             Lang::En => match self {
                 MalformedJson => "The request body is not valid JSON",
@@ -188,6 +192,7 @@ impl ErrorCode {
                 RateLimited => "Too many requests; please wait and retry",
                 Internal | Unknown => "Something went wrong on the server; please retry later",
                 ServiceUnavailable => "The service is unavailable; please retry later",
+                CodeNotSent => "The code could not be sent; please ask for it again shortly",
             },
         }
     }

@@ -4,8 +4,9 @@
 use crate::AppState;
 use crate::db::{Db, now_ms, serialize_on};
 use crate::error::AppError;
+use crate::sms::{Sms, SmsFailure, Template};
 use api_types::ErrorCode;
-use api_types::identity::{CODE_MAX_ATTEMPTS, CODE_TTL_SECS, RESEND_AFTER_SECS};
+use api_types::identity::{CODE_MAX_ATTEMPTS, CODE_TTL_SECS, RESEND_AFTER_SECS, mask_phone};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
 use sha2::{Digest, Sha256};
@@ -131,9 +132,9 @@ pub async fn send_code(state: &AppState, phone: &str, client: &str) -> Result<()
     let code = new_code()?;
     let salt = hex(&random_bytes::<16>()?);
     let ttl_ms = i64::try_from(CODE_TTL_SECS * 1000).unwrap_or(i64::MAX);
-    sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO sign_in_codes (phone, client, salt, code_digest, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(phone)
     .bind(client)
@@ -145,14 +146,36 @@ pub async fn send_code(state: &AppState, phone: &str, client: &str) -> Result<()
     ]))
     .bind(now)
     .bind(now + ttl_ms)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    state
-        .sms
-        .send_code(phone, &code)
-        .await
-        .map_err(AppError::internal)?;
+    let params = [code];
+    let sms = Sms {
+        phone,
+        template: Template::SignInCode,
+        params: &params,
+        reference: None,
+    };
+    // The person waits for this code, so it is sent now rather than
+    // queued (the adapters give up after 10 seconds): a code that did not
+    // go out says so, and is expired, though it still counts towards the
+    // limits, so a failing provider cannot be hammered through Linli.
+    if let Err(err) = state.sms.send(&sms).await {
+        tracing::warn!(phone = %mask_phone(phone), error = %err, "a sign-in code was not sent");
+        sqlx::query("UPDATE sign_in_codes SET expires_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&db.pool)
+            .await?;
+        return Err(match err.failure {
+            SmsFailure::Throttled => {
+                AppError::new(ErrorCode::RateLimited).retry_after(RESEND_AFTER_SECS)
+            }
+            SmsFailure::Rejected | SmsFailure::Unavailable => {
+                AppError::new(ErrorCode::CodeNotSent).retry_after(RESEND_AFTER_SECS)
+            }
+        });
+    }
     Ok(())
 }
 

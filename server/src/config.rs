@@ -37,8 +37,17 @@ pub struct Config {
     /// the client's address into (its last value is used). Unset: the TCP
     /// peer, since any client can write such a header itself.
     pub client_ip_header: Option<String>,
-    /// `LINLI_SMS_OUTBOX`: where the development SMS sender writes codes.
-    pub sms_outbox: PathBuf,
+    /// `LINLI_SMS_*`, `LINLI_ALIYUN_*`, `LINLI_TENCENT_*`,
+    /// `LINLI_PUBLIC_URL`: who sends text messages, and how.
+    pub sms: crate::sms::SmsConfig,
+    /// `LINLI_BACKUP_DIR`: where the server writes scheduled backups of the
+    /// SQLite database; unset, it makes none.
+    pub backup_dir: Option<PathBuf>,
+    /// `LINLI_BACKUP_EVERY_HOURS`: how often (default 24).
+    pub backup_every: Duration,
+    /// `LINLI_BACKUP_KEEP`: how many scheduled backups to keep (default 7);
+    /// older ones are deleted after a new one is complete.
+    pub backup_keep: usize,
     /// `LINLI_SECRET`: the server's secret (at least 32 characters); unset,
     /// it is read from `secret_file`.
     pub secret: Option<String>,
@@ -46,6 +55,9 @@ pub struct Config {
     /// unset, created on first start (`secret.key` in the data directory).
     pub secret_file: PathBuf,
 }
+
+/// How configuration is read: a variable's value, if it is set.
+pub type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 /// A variable that is set but cannot be used.
 #[derive(Debug)]
@@ -73,6 +85,7 @@ impl Config {
     /// Reads the configuration through `lookup`, so tests need not touch the
     /// process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let lookup: &Lookup<'_> = &lookup;
         let data_dir = PathBuf::from(lookup("LINLI_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = lookup("DATABASE_URL")
             .filter(|url| !url.is_empty())
@@ -80,30 +93,35 @@ impl Config {
                 format!("sqlite://{}?mode=rwc", data_dir.join("linli.db").display())
             });
         Ok(Config {
-            addr: parse(&lookup, "LINLI_ADDR", "127.0.0.1:8080")?,
+            addr: parse(lookup, "LINLI_ADDR", "127.0.0.1:8080")?,
             database_url,
             dist_dir: PathBuf::from(lookup("LINLI_DIST_DIR").unwrap_or_else(|| "dist".into())),
-            demo_data: flag(&lookup, "LINLI_DEMO_DATA")?,
+            demo_data: flag(lookup, "LINLI_DEMO_DATA")?,
             request_timeout: Duration::from_secs(parse(
-                &lookup,
+                lookup,
                 "LINLI_REQUEST_TIMEOUT_SECS",
                 "30",
             )?),
-            body_limit: parse(&lookup, "LINLI_BODY_LIMIT_BYTES", "65536")?,
-            photo_limit: parse(&lookup, "LINLI_PHOTO_LIMIT_BYTES", "10485760")?,
+            body_limit: parse(lookup, "LINLI_BODY_LIMIT_BYTES", "65536")?,
+            photo_limit: parse(lookup, "LINLI_PHOTO_LIMIT_BYTES", "10485760")?,
             import_limit: parse(
-                &lookup,
+                lookup,
                 "LINLI_IMPORT_LIMIT_BYTES",
                 &api_types::imports::IMPORT_LIMIT_BYTES.to_string(),
             )?,
-            db_max_connections: parse(&lookup, "LINLI_DB_MAX_CONNECTIONS", "8")?,
-            https: flag(&lookup, "LINLI_HTTPS")?,
+            db_max_connections: parse(lookup, "LINLI_DB_MAX_CONNECTIONS", "8")?,
+            https: flag(lookup, "LINLI_HTTPS")?,
             client_ip_header: lookup("LINLI_CLIENT_IP_HEADER")
                 .map(|h| h.trim().to_ascii_lowercase())
                 .filter(|h| !h.is_empty()),
-            sms_outbox: lookup("LINLI_SMS_OUTBOX")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| data_dir.join("sms-outbox.jsonl")),
+            sms: crate::sms::SmsConfig::from_lookup(lookup, &data_dir)?,
+            backup_dir: lookup("LINLI_BACKUP_DIR")
+                .filter(|d| !d.trim().is_empty())
+                .map(PathBuf::from),
+            backup_every: Duration::from_secs(
+                3600 * parse::<u64>(lookup, "LINLI_BACKUP_EVERY_HOURS", "24")?.max(1),
+            ),
+            backup_keep: parse::<usize>(lookup, "LINLI_BACKUP_KEEP", "7")?.max(1),
             secret: lookup("LINLI_SECRET").filter(|s| !s.trim().is_empty()),
             secret_file: lookup("LINLI_SECRET_FILE")
                 .map(PathBuf::from)
@@ -119,7 +137,7 @@ impl Config {
 }
 
 fn parse<T: std::str::FromStr>(
-    lookup: &impl Fn(&str) -> Option<String>,
+    lookup: &Lookup<'_>,
     var: &'static str,
     default: &str,
 ) -> Result<T, ConfigError>
@@ -133,7 +151,8 @@ where
     })
 }
 
-fn flag(lookup: &impl Fn(&str) -> Option<String>, var: &'static str) -> Result<bool, ConfigError> {
+/// A yes/no variable: `1`/`true` or `0`/`false`, unset meaning no.
+pub(crate) fn flag(lookup: &Lookup<'_>, var: &'static str) -> Result<bool, ConfigError> {
     match lookup(var).as_deref().map(str::trim) {
         None | Some("") | Some("0") | Some("false") => Ok(false),
         Some("1") | Some("true") => Ok(true),

@@ -5,10 +5,12 @@
 
 pub mod affairs;
 pub mod auth;
+pub mod backup;
 pub mod circulation;
 pub mod config;
 pub mod consultations;
 pub mod db;
+pub mod deliveries;
 pub mod demo;
 pub mod error;
 pub mod extract;
@@ -62,7 +64,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The built app and its CSP.
     pub shell: Arc<web::AppShell>,
-    /// Where sign-in codes go.
+    /// Who sends sign-in codes and notices ([`Config::sms`] chose it).
     pub sms: Arc<dyn sms::SmsSender>,
     /// The key of keyed digests (roster phones).
     pub secret: secret::Secret,
@@ -70,15 +72,16 @@ pub struct AppState {
 
 impl AppState {
     /// State for `db`, `config` and the server's `secret`, reading the built
-    /// app from `config.dist_dir`; codes go to the development outbox.
+    /// app from `config.dist_dir`; messages go through the sender
+    /// `config.sms` describes.
     pub fn new(db: Db, config: Config, secret: secret::Secret) -> AppState {
         let shell = web::AppShell::load(&config.dist_dir);
-        let sms = sms::OutboxSender::new(config.sms_outbox.clone());
+        let sms = config.sms.sender();
         AppState {
             db,
             config: Arc::new(config),
             shell: Arc::new(shell),
-            sms: Arc::new(sms),
+            sms,
             secret,
         }
     }

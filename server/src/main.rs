@@ -1,6 +1,7 @@
 //! The server binary: `serve` (the default) runs the portal; `street
 //! create`, `places import` and `roster import` set a real street up from
-//! the command line, through the same code as the pages.
+//! the command line, through the same code as the pages; `backup` and
+//! `restore` copy the embedded database out and back.
 
 use api_types::Lang;
 use clap::{Parser, Subcommand};
@@ -39,6 +40,19 @@ enum Command {
     Roster {
         #[command(subcommand)]
         command: RosterCommand,
+    },
+    /// Back the SQLite database (with its photos) and the secret up into a
+    /// new folder under DEST, while the server runs. With PostgreSQL, says
+    /// how to use pg_dump instead.
+    Backup {
+        /// The directory backups go into, e.g. /var/backups/linli.
+        dest: PathBuf,
+    },
+    /// Fill an empty data directory (LINLI_DATA_DIR) from a backup folder
+    /// that `backup` wrote; run it before the server starts.
+    Restore {
+        /// The backup folder, e.g. /var/backups/linli/linli-20261203T083000Z.
+        src: PathBuf,
     },
 }
 
@@ -142,6 +156,8 @@ async fn main() -> ExitCode {
                     dry_run,
                 },
         } => import_roster(&file, compound, dry_run).await,
+        Command::Backup { dest } => backup(&dest).await,
+        Command::Restore { src } => restore(&src).await,
     };
     match outcome {
         Ok(code) => code,
@@ -182,6 +198,8 @@ fn cli_lang() -> Lang {
 }
 
 async fn serve() -> Result<ExitCode, Failure> {
+    let config = Config::from_env()?;
+    config.sms.check_production(config.demo_data)?;
     let (config, db) = open().await?;
     let secret = Secret::load(&config)?;
     if config.demo_data
@@ -214,6 +232,15 @@ async fn serve() -> Result<ExitCode, Failure> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr()?;
     let state = AppState::new(db, config, secret);
+    tokio::spawn(server::deliveries::run(
+        state.db.clone(),
+        state.sms.clone(),
+        state.config.sms.clone(),
+    ));
+    tokio::spawn(server::backup::run_schedule(
+        state.db.clone(),
+        state.config.clone(),
+    ));
     tracing::info!("Linli is serving at http://{addr}/");
     axum::serve(
         listener,
@@ -221,6 +248,29 @@ async fn serve() -> Result<ExitCode, Failure> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn backup(dest: &std::path::Path) -> Result<ExitCode, Failure> {
+    let (config, db) = open().await?;
+    let folder = server::backup::backup(&db, &config, dest).await?;
+    println!("{}", folder.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn restore(src: &std::path::Path) -> Result<ExitCode, Failure> {
+    let config = Config::from_env()?;
+    let restored = server::backup::restore(&config, src).await?;
+    match cli_lang() {
+        Lang::Zh => println!(
+            "已恢复到 {}，完整性检查通过。现在可以启动服务。",
+            restored.display()
+        ),
+        Lang::En => println!(
+            "Restored into {}; the integrity check says ok. The server can start now.",
+            restored.display()
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -2,7 +2,9 @@
 //! may, and every act is written to the audit log in the same transaction.
 
 use crate::db::{Db, now_ms, rfc3339};
+use crate::deliveries;
 use crate::error::AppError;
+use crate::sms::{SmsConfig, SmsSender, Template};
 use api_types::roles::{
     Department, NewRoleGrant, Position, Role, RoleEvent, RoleGrant, RoleRecord, RoleScope,
 };
@@ -100,16 +102,6 @@ pub async fn may_manage(
     ))
 }
 
-/// Whether `person` has ever had a session.
-pub async fn has_signed_in(db: &Db, person: i64) -> Result<bool, sqlx::Error> {
-    let any: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM sessions WHERE person_id = $1 LIMIT 1")
-            .bind(person)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(any.is_some())
-}
-
 /// The id of the person with this (normalized) number.
 pub async fn person_by_phone(db: &Db, phone: &str) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM people WHERE phone = $1")
@@ -166,6 +158,7 @@ pub async fn grant(
     actor: i64,
     person: i64,
     request: &NewRoleGrant,
+    invite: Invite<'_>,
 ) -> Result<i64, AppError> {
     let NewRoleGrant {
         role,
@@ -202,8 +195,69 @@ pub async fn grant(
         Err(e) => return Err(e.into()),
     };
     record_event(&mut tx, id, "grant", Some(actor), reason, now).await?;
+    // Someone who has never signed in (however they came to be known: a
+    // racing grant, an affair filed for them) is told the role waits, by a
+    // message queued with the grant itself.
+    let signed_in: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM sessions WHERE person_id = $1 LIMIT 1")
+            .bind(person)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if signed_in.is_none() {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{GRANT_SELECT} WHERE r.id = $1"
+        )))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let granted = grant_from_row(&row)?;
+        let invitation = deliveries::Outgoing {
+            person,
+            template: Template::RoleInvitation,
+            params: vec![
+                role_words(&granted),
+                granted.place_name,
+                invite.config.link("/sign-in?next=/admin"),
+            ],
+            urgent: false,
+        };
+        deliveries::enqueue(
+            &mut tx,
+            db.engine,
+            invite.sender,
+            invite.config,
+            &invitation,
+            now,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(id)
+}
+
+/// How a grant tells someone who has never signed in that a role waits for
+/// them: template `role_invitation`, through the SMS queue.
+#[derive(Debug, Clone, Copy)]
+pub struct Invite<'a> {
+    /// The server's sender (it says which templates are configured).
+    pub sender: &'a dyn SmsSender,
+    /// The SMS settings (quiet hours, the portal's address).
+    pub config: &'a SmsConfig,
+}
+
+/// A role in the words of an invitation: 互助站站长, 网格员…
+pub fn role_words(grant: &RoleGrant) -> String {
+    match (grant.role, grant.position) {
+        (Role::StationMember, Some(Position::Head)) => "互助站站长",
+        (Role::StationMember, Some(Position::Deputy)) => "互助站副站长",
+        (Role::StationMember, Some(Position::SecretaryGeneral)) => "互助站秘书长",
+        (Role::StationMember, _) => "互助站成员",
+        (Role::GridWorker, _) => "网格员",
+        (Role::CommunityStaff, _) => "社区工作人员",
+        (Role::DepartmentLiaison, _) => "服务单位联络人",
+        (Role::StreetAdmin, _) => "街道管理员",
+    }
+    .to_owned()
 }
 
 /// The 409 for a grant the unique indexes refused, saying why.

@@ -61,26 +61,14 @@ pub async fn create_role_grant(
         Some(person) => person,
         None => auth::person_for_phone(db, &phone, request.name.as_deref()).await?,
     };
-    let id = roles::grant(db, actor.id, person, &request).await?;
+    let invite = roles::Invite {
+        sender: &*state.sms,
+        config: &state.config.sms,
+    };
+    let id = roles::grant(db, actor.id, person, &request, invite).await?;
     let (grant, _) = roles::grant_by_id(db, id)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    // Someone who has never signed in (however they came to be known: a
-    // racing grant, an affair filed for them) is told the role waits.
-    if !roles::has_signed_in(db, person).await? {
-        let params = [
-            ("role", role_words(&grant)),
-            ("place", grant.place_name.clone()),
-            ("link", "/sign-in?next=/admin".to_owned()),
-        ];
-        if let Err(err) = state
-            .sms
-            .send_notice(&phone, "role_invitation", &params)
-            .await
-        {
-            tracing::warn!(error = %err, "could not send a role invitation");
-        }
-    }
     Ok((StatusCode::CREATED, Json(grant)))
 }
 
@@ -196,21 +184,6 @@ pub async fn create_department(
 }
 
 /// The role in the words of the invitation.
-fn role_words(grant: &RoleGrant) -> String {
-    use api_types::roles::{Position, Role};
-    match (grant.role, grant.position) {
-        (Role::StationMember, Some(Position::Head)) => "互助站站长",
-        (Role::StationMember, Some(Position::Deputy)) => "互助站副站长",
-        (Role::StationMember, Some(Position::SecretaryGeneral)) => "互助站秘书长",
-        (Role::StationMember, _) => "互助站成员",
-        (Role::GridWorker, _) => "网格员",
-        (Role::CommunityStaff, _) => "社区工作人员",
-        (Role::DepartmentLiaison, _) => "服务单位联络人",
-        (Role::StreetAdmin, _) => "街道管理员",
-    }
-    .to_owned()
-}
-
 /// Revokes a grant, recording who and why.
 #[utoipa::path(
     post,

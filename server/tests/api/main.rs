@@ -23,5 +23,6 @@ mod place_edits;
 mod places;
 mod pool;
 mod roles;
+mod sms;
 mod units;
 mod web;

@@ -229,6 +229,7 @@ async fn grants_name_real_people_places_and_positions() {
     // Someone who never signed in is invited, and the role waits for them.
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["person_name"], "居民5678");
+    assert_eq!(app.deliver_sms().await.sent, 1, "the invitation was queued");
     let outbox = std::fs::read_to_string(&app.outbox).unwrap();
     let invitation: Value = outbox
         .lines()
@@ -498,6 +499,7 @@ async fn a_role_is_held_once_and_a_station_has_one_head() {
     let raced = crate::common::at_once(16, |_| grant("13912345699", "member")).await;
     assert_eq!(raced.iter().filter(|s| **s == 201).count(), 1, "{raced:?}");
     assert!(raced.iter().all(|s| [201, 409].contains(s)), "{raced:?}");
+    app.deliver_sms().await;
     let outbox = std::fs::read_to_string(&app.outbox).unwrap();
     assert_eq!(outbox.matches("13912345699").count(), 1);
     // Sixteen conflicting grants for another person, each position of a

@@ -5,6 +5,8 @@
 
 #![allow(dead_code, missing_docs)]
 
+pub mod sms_stub;
+
 use axum::Router;
 use server::{AppState, Config, Db};
 use std::path::Path;
@@ -33,6 +35,9 @@ pub struct TestApp {
     pub database_url: String,
     /// A scratch directory that lives as long as the server.
     pub dir: tempfile::TempDir,
+    /// The server's SMS sender and settings, for sending queued messages.
+    pub sms: std::sync::Arc<dyn server::sms::SmsSender>,
+    pub sms_config: server::sms::SmsConfig,
 }
 
 /// The inline script of the station desk's test shell.
@@ -58,22 +63,43 @@ impl TestApp {
         TestApp::serve(server::app).await
     }
 
+    /// A server over an empty database, configured also by `env` (such as
+    /// an SMS provider's settings).
+    pub async fn with_env(env: Vec<(&'static str, String)>) -> TestApp {
+        TestApp::serve_with(server::app, env).await
+    }
+
     /// A server whose router `build` makes from the state (to test the
     /// middleware around routes of a test's own).
     pub async fn serve(build: impl FnOnce(AppState) -> Router) -> TestApp {
+        TestApp::serve_with(build, Vec::new()).await
+    }
+
+    async fn serve_with(
+        build: impl FnOnce(AppState) -> Router,
+        env: Vec<(&'static str, String)>,
+    ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let dist = dir.path().join("dist");
         write_dist(&dist);
         let url = database_url(dir.path()).await;
         let outbox = dir.path().join("sms-outbox.jsonl");
         let outbox_path = outbox.display().to_string();
-        let config = Config::from_lookup(|name| match name {
-            "DATABASE_URL" => Some(url.clone()),
-            "LINLI_DIST_DIR" => Some(dist.display().to_string()),
-            "LINLI_BODY_LIMIT_BYTES" => Some("4096".into()),
-            "LINLI_PHOTO_LIMIT_BYTES" => Some("1048576".into()),
-            "LINLI_SMS_OUTBOX" => Some(outbox_path.clone()),
-            _ => None,
+        // What a test sets wins; then these defaults. Quiet hours are off
+        // unless a test sets them, so notices go whatever the hour of the run.
+        let config = Config::from_lookup(|name| {
+            if let Some((_, v)) = env.iter().find(|(k, _)| *k == name) {
+                return Some(v.clone());
+            }
+            match name {
+                "DATABASE_URL" => Some(url.clone()),
+                "LINLI_SMS_QUIET_HOURS" => Some("off".into()),
+                "LINLI_DIST_DIR" => Some(dist.display().to_string()),
+                "LINLI_BODY_LIMIT_BYTES" => Some("4096".into()),
+                "LINLI_PHOTO_LIMIT_BYTES" => Some("1048576".into()),
+                "LINLI_SMS_OUTBOX" => Some(outbox_path.clone()),
+                _ => None,
+            }
         })
         .expect("config");
         let db = Db::connect(&config.database_url, 4)
@@ -81,6 +107,8 @@ impl TestApp {
             .expect("database");
         let secret = server::secret::Secret::from_key(&[7; 32]).expect("a test secret");
         let state = AppState::new(db.clone(), config, secret);
+        let sms = state.sms.clone();
+        let sms_config = state.config.sms.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -100,7 +128,22 @@ impl TestApp {
             outbox,
             database_url: url,
             dir,
+            sms,
+            sms_config,
         }
+    }
+
+    /// Sends the queued text messages due at `now` (Unix ms), as the
+    /// server's background task would.
+    pub async fn deliver_sms_at(&self, now: i64) -> server::deliveries::Pass {
+        server::deliveries::deliver_due(&self.db, &*self.sms, &self.sms_config, now)
+            .await
+            .expect("the queue")
+    }
+
+    /// Sends the queued text messages due now.
+    pub async fn deliver_sms(&self) -> server::deliveries::Pass {
+        self.deliver_sms_at(server::db::now_ms()).await
     }
 
     /// `GET path`, decoded as JSON, with its status.

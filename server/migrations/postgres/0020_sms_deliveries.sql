@@ -1,0 +1,25 @@
+-- The queue of text messages (notices) waiting to reach phones. A row is
+-- claimed for a while by the server sending it (claimed_until), then marked
+-- sent, given up, or put back with a later due_at; a server killed while it
+-- held a claim leaves it to be taken again once the claim runs out.
+-- Sign-in codes never enter it: they are sent while the person waits.
+CREATE TABLE sms_deliveries (
+    id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    person_id     BIGINT NOT NULL REFERENCES people (id),
+    template      TEXT NOT NULL,
+    -- A JSON array of strings, in the template's parameter order.
+    params        TEXT NOT NULL,
+    urgent        BIGINT NOT NULL DEFAULT 0,
+    -- For a digest: how many notices it stands for; 0 for a single notice.
+    folded        BIGINT NOT NULL DEFAULT 0,
+    created_at    BIGINT NOT NULL,
+    due_at        BIGINT NOT NULL,
+    attempts      BIGINT NOT NULL DEFAULT 0,
+    claimed_until BIGINT,
+    sent_at       BIGINT,
+    gave_up_at    BIGINT,
+    last_error    TEXT
+);
+CREATE INDEX sms_deliveries_pending ON sms_deliveries (due_at)
+    WHERE sent_at IS NULL AND gave_up_at IS NULL;
+CREATE INDEX sms_deliveries_person ON sms_deliveries (person_id, due_at);

@@ -1,0 +1,241 @@
+//! Text messages through a provider's stand-in: sign-in codes, and the
+//! notice queue's rules (quiet hours, the daily limit and its digest,
+//! retries) with a clock the test chooses.
+
+use crate::common::TestApp;
+use crate::common::sms_stub::{Answer, CODE_TEMPLATE, INVITE_TEMPLATE, Stub};
+use serde_json::{Value, json};
+use server::deliveries::{self, MAX_ATTEMPTS, Outgoing};
+use server::sms::Template;
+
+/// 2026-12-03 00:00 China time, in Unix ms.
+const MIDNIGHT: i64 = 1_796_227_200_000;
+const HOUR: i64 = 3600 * 1000;
+
+async fn with_demo(env: Vec<(&'static str, String)>) -> TestApp {
+    let app = TestApp::with_env(env).await;
+    assert!(server::demo::load_if_empty(&app.db).await.unwrap());
+    app
+}
+
+async fn person(app: &TestApp, phone: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM people WHERE phone = $1")
+        .bind(phone.to_owned())
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn queue(app: &TestApp, person: i64, urgent: bool, now: i64) {
+    let notice = Outgoing {
+        person,
+        template: Template::RoleInvitation,
+        params: vec![
+            "网格员".into(),
+            "海景花园第一网格".into(),
+            app.sms_config.link("/sign-in?next=/admin"),
+        ],
+        urgent,
+    };
+    let mut tx = app.db.begin_write().await.unwrap();
+    deliveries::enqueue(
+        &mut tx,
+        app.db.engine,
+        &*app.sms,
+        &app.sms_config,
+        &notice,
+        now,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn post_json(app: &TestApp, path: &str, body: Value) -> (u16, Option<String>, Value) {
+    let response = app
+        .client
+        .post(app.url(path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (status, retry, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn codes_go_through_the_provider_and_a_code_not_sent_says_so() {
+    let stub = Stub::start().await;
+    let app = with_demo(stub.env("tencent")).await;
+    let phone = "13800000046";
+    let (status, _, _) = post_json(&app, "/api/v1/sign-in-codes", json!({ "phone": phone })).await;
+    assert_eq!(status, 202);
+    let code = stub.last_code(phone).expect("the provider got the code");
+    assert!(
+        std::fs::read_to_string(&app.outbox).is_err(),
+        "nothing goes to the outbox when a provider is configured"
+    );
+    let (status, _, body) = post_json(
+        &app,
+        "/api/v1/sessions",
+        json!({ "phone": phone, "code": code }),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+
+    // The provider's limit for this number: the person is told to wait.
+    stub.answer(CODE_TEMPLATE, Answer::Throttle);
+    let (status, retry, body) = post_json(
+        &app,
+        "/api/v1/sign-in-codes",
+        json!({ "phone": "13800000002" }),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (429, Some("rate_limited"))
+    );
+    assert_eq!(retry.as_deref(), Some("60"));
+
+    // The provider failing: no pretending the code is on its way.
+    stub.answer(CODE_TEMPLATE, Answer::Fail);
+    let other = "13800000003";
+    let (status, retry, body) =
+        post_json(&app, "/api/v1/sign-in-codes", json!({ "phone": other })).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (503, Some("code_not_sent")),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("没能发出"),
+        "{body}"
+    );
+    assert_eq!(retry.as_deref(), Some("60"));
+    let failed = stub.received().pop().unwrap();
+    let unsent = failed.params[0].as_str().unwrap().to_owned();
+    let (status, _, _) = post_json(
+        &app,
+        "/api/v1/sessions",
+        json!({ "phone": other, "code": unsent }),
+    )
+    .await;
+    assert_eq!(
+        status, 422,
+        "a code that was never delivered signs nobody in"
+    );
+}
+
+#[tokio::test]
+async fn notices_wait_out_quiet_hours_and_fold_past_the_daily_limit() {
+    let app = with_demo(vec![("LINLI_SMS_QUIET_HOURS", "21-8".into())]).await;
+    let who = person(&app, "13800000046").await;
+    let night = MIDNIGHT + 22 * HOUR;
+    for _ in 0..5 {
+        queue(&app, who, false, night).await;
+    }
+    queue(&app, who, true, night).await;
+
+    assert_eq!(
+        app.deliver_sms_at(night + 60_000).await.sent,
+        1,
+        "only the urgent one"
+    );
+    let morning = MIDNIGHT + 32 * HOUR;
+    assert_eq!(
+        app.deliver_sms_at(morning - 60_000).await.sent,
+        0,
+        "quiet until 08:00"
+    );
+    // Three single messages, and the other two in one digest.
+    assert_eq!(app.deliver_sms_at(morning).await.sent, 4);
+    let lines: Vec<Value> = std::fs::read_to_string(&app.outbox)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    let digest = lines
+        .iter()
+        .find(|l| l["template"] == "notice_digest")
+        .expect("a digest");
+    assert_eq!(digest["params"]["count"], "2");
+    assert_eq!(digest["params"]["link"], "/notices");
+
+    // The day's singles are spent: a later notice starts a new digest,
+    // an hour on.
+    queue(&app, who, false, morning + HOUR).await;
+    assert_eq!(app.deliver_sms_at(morning + HOUR + 60_000).await.sent, 0);
+    assert_eq!(app.deliver_sms_at(morning + 2 * HOUR).await.sent, 1);
+    // The next China day has room again.
+    queue(&app, who, false, morning + 24 * HOUR).await;
+    assert_eq!(app.deliver_sms_at(morning + 24 * HOUR).await.sent, 1);
+    assert_eq!(
+        app.deliver_sms_at(morning + 48 * HOUR).await,
+        deliveries::Pass::default()
+    );
+}
+
+#[tokio::test]
+async fn a_throttled_notice_is_tried_again_later_then_given_up() {
+    let stub = Stub::start().await;
+    let app = with_demo(stub.env("aliyun")).await;
+    let who = person(&app, "13800000046").await;
+    let t = MIDNIGHT + 10 * HOUR;
+    queue(&app, who, false, t).await;
+    stub.answer(INVITE_TEMPLATE, Answer::Throttle);
+    assert_eq!(app.deliver_sms_at(t).await.retried, 1);
+    assert_eq!(
+        app.deliver_sms_at(t + 10_000).await,
+        deliveries::Pass::default(),
+        "not again before the first wait (30 s) is over"
+    );
+    stub.answer(INVITE_TEMPLATE, Answer::Ok);
+    assert_eq!(app.deliver_sms_at(t + 31_000).await.sent, 1);
+    assert_eq!(
+        app.deliver_sms_at(t + 10 * HOUR).await,
+        deliveries::Pass::default()
+    );
+    let tries: Vec<_> = stub
+        .received()
+        .into_iter()
+        .filter(|r| r.template == INVITE_TEMPLATE)
+        .collect();
+    assert_eq!(tries.len(), 2);
+    assert!(tries.iter().all(|r| r.problem.is_none()));
+    let id: i64 = sqlx::query_scalar("SELECT id FROM sms_deliveries WHERE sent_at IS NOT NULL")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        tries[1].reference,
+        Some(id.to_string()),
+        "the queue's id goes as OutId"
+    );
+
+    // A provider that keeps refusing: given up after the last try.
+    queue(&app, who, false, t).await;
+    stub.answer(INVITE_TEMPLATE, Answer::Fail);
+    let mut now = t;
+    let mut given_up = 0;
+    for _ in 0..MAX_ATTEMPTS {
+        now += 7 * HOUR;
+        given_up += app.deliver_sms_at(now).await.given_up;
+    }
+    assert_eq!(given_up, 1);
+    let (attempts, error): (i64, Option<String>) = sqlx::query_as(
+        "SELECT attempts, last_error FROM sms_deliveries WHERE gave_up_at IS NOT NULL",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(attempts, MAX_ATTEMPTS);
+    assert!(error.unwrap().contains("503"));
+}

@@ -1,0 +1,298 @@
+//! `linli-server backup` while residents file affairs, then `restore` into
+//! an empty data directory: the copy passes SQLite's `integrity_check` and
+//! holds every affair acknowledged before the backup began, and the secret
+//! comes back with it.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+const RESIDENTS: usize = 4;
+
+fn binary(data: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_linli-server"));
+    command
+        .env("LINLI_DATA_DIR", data)
+        .env("LINLI_DIST_DIR", data.join("no-dist"))
+        .env("RUST_LOG", "error")
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("DATABASE_URL")
+        .env_remove("LINLI_SECRET");
+    command
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn sign_in(client: &reqwest::Client, base: &str, outbox: &Path, phone: &str) -> String {
+    let sent = client
+        .post(format!("{base}/api/v1/sign-in-codes"))
+        .json(&json!({ "phone": phone }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status().as_u16(), 202);
+    let code = std::fs::read_to_string(outbox)
+        .unwrap()
+        .lines()
+        .rev()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|m| m["phone"] == phone)
+        .and_then(|m| m["code"].as_str().map(str::to_owned))
+        .unwrap();
+    let session = client
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&json!({ "phone": phone, "code": code }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(session.status().as_u16(), 201);
+    session
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("linli_session="))
+        .and_then(|v| v.split(';').next())
+        .unwrap()
+        .to_owned()
+}
+
+fn said(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[tokio::test]
+async fn a_backup_under_load_restores_everything_acknowledged_before_it() {
+    let data = tempfile::tempdir().unwrap();
+    let backups = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = binary(data.path())
+        .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
+        .env("LINLI_DEMO_DATA", "1")
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !client
+        .get(format!("{base}/api/health"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status().is_success())
+    {
+        assert!(Instant::now() < deadline, "the server did not come up");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let get = |path: String| {
+        let client = client.clone();
+        async move {
+            client
+                .get(path)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let compound = get(format!("{base}/api/v1/compounds?limit=1")).await["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let category = get(format!("{base}/api/v1/categories?street_id=1")).await["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let outbox = data.path().join("sms-outbox.jsonl");
+    let mut tokens = Vec::new();
+    for r in 0..RESIDENTS {
+        tokens.push(sign_in(&client, &base, &outbox, &format!("1391234{:04}", 6000 + r)).await);
+    }
+
+    // Residents file one affair after another, before, during and after
+    // the backup; each acknowledged affair is noted with its moment.
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = tokens
+        .into_iter()
+        .enumerate()
+        .map(|(r, token)| {
+            let (client, base, stop) = (client.clone(), base.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut acknowledged = Vec::new();
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let title = format!("backup-{r}-{n}");
+                    n += 1;
+                    let response = client
+                        .post(format!("{base}/api/v1/affairs"))
+                        .header("cookie", format!("linli_session={token}"))
+                        .json(&json!({"compound_id": compound, "category_id": category,
+                            "title": title, "description": "备份测试：备份时仍在登记",
+                            "common_area": "北门"}))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(response.status().as_u16(), 201);
+                    let id = response.json::<Value>().await.unwrap()["id"]
+                        .as_i64()
+                        .unwrap();
+                    acknowledged.push((id, Instant::now()));
+                }
+                acknowledged
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let began = Instant::now();
+    let dest = backups.path().to_owned();
+    let data_dir = data.path().to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        binary(&data_dir).arg("backup").arg(&dest).output().unwrap()
+    })
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut before = BTreeSet::new();
+    let mut after = 0;
+    for writer in writers {
+        for (id, at) in writer.await.unwrap() {
+            if at < began {
+                before.insert(id);
+            } else {
+                after += 1;
+            }
+        }
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(output.status.success(), "{}", said(&output));
+    assert!(after > 0, "writes went on during the backup");
+    assert!(!before.is_empty());
+    let folder = std::path::PathBuf::from(String::from_utf8(output.stdout).unwrap().trim());
+    assert!(folder.join("linli.db").is_file(), "{}", folder.display());
+
+    // Restore into an empty data directory.
+    let restored = tempfile::tempdir().unwrap();
+    let output = binary(restored.path())
+        .arg("restore")
+        .arg(&folder)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", said(&output));
+    assert!(
+        said(&output).contains("integrity check says ok"),
+        "{}",
+        said(&output)
+    );
+    assert_eq!(
+        std::fs::read(restored.path().join("secret.key")).unwrap(),
+        std::fs::read(data.path().join("secret.key")).unwrap(),
+        "the secret comes back with the database"
+    );
+    let url = format!(
+        "sqlite://{}?mode=ro",
+        restored.path().join("linli.db").display()
+    );
+    sqlx::any::install_default_drivers();
+    let db = sqlx::AnyPool::connect(&url).await.unwrap();
+    let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(verdict, "ok");
+    let kept: BTreeSet<i64> =
+        sqlx::query_scalar::<_, i64>("SELECT id FROM affairs WHERE title LIKE 'backup-%'")
+            .fetch_all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+    let missing: Vec<_> = before.difference(&kept).collect();
+    assert!(
+        missing.is_empty(),
+        "acknowledged before the backup, missing: {missing:?}"
+    );
+    db.close().await;
+
+    // A data directory that holds a database is never overwritten.
+    let output = binary(restored.path())
+        .arg("restore")
+        .arg(&folder)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        said(&output).contains("already exists"),
+        "{}",
+        said(&output)
+    );
+
+    // The restored directory serves.
+    let port = free_port();
+    let mut again = binary(restored.path())
+        .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
+        .env("LINLI_ALLOW_OUTBOX", "1")
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let affairs = loop {
+        if let Ok(r) = client
+            .get(format!(
+                "http://127.0.0.1:{port}/api/v1/affairs?compound_id={compound}&limit=1"
+            ))
+            .send()
+            .await
+        {
+            break r;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the restored server did not come up"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(affairs.status().as_u16(), 200);
+    again.kill().unwrap();
+    again.wait().unwrap();
+}
+
+#[test]
+fn old_backups_are_pruned_newest_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "linli-20261201T020000Z",
+        "linli-20261202T020000Z",
+        "linli-20261202T020000Z-2",
+        "linli-20261203T020000Z",
+    ] {
+        std::fs::create_dir(dir.path().join(name)).unwrap();
+        std::fs::write(dir.path().join(name).join("linli.db"), b"").unwrap();
+    }
+    std::fs::create_dir(dir.path().join(".linli-20261204T020000Z.partial")).unwrap();
+    std::fs::create_dir(dir.path().join("unrelated")).unwrap();
+    let deleted = server::backup::prune(dir.path(), 2).unwrap();
+    let names: Vec<String> = deleted
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["linli-20261201T020000Z", "linli-20261202T020000Z"]);
+    assert!(dir.path().join("linli-20261202T020000Z-2").exists());
+    assert!(dir.path().join("linli-20261203T020000Z").exists());
+    assert!(dir.path().join("unrelated").exists());
+}
