@@ -18,6 +18,7 @@ pub mod place_edits;
 pub mod places;
 pub mod pool;
 pub mod roles;
+pub mod sms;
 pub mod units;
 pub mod validate;
 

@@ -26,6 +26,7 @@
 use crate::db::{Db, Engine, serialize_on};
 use crate::metrics::CHINA_OFFSET_MS;
 use crate::sms::{Sms, SmsConfig, SmsFailure, SmsSender, Template};
+use api_types::sms::SmsNotice;
 use sqlx::AnyConnection;
 use std::time::Duration;
 
@@ -339,13 +340,156 @@ async fn give_up(
     Ok(())
 }
 
-/// Sends due messages every [`POLL`] for as long as the server runs.
+/// Titles in messages are cut to this many characters, so that a message
+/// stays within one SMS (70 Chinese characters with the template's words).
+pub const TITLE_CHARS: usize = 16;
+
+/// A notice row waiting to be considered for SMS.
+type Unrelayed = (
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// What a notice means for SMS: its kind, its parameters, whether urgent.
+/// `None` for notices that are not texted (comments, help, unit ratings).
+///
+/// - To the filer: `resolve` is [`SmsNotice::AffairResolved`] (it now waits
+///   for their rating); `accept`, `pass_to_grid`, `escalate`, `hand_back`
+///   are [`SmsNotice::AffairMoved`].
+/// - To anyone else: `file`, `pass_to_grid`, `escalate`, `hand_back`,
+///   `reopen` and `assign` put the affair in their queue:
+///   [`SmsNotice::QueueNew`], urgent when the affair is.
+/// - A post's `slot_reminder` is [`SmsNotice::SlotReminder`].
+pub fn texted(
+    person: i64,
+    kind: Option<&str>,
+    act: Option<&str>,
+    filer: Option<i64>,
+    urgent: bool,
+) -> Option<(SmsNotice, bool)> {
+    if kind == Some("slot_reminder") {
+        return Some((SmsNotice::SlotReminder, false));
+    }
+    let act = act?;
+    if filer == Some(person) {
+        return match act {
+            "resolve" => Some((SmsNotice::AffairResolved, false)),
+            "accept" | "pass_to_grid" | "escalate" | "hand_back" => {
+                Some((SmsNotice::AffairMoved, false))
+            }
+            _ => None,
+        };
+    }
+    matches!(
+        act,
+        "file" | "pass_to_grid" | "escalate" | "hand_back" | "reopen" | "assign"
+    )
+    .then_some((SmsNotice::QueueNew, urgent))
+}
+
+/// Whether `person` gets `kind` by SMS: their choice, else the default.
+pub async fn chosen(
+    conn: &mut AnyConnection,
+    person: i64,
+    kind: SmsNotice,
+) -> Result<bool, sqlx::Error> {
+    let enabled: Option<i64> = sqlx::query_scalar(
+        "SELECT enabled FROM sms_notice_choices WHERE person_id = $1 AND kind = $2",
+    )
+    .bind(person)
+    .bind(kind.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(enabled.map_or(kind.on_by_default(), |e| e != 0))
+}
+
+/// Considers every in-app notice not yet considered, once: those the
+/// person chose to get by SMS are queued. Each notice is claimed and
+/// queued in one transaction, so two servers never text it twice and a
+/// crash texts it once later. Returns how many were queued.
+pub async fn relay_notices(
+    db: &Db,
+    sender: &dyn SmsSender,
+    config: &SmsConfig,
+    now: i64,
+) -> Result<usize, sqlx::Error> {
+    let mut queued = 0;
+    loop {
+        let rows: Vec<Unrelayed> = sqlx::query_as(
+            "SELECT n.id, n.person_id, n.kind, e.act, n.affair_id, n.post_id, a.title, a.filer_id,                a.urgent, p.title FROM notices n              LEFT JOIN affair_events e ON e.id = n.event_id LEFT JOIN affairs a ON a.id = n.affair_id              LEFT JOIN posts p ON p.id = n.post_id              WHERE n.sms_relayed = 0 ORDER BY n.id LIMIT 50",
+        )
+        .fetch_all(&db.pool)
+        .await?;
+        if rows.is_empty() {
+            return Ok(queued);
+        }
+        for (id, person, kind, act, affair, post, affair_title, filer, urgent, post_title) in rows {
+            let mut tx = db.begin_write().await?;
+            let claimed =
+                sqlx::query("UPDATE notices SET sms_relayed = 1 WHERE id = $1 AND sms_relayed = 0")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            if claimed.rows_affected() == 1
+                && let Some((notice, urgent)) = texted(
+                    person,
+                    kind.as_deref(),
+                    act.as_deref(),
+                    filer,
+                    urgent.unwrap_or(0) != 0,
+                )
+                && chosen(&mut tx, person, notice).await?
+            {
+                let (title, path) = match (affair, post) {
+                    (Some(affair), _) => (affair_title, format!("/affairs/{affair}")),
+                    (None, Some(post)) => (post_title, format!("/pool/posts/{post}")),
+                    (None, None) => (None, INBOX.to_owned()),
+                };
+                let outgoing = Outgoing {
+                    person,
+                    template: Template::for_notice(notice),
+                    params: vec![short(&title.unwrap_or_default()), config.link(&path)],
+                    urgent,
+                };
+                enqueue(&mut tx, db.engine, sender, config, &outgoing, now).await?;
+                queued += 1;
+            }
+            tx.commit().await?;
+        }
+    }
+}
+
+/// `title` cut to [`TITLE_CHARS`] characters, with an ellipsis if cut.
+fn short(title: &str) -> String {
+    let mut chars = title.trim().chars();
+    let cut: String = chars.by_ref().take(TITLE_CHARS).collect();
+    if chars.next().is_some() {
+        cut + "…"
+    } else {
+        cut
+    }
+}
+
+/// Texts new notices and sends due messages every [`POLL`] for as long as
+/// the server runs.
 pub async fn run(db: Db, sender: std::sync::Arc<dyn SmsSender>, config: SmsConfig) {
     let mut tick = tokio::time::interval(POLL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if let Err(err) = deliver_due(&db, &*sender, &config, crate::db::now_ms()).await {
+        let now = crate::db::now_ms();
+        if let Err(err) = relay_notices(&db, &*sender, &config, now).await {
+            tracing::warn!(error = %err, "could not queue notices for SMS");
+        }
+        if let Err(err) = deliver_due(&db, &*sender, &config, now).await {
             tracing::warn!(error = %err, "could not send queued text messages");
         }
     }
@@ -383,6 +527,37 @@ mod tests {
         assert_eq!(china_day(at(0, 0)), (MIDNIGHT, MIDNIGHT + DAY_MS));
         assert_eq!(china_day(at(23, 59)), (MIDNIGHT, MIDNIGHT + DAY_MS));
         assert_eq!(china_day(at(24, 0)).0, MIDNIGHT + DAY_MS);
+    }
+
+    #[test]
+    fn titles_are_cut_to_fit_one_message() {
+        assert_eq!(short(" 楼道灯坏了 "), "楼道灯坏了");
+        assert_eq!(
+            short(&"灯".repeat(20)),
+            format!("{}…", "灯".repeat(TITLE_CHARS))
+        );
+    }
+
+    #[test]
+    fn which_notices_are_texted() {
+        let (filer, handler) = (1, 2);
+        let to_filer = |act| texted(filer, None, Some(act), Some(filer), false).map(|t| t.0);
+        assert_eq!(to_filer("resolve"), Some(SmsNotice::AffairResolved));
+        assert_eq!(to_filer("pass_to_grid"), Some(SmsNotice::AffairMoved));
+        assert_eq!(to_filer("comment"), None);
+        assert_eq!(
+            texted(handler, None, Some("escalate"), Some(filer), true),
+            Some((SmsNotice::QueueNew, true))
+        );
+        assert_eq!(
+            texted(handler, None, Some("confirm"), Some(filer), false),
+            None
+        );
+        assert_eq!(
+            texted(filer, Some("slot_reminder"), None, None, false),
+            Some((SmsNotice::SlotReminder, false))
+        );
+        assert_eq!(texted(filer, Some("post_changed"), None, None, false), None);
     }
 
     #[test]

@@ -130,6 +130,13 @@ pub async fn delete_account(db: &Db, id: i64) -> Result<(), AppError> {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+    // Text messages waiting for them, and what was sent, go with the number.
+    for sql in [
+        "DELETE FROM sms_deliveries WHERE person_id = $1",
+        "DELETE FROM sms_notice_choices WHERE person_id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+    }
     sqlx::query("UPDATE people SET name = $2, phone = NULL WHERE id = $1")
         .bind(id)
         .bind(DELETED_NAME)

@@ -1,10 +1,14 @@
-//! The person's own data: `GET /me/export` and `DELETE /me`.
+//! The person's own data: `GET /me/export`, `DELETE /me`, and which
+//! notices also come by SMS (`/me/sms-notices`).
 
 use crate::auth::{self, CurrentPerson};
 use crate::error::AppError;
-use crate::{AppState, people};
+use crate::extract::ApiJson;
+use crate::sms::Template;
+use crate::{AppState, deliveries, people};
 use api_types::ErrorBody;
 use api_types::identity::DataExport;
+use api_types::sms::{SmsNotice, SmsNoticeSetting, SmsNoticeSettings};
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
@@ -16,6 +20,78 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(export_me))
         .routes(routes!(delete_me))
+        .routes(routes!(list_sms_notices, choose_sms_notice))
+}
+
+/// Which notices also come to the signed-in person's phone by SMS: the
+/// kinds that apply to them and that the server's provider can send, with
+/// their choices (a kind never chosen takes its default).
+#[utoipa::path(
+    get,
+    path = "/me/sms-notices",
+    tag = "identity",
+    responses(
+        (status = 200, description = "The kinds and choices", body = SmsNoticeSettings),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
+pub async fn list_sms_notices(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+) -> Result<Json<SmsNoticeSettings>, AppError> {
+    Ok(Json(sms_settings(&state, person.id).await?))
+}
+
+/// Turns one kind of SMS notice on or off for the signed-in person; the
+/// settings as they now are.
+#[utoipa::path(
+    put,
+    path = "/me/sms-notices",
+    tag = "identity",
+    request_body = SmsNoticeSetting,
+    responses(
+        (status = 200, description = "Saved; the kinds and choices", body = SmsNoticeSettings),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 422, description = "Not a kind of notice", body = ErrorBody),
+    )
+)]
+pub async fn choose_sms_notice(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+    ApiJson(choice): ApiJson<SmsNoticeSetting>,
+) -> Result<Json<SmsNoticeSettings>, AppError> {
+    sqlx::query(
+        "INSERT INTO sms_notice_choices (person_id, kind, enabled) VALUES ($1, $2, $3) \
+         ON CONFLICT (person_id, kind) DO UPDATE SET enabled = excluded.enabled",
+    )
+    .bind(person.id)
+    .bind(choice.kind.as_str())
+    .bind(i64::from(choice.enabled))
+    .execute(&state.db.pool)
+    .await?;
+    Ok(Json(sms_settings(&state, person.id).await?))
+}
+
+async fn sms_settings(state: &AppState, person: i64) -> Result<SmsNoticeSettings, AppError> {
+    let handler: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM role_grants WHERE person_id = $1 AND revoked_at IS NULL \
+           AND role <> 'street_admin' LIMIT 1",
+    )
+    .bind(person)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let mut items = Vec::new();
+    for kind in SmsNotice::ALL {
+        if (kind == SmsNotice::QueueNew && handler.is_none())
+            || !state.sms.has_template(Template::for_notice(kind))
+        {
+            continue;
+        }
+        let enabled = deliveries::chosen(&mut conn, person, kind).await?;
+        items.push(SmsNoticeSetting { kind, enabled });
+    }
+    Ok(SmsNoticeSettings { items })
 }
 
 /// Everything the portal keeps about the signed-in person, as a download.

@@ -35,14 +35,30 @@ pub enum Template {
     /// The day's notices beyond the daily limit, folded into one message:
     /// `count`, `link` (the inbox).
     NoticeDigest,
+    /// An affair the person filed was taken on, passed on or handed back:
+    /// `title`, `link`.
+    AffairMoved,
+    /// An affair the person filed was resolved and waits for their rating:
+    /// `title`, `link`.
+    AffairResolved,
+    /// An affair came to the handler's queue or was assigned to them:
+    /// `title`, `link`.
+    QueueNew,
+    /// A volunteer place the person claimed starts within a day: `title`
+    /// (the post's), `link`.
+    SlotReminder,
 }
 
 impl Template {
     /// Every template, in the order `.env.sample` lists them.
-    pub const ALL: [Template; 3] = [
+    pub const ALL: [Template; 7] = [
         Template::SignInCode,
         Template::RoleInvitation,
         Template::NoticeDigest,
+        Template::AffairMoved,
+        Template::AffairResolved,
+        Template::QueueNew,
+        Template::SlotReminder,
     ];
 
     /// The name in configuration (`LINLI_SMS_TEMPLATE_` + upper case) and
@@ -52,6 +68,10 @@ impl Template {
             Template::SignInCode => "sign_in_code",
             Template::RoleInvitation => "role_invitation",
             Template::NoticeDigest => "notice_digest",
+            Template::AffairMoved => "affair_moved",
+            Template::AffairResolved => "affair_resolved",
+            Template::QueueNew => "queue_new",
+            Template::SlotReminder => "slot_reminder",
         }
     }
 
@@ -66,6 +86,21 @@ impl Template {
             Template::SignInCode => &["code"],
             Template::RoleInvitation => &["role", "place", "link"],
             Template::NoticeDigest => &["count", "link"],
+            Template::AffairMoved
+            | Template::AffairResolved
+            | Template::QueueNew
+            | Template::SlotReminder => &["title", "link"],
+        }
+    }
+
+    /// The template that carries notices of `kind`.
+    pub fn for_notice(kind: api_types::sms::SmsNotice) -> Template {
+        use api_types::sms::SmsNotice;
+        match kind {
+            SmsNotice::AffairMoved => Template::AffairMoved,
+            SmsNotice::AffairResolved => Template::AffairResolved,
+            SmsNotice::QueueNew => Template::QueueNew,
+            SmsNotice::SlotReminder => Template::SlotReminder,
         }
     }
 

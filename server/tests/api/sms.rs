@@ -239,3 +239,137 @@ async fn a_throttled_notice_is_tried_again_later_then_given_up() {
     assert_eq!(attempts, MAX_ATTEMPTS);
     assert!(error.unwrap().contains("503"));
 }
+
+/// The outbox's messages for `phone`: (template, params).
+fn texts(app: &TestApp, phone: &str) -> Vec<(String, Value)> {
+    std::fs::read_to_string(&app.outbox)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|m| m["phone"] == phone && m["code"].is_null())
+        .map(|m| {
+            (
+                m["template"].as_str().unwrap().to_owned(),
+                m["params"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn affair_steps_reach_phones_as_each_person_chose() {
+    let app = TestApp::with_demo().await;
+    let (resident_phone, head_phone) = ("13800000044", "13800000002");
+    let resident = app.sign_in(resident_phone).await;
+    let head = app.sign_in(head_phone).await;
+    let kinds = |settings: &Value| -> Vec<(String, bool)> {
+        settings["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["kind"].as_str().unwrap().to_owned(),
+                    i["enabled"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (status, mine) = app.get_as(&resident, "/api/v1/me/sms-notices").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        kinds(&mine),
+        [
+            ("affair_resolved".to_owned(), true),
+            ("affair_moved".to_owned(), false),
+            ("slot_reminder".to_owned(), true),
+        ],
+        "a resident is not offered a handler's queue"
+    );
+    let (_, heads) = app.get_as(&head, "/api/v1/me/sms-notices").await;
+    assert!(kinds(&heads).contains(&("queue_new".to_owned(), true)));
+    let (status, mine) = app
+        .send_as(
+            &resident,
+            reqwest::Method::PUT,
+            "/api/v1/me/sms-notices",
+            Some(json!({"kind": "affair_moved", "enabled": true})),
+        )
+        .await;
+    assert_eq!(status, 200, "{mine}");
+    assert!(kinds(&mine).contains(&("affair_moved".to_owned(), true)));
+    let (status, refused) = app
+        .send_as(
+            &resident,
+            reqwest::Method::PUT,
+            "/api/v1/me/sms-notices",
+            Some(json!({"kind": "everything", "enabled": true})),
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+
+    let (_, list) = app.get_json("/api/v1/compounds?limit=1").await;
+    let compound = list["items"][0]["id"].as_i64().unwrap();
+    let (_, categories) = app.get_json("/api/v1/categories?street_id=1").await;
+    let category = categories["items"][0]["id"].as_i64().unwrap();
+    let title = "三号楼二单元的楼道灯晚上一直不亮，老人看不见台阶";
+    let (status, affair) = app
+        .post_as(
+            &resident,
+            "/api/v1/affairs",
+            json!({"compound_id": compound, "category_id": category, "title": title,
+                   "description": "楼道里的灯晚上不亮", "common_area": "三号楼楼道"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{affair}");
+    let id = affair["id"].as_i64().unwrap();
+    assert!(app.relay_sms().await > 0);
+    assert_eq!(app.relay_sms().await, 0, "each notice is considered once");
+    app.deliver_sms().await;
+    let to_head = texts(&app, head_phone);
+    assert_eq!(to_head.len(), 1, "{to_head:?}");
+    assert_eq!(to_head[0].0, "queue_new");
+    assert_eq!(to_head[0].1["title"], "三号楼二单元的楼道灯晚上一直不亮…");
+    assert_eq!(to_head[0].1["link"], format!("/affairs/{id}"));
+    assert!(
+        texts(&app, resident_phone).is_empty(),
+        "no text for one's own act"
+    );
+
+    for act in [
+        json!({"act": "accept"}),
+        json!({"act": "resolve", "note": "换了灯泡"}),
+    ] {
+        let (status, body) = app
+            .post_as(&head, &format!("/api/v1/affairs/{id}/events"), act)
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    app.relay_sms().await;
+    app.deliver_sms().await;
+    let to_resident: Vec<String> = texts(&app, resident_phone)
+        .into_iter()
+        .map(|t| t.0)
+        .collect();
+    assert_eq!(to_resident, ["affair_moved", "affair_resolved"]);
+
+    // The head turns their queue's texts off: the next affair is in the
+    // inbox only.
+    app.send_as(
+        &head,
+        reqwest::Method::PUT,
+        "/api/v1/me/sms-notices",
+        Some(json!({"kind": "queue_new", "enabled": false})),
+    )
+    .await;
+    app.post_as(
+        &resident,
+        "/api/v1/affairs",
+        json!({"compound_id": compound, "category_id": category, "title": "垃圾桶满了",
+               "description": "北门垃圾桶满了", "common_area": "北门"}),
+    )
+    .await;
+    app.relay_sms().await;
+    app.deliver_sms().await;
+    assert_eq!(texts(&app, head_phone).len(), 1);
+}

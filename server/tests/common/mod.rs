@@ -141,6 +141,19 @@ impl TestApp {
             .expect("the queue")
     }
 
+    /// Queues for SMS the new notices their people chose to get so, as
+    /// the server's background task would; how many.
+    pub async fn relay_sms(&self) -> usize {
+        server::deliveries::relay_notices(
+            &self.db,
+            &*self.sms,
+            &self.sms_config,
+            server::db::now_ms(),
+        )
+        .await
+        .expect("the relay")
+    }
+
     /// Sends the queued text messages due now.
     pub async fn deliver_sms(&self) -> server::deliveries::Pass {
         self.deliver_sms_at(server::db::now_ms()).await

@@ -1,0 +1,73 @@
+//! Which notices also come to a person's phone by SMS (短信提醒), chosen
+//! in 我的. The in-app inbox always gets every notice; these say which of
+//! them are texted too, through the server's SMS provider.
+
+use serde::{Deserialize, Serialize};
+
+/// A kind of notice that can also come by SMS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SmsNotice {
+    /// An affair I filed was taken on, passed on or handed back.
+    AffairMoved,
+    /// An affair I filed was resolved and waits for my rating.
+    AffairResolved,
+    /// (Handlers) an affair came to my queue or was assigned to me; urgent
+    /// ones come at any hour.
+    QueueNew,
+    /// A volunteer place I claimed starts within a day.
+    SlotReminder,
+}
+
+impl SmsNotice {
+    /// Every kind, in the order 我的 lists them.
+    pub const ALL: [SmsNotice; 4] = [
+        SmsNotice::AffairResolved,
+        SmsNotice::AffairMoved,
+        SmsNotice::SlotReminder,
+        SmsNotice::QueueNew,
+    ];
+
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SmsNotice::AffairMoved => "affair_moved",
+            SmsNotice::AffairResolved => "affair_resolved",
+            SmsNotice::QueueNew => "queue_new",
+            SmsNotice::SlotReminder => "slot_reminder",
+        }
+    }
+
+    /// The kind stored as `name`.
+    pub fn parse(name: &str) -> Option<SmsNotice> {
+        SmsNotice::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Whether it comes by SMS for someone who never chose: the news a
+    /// resident waits for (resolved, a place tomorrow) and a handler's new
+    /// work do; every step of an affair does not.
+    pub fn on_by_default(self) -> bool {
+        !matches!(self, SmsNotice::AffairMoved)
+    }
+}
+
+/// One kind with the person's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SmsNoticeSetting {
+    /// The kind.
+    pub kind: SmsNotice,
+    /// Whether it also comes by SMS.
+    pub enabled: bool,
+}
+
+/// `GET /me/sms-notices`: the kinds that apply to this person (`queue_new`
+/// only to someone holding a handler's role) and can be sent (the
+/// provider has a template for them), with their choices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SmsNoticeSettings {
+    /// In [`SmsNotice::ALL`]'s order.
+    pub items: Vec<SmsNoticeSetting>,
+}
