@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ensure_build_tools
-ensure_apt chromium fonts-noto-cjk postgresql python3
+ensure_apt chromium fonts-noto-cjk postgresql python3 nginx openssl
 SCHEMATHESIS_VERSION="4.32.5"
 if ! command -v st >/dev/null 2>&1 || ! st --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION"; then
   say "installing schemathesis $SCHEMATHESIS_VERSION (API fuzzing) from PyPI"
@@ -39,6 +39,9 @@ scripts/size-report.sh
 say "browser tests (Chromium, 390x844, WeChat user agent)"
 cargo build -p server
 (cd e2e && LINLI_SERVER_BIN="$TARGET_DIR/debug/linli-server" LINLI_E2E_PORT="$(free_port)" npx playwright test)
+
+say "deployment files: systemd-analyze verify deploy/linli.service, nginx -t deploy/nginx-linli.conf"
+scripts/check-deploy.sh "$TARGET_DIR/debug/linli-server"
 
 say "API fuzzing (schemathesis against the OpenAPI document): no 5xx, every answer as documented"
 fuzz_data="$(mktemp -d /tmp/linli-fuzz.XXXXXX)"

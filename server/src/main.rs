@@ -112,13 +112,21 @@ enum RosterCommand {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
         )
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    // LINLI_LOG_FORMAT=json: one JSON object per line, for a log collector.
+    match std::env::var("LINLI_LOG_FORMAT").as_deref().map(str::trim) {
+        Err(_) | Ok("") | Ok("text") => logs.init(),
+        Ok("json") => logs.json().flatten_event(true).init(),
+        Ok(other) => {
+            eprintln!("environment variable LINLI_LOG_FORMAT: {other:?} is not one of text, json");
+            return ExitCode::FAILURE;
+        }
+    }
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve().await,
         Command::Street {

@@ -286,3 +286,37 @@ fn the_server_will_not_start_with_the_outbox_in_production() {
         "nothing was created before refusing"
     );
 }
+
+/// `LINLI_LOG_FORMAT=json`: the same refusal as one JSON object a log
+/// collector can read; an unknown format is named.
+#[test]
+fn logs_can_be_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |format: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_linli-server"))
+            .env("LINLI_DATA_DIR", dir.path())
+            .env("LINLI_LOG_FORMAT", format)
+            .env_remove("LINLI_DEMO_DATA")
+            .env_remove("LINLI_ALLOW_OUTBOX")
+            .env_remove("LINLI_SMS_PROVIDER")
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let output = run("json");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line: serde_json::Value = serde_json::from_str(stderr.lines().last().unwrap())
+        .unwrap_or_else(|e| panic!("not a JSON line ({e}): {stderr}"));
+    assert_eq!(line["level"], "ERROR");
+    assert!(
+        line["message"]
+            .as_str()
+            .unwrap()
+            .contains("LINLI_SMS_PROVIDER is outbox"),
+        "{line}"
+    );
+    let output = run("yaml");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("LINLI_LOG_FORMAT"));
+}
