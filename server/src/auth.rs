@@ -51,7 +51,9 @@ fn digest(parts: &[&[u8]]) -> String {
 }
 
 /// Compares two digests in time independent of where they differ.
-fn same_digest(a: &str, b: &str) -> bool {
+/// Whether two strings are equal, compared in time that does not depend
+/// on where they differ (for digests and tokens).
+pub(crate) fn same_digest(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -160,7 +162,12 @@ pub async fn send_code(state: &AppState, phone: &str, client: &str) -> Result<()
     // queued (the adapters give up after 10 seconds): a code that did not
     // go out says so, and is expired, though it still counts towards the
     // limits, so a failing provider cannot be hammered through Linli.
-    if let Err(err) = state.sms.send(&sms).await {
+    let sent = state.sms.send(&sms).await;
+    crate::telemetry::sms_outcome(
+        Template::SignInCode.name(),
+        sent.as_ref().err().map(|e| e.failure),
+    );
+    if let Err(err) = sent {
         tracing::warn!(phone = %mask_phone(phone), error = %err, "a sign-in code was not sent");
         sqlx::query("UPDATE sign_in_codes SET expires_at = $1 WHERE id = $2")
             .bind(now)

@@ -40,6 +40,12 @@ pub struct Config {
     /// `LINLI_SMS_*`, `LINLI_ALIYUN_*`, `LINLI_TENCENT_*`,
     /// `LINLI_PUBLIC_URL`: who sends text messages, and how.
     pub sms: crate::sms::SmsConfig,
+    /// `LINLI_METRICS_TOKEN`: the bearer token `GET /metrics` answers to on
+    /// the portal's address (at least 16 characters); unset, it is 404 there.
+    pub metrics_token: Option<String>,
+    /// `LINLI_METRICS_ADDR`: a separate address serving `GET /metrics` to
+    /// anyone who reaches it (a private network, a Prometheus next door).
+    pub metrics_addr: Option<SocketAddr>,
     /// `LINLI_BACKUP_DIR`: where the server writes scheduled backups of the
     /// SQLite database; unset, it makes none.
     pub backup_dir: Option<PathBuf>,
@@ -115,6 +121,22 @@ impl Config {
                 .map(|h| h.trim().to_ascii_lowercase())
                 .filter(|h| !h.is_empty()),
             sms: crate::sms::SmsConfig::from_lookup(lookup, &data_dir)?,
+            metrics_token: match lookup("LINLI_METRICS_TOKEN").map(|t| t.trim().to_owned()) {
+                None => None,
+                Some(t) if t.is_empty() => None,
+                Some(t) if t.chars().count() >= 16 => Some(t),
+                Some(_) => {
+                    return Err(ConfigError {
+                        var: "LINLI_METRICS_TOKEN",
+                        problem: "must be at least 16 characters (e.g. `openssl rand -hex 16`)"
+                            .into(),
+                    });
+                }
+            },
+            metrics_addr: match lookup("LINLI_METRICS_ADDR").filter(|a| !a.trim().is_empty()) {
+                None => None,
+                Some(_) => Some(parse(lookup, "LINLI_METRICS_ADDR", "")?),
+            },
             backup_dir: lookup("LINLI_BACKUP_DIR")
                 .filter(|d| !d.trim().is_empty())
                 .map(PathBuf::from),

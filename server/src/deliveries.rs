@@ -276,7 +276,9 @@ async fn deliver(
         params: &params,
         reference: Some(claimed.id),
     };
-    match sender.send(&sms).await {
+    let sent = sender.send(&sms).await;
+    crate::telemetry::sms_outcome(template.name(), sent.as_ref().err().map(|e| e.failure));
+    match sent {
         Ok(()) => {
             sqlx::query(
                 "UPDATE sms_deliveries SET sent_at = $1, claimed_until = NULL, last_error = NULL \

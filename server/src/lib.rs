@@ -34,6 +34,7 @@ pub mod secret;
 pub mod sheet;
 pub mod sms;
 pub mod street;
+pub mod telemetry;
 pub mod units;
 pub mod web;
 
@@ -110,8 +111,10 @@ fn api_routes() -> Router<AppState> {
                 async move { ([(header::CONTENT_TYPE, "application/json")], json) }
             }),
         )
+        .route("/metrics", get(telemetry::guarded))
         .route("/api/{*rest}", any(error::api_not_found))
         .route("/api", any(error::api_not_found))
+        .route_layer(from_fn(telemetry::track))
         .layer(from_fn(web::same_origin_writes))
         // `limit_body` sets each path's limit; axum's own 2 MiB default
         // would otherwise cap photo and spreadsheet uploads below theirs.

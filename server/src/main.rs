@@ -249,6 +249,16 @@ async fn serve() -> Result<ExitCode, Failure> {
         state.db.clone(),
         state.config.clone(),
     ));
+    if let Some(metrics_addr) = state.config.metrics_addr {
+        let metrics = tokio::net::TcpListener::bind(metrics_addr)
+            .await
+            .map_err(|e| format!("cannot listen on {metrics_addr} (LINLI_METRICS_ADDR): {e}"))?;
+        let figures = axum::Router::new()
+            .route("/metrics", axum::routing::get(server::telemetry::render))
+            .with_state(state.clone());
+        tracing::info!("metrics at http://{metrics_addr}/metrics");
+        tokio::spawn(async move { axum::serve(metrics, figures).await });
+    }
     tracing::info!("Linli is serving at http://{addr}/");
     axum::serve(
         listener,

@@ -24,5 +24,6 @@ mod places;
 mod pool;
 mod roles;
 mod sms;
+mod telemetry;
 mod units;
 mod web;
