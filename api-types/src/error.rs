@@ -84,7 +84,9 @@ pub enum ErrorCode {
     /// 503: the database or another dependency is unreachable.
     ServiceUnavailable,
     /// 503: the SMS provider did not take the sign-in code; nothing was
-    /// sent and the resend wait does not apply. See `Retry-After`.
+    /// sent, and the code cannot be used. Ask again after `Retry-After`
+    /// (the usual wait between codes; the attempt still counts towards
+    /// the hourly limits).
     CodeNotSent,
     /// A code this client does not know yet (sent by a newer server).
     #[serde(other)]

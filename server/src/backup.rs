@@ -1,7 +1,9 @@
 //! Backups of the embedded SQLite database, taken while the server runs
 //! and writes, and restores into an empty data directory.
 //!
-//! A backup is a folder `linli-<UTC time>` holding `linli.db`, written by
+//! A backup is a folder `linli-<UTC time>` (by hand) or
+//! `linli-auto-<UTC time>` (scheduled, the only ones pruned) holding
+//! `linli.db`, written by
 //! SQLite's `VACUUM INTO` (a consistent copy of one read transaction: WAL
 //! lets writers go on meanwhile), and the server's `secret.key` when the
 //! secret lives in that file (without it, uploaded rosters match nobody).
@@ -22,6 +24,9 @@ pub const DB_FILE: &str = "linli.db";
 pub const SECRET_FILE: &str = "secret.key";
 /// What a backup folder's name starts with.
 pub const PREFIX: &str = "linli-";
+/// What a scheduled backup's name starts with: only these are pruned, so a
+/// backup made by hand stays until someone deletes it.
+pub const SCHEDULED: &str = "linli-auto-";
 
 /// What `backup` says on a PostgreSQL deployment.
 pub const POSTGRES_HELP: &str = "This server's database is PostgreSQL: back it up with \
@@ -40,67 +45,130 @@ pub fn sqlite_path(url: &str) -> Option<PathBuf> {
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
-/// Writes a backup folder under `dest` (created if missing) and returns its
-/// path. Errors say what to fix.
-pub async fn backup(db: &Db, config: &Config, dest: &Path) -> Result<PathBuf, String> {
+/// The running server's SQLite database, opened for a backup: never
+/// created and never migrated (a wrong `LINLI_DATA_DIR` is an error, and a
+/// newer binary does not upgrade the database it is asked to copy).
+pub async fn open_existing(config: &Config) -> Result<Db, String> {
+    let path = sqlite_path(&config.database_url).ok_or_else(|| POSTGRES_HELP.to_owned())?;
+    if !path.is_file() {
+        return Err(format!(
+            "there is no database at {}: is LINLI_DATA_DIR (or DATABASE_URL) the server's?",
+            path.display()
+        ));
+    }
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&format!("sqlite://{}?mode=rw", path.display()))
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    sqlx::query("PRAGMA busy_timeout = 5000")
+        .execute(&pool)
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    Ok(Db {
+        pool,
+        engine: Engine::Sqlite,
+    })
+}
+
+/// Writes a backup folder named `prefix` + the UTC time under `dest`
+/// (created if missing, readable by the server's user only) and returns
+/// its path. The copy passes `integrity_check` and is on disk before the
+/// folder gets its name. Errors say what to fix.
+pub async fn backup(
+    db: &Db,
+    config: &Config,
+    dest: &Path,
+    prefix: &str,
+) -> Result<PathBuf, String> {
+    use std::os::unix::fs::DirBuilderExt;
     if db.engine == Engine::Postgres {
         return Err(POSTGRES_HELP.into());
     }
-    std::fs::create_dir_all(dest)
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dest)
         .map_err(|e| format!("cannot create the backup directory {}: {e}", dest.display()))?;
     let stamp: String = crate::db::rfc3339(crate::db::now_ms())
         .chars()
         .filter(|c| !matches!(c, '-' | ':'))
         .collect();
-    let mut name = format!("{PREFIX}{stamp}");
+    let mut name = format!("{prefix}{stamp}");
     let mut n = 1;
     while dest.join(&name).exists() {
         n += 1;
-        name = format!("{PREFIX}{stamp}-{n}");
+        name = format!("{prefix}{stamp}-{n}");
     }
     let partial = dest.join(format!(".{name}.partial"));
     if partial.exists() {
         std::fs::remove_dir_all(&partial).map_err(|e| format!("{}: {e}", partial.display()))?;
     }
-    std::fs::create_dir(&partial).map_err(|e| format!("{}: {e}", partial.display()))?;
+    std::fs::DirBuilder::new()
+        .mode(0o700)
+        .create(&partial)
+        .map_err(|e| format!("{}: {e}", partial.display()))?;
     let copy = partial.join(DB_FILE);
     sqlx::query("VACUUM INTO $1")
         .bind(copy.display().to_string())
         .execute(&db.pool)
         .await
         .map_err(|e| format!("cannot copy the database to {}: {e}", copy.display()))?;
+    integrity(&copy).await?;
     if config.secret.is_none() && config.secret_file.exists() {
         std::fs::copy(&config.secret_file, partial.join(SECRET_FILE))
             .map_err(|e| format!("cannot copy {}: {e}", config.secret_file.display()))?;
     }
+    for synced in [copy, partial.join(SECRET_FILE), partial.clone()] {
+        if synced.exists() {
+            sync(&synced)?;
+        }
+    }
     let done = dest.join(&name);
     std::fs::rename(&partial, &done).map_err(|e| format!("{}: {e}", done.display()))?;
+    sync(dest)?;
     Ok(done)
 }
 
-/// Deletes all but the newest `keep` complete backups in `dir`.
-pub fn prune(dir: &Path, keep: usize) -> Result<Vec<PathBuf>, String> {
+/// Puts `path` (a file or a directory) on disk.
+fn sync(path: &Path) -> Result<(), String> {
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| format!("cannot sync {}: {e}", path.display()))
+}
+
+/// Deletes all but the newest `keep` complete scheduled backups in `dir`
+/// (backups made by hand are left alone); returns those deleted, and those
+/// that could not be, with why.
+pub fn prune(dir: &Path, keep: usize) -> Result<(Vec<PathBuf>, Vec<String>), String> {
     let mut backups: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(Result::ok)
-        .filter(|entry| entry.file_name().to_string_lossy().starts_with(PREFIX))
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with(SCHEDULED))
         .map(|entry| entry.path())
         .filter(|path| path.join(DB_FILE).is_file())
         .collect();
     // The names are UTC times to the second: their order is their age.
     backups.sort();
     let surplus = backups.len().saturating_sub(keep);
-    let old: Vec<PathBuf> = backups.into_iter().take(surplus).collect();
-    for path in &old {
-        std::fs::remove_dir_all(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (mut deleted, mut failed) = (Vec::new(), Vec::new());
+    for path in backups.into_iter().take(surplus) {
+        match std::fs::remove_dir_all(&path) {
+            Ok(()) => deleted.push(path),
+            Err(e) => failed.push(format!("{}: {e}", path.display())),
+        }
     }
-    Ok(old)
+    Ok((deleted, failed))
 }
 
 /// Fills the empty data directory `config` names from the backup folder
-/// `src`: the database and, when the secret lives in a file, the secret.
-/// Refuses a directory that already holds a database. Afterwards SQLite's
-/// `integrity_check` must say `ok`. Returns the restored database's path.
+/// `src`: the secret first (or a check that the configured one is the
+/// backup's), then the database, linked into place so that nothing there
+/// is ever replaced. Refuses a directory that already holds a database, a
+/// backup whose secret is neither in it nor configured, and a different
+/// secret. The copy must pass `integrity_check` first. Returns the
+/// restored database's path.
 pub async fn restore(config: &Config, src: &Path) -> Result<PathBuf, String> {
     let target = sqlite_path(&config.database_url).ok_or_else(|| POSTGRES_HELP.to_owned())?;
     let copy = src.join(DB_FILE);
@@ -119,11 +187,27 @@ pub async fn restore(config: &Config, src: &Path) -> Result<PathBuf, String> {
         }
     }
     let secret = src.join(SECRET_FILE);
-    let restore_secret = config.secret.is_none() && secret.is_file();
+    let theirs = std::fs::read_to_string(&secret).ok();
+    match (&config.secret, &theirs) {
+        (Some(ours), Some(theirs)) if ours.trim() != theirs.trim() => {
+            return Err(format!(
+                "LINLI_SECRET is not the secret in {}: unset LINLI_SECRET to restore with the backup's",
+                secret.display()
+            ));
+        }
+        (None, None) => {
+            return Err(format!(
+                "{} holds no {SECRET_FILE}: the server that made it kept its secret in \
+                 LINLI_SECRET; set LINLI_SECRET to that value and restore again",
+                src.display()
+            ));
+        }
+        _ => {}
+    }
+    let restore_secret = config.secret.is_none();
     if restore_secret && config.secret_file.exists() {
-        let ours = std::fs::read(&config.secret_file).unwrap_or_default();
-        let theirs = std::fs::read(&secret).unwrap_or_default();
-        if ours != theirs {
+        let ours = std::fs::read_to_string(&config.secret_file).unwrap_or_default();
+        if Some(ours.trim()) != theirs.as_deref().map(str::trim) {
             return Err(format!(
                 "{} holds another secret than the backup's: restore fills an empty data directory only",
                 config.secret_file.display()
@@ -135,12 +219,10 @@ pub async fn restore(config: &Config, src: &Path) -> Result<PathBuf, String> {
     }
     let partial = with_suffix(&target, ".restoring");
     std::fs::copy(&copy, &partial).map_err(|e| format!("cannot copy {}: {e}", copy.display()))?;
-    let check = integrity(&partial).await;
-    if let Err(err) = check {
+    if let Err(err) = integrity(&partial).await {
         let _ = std::fs::remove_file(&partial);
         return Err(err);
     }
-    std::fs::rename(&partial, &target).map_err(|e| format!("{}: {e}", target.display()))?;
     if restore_secret && !config.secret_file.exists() {
         std::fs::copy(&secret, &config.secret_file).map_err(|e| {
             format!(
@@ -149,6 +231,11 @@ pub async fn restore(config: &Config, src: &Path) -> Result<PathBuf, String> {
             )
         })?;
     }
+    // A link fails if the database appeared meanwhile: nothing is replaced.
+    let linked = std::fs::hard_link(&partial, &target)
+        .map_err(|e| format!("cannot put the database at {}: {e}", target.display()));
+    let _ = std::fs::remove_file(&partial);
+    linked?;
     Ok(target)
 }
 
@@ -185,17 +272,24 @@ pub async fn run_schedule(db: Db, config: std::sync::Arc<Config>) {
     let Some(dir) = config.backup_dir.clone() else {
         return;
     };
-    let mut tick = tokio::time::interval(config.backup_every);
+    // The first a full period after start: restarts do not make backups.
+    let mut tick = tokio::time::interval_at(
+        tokio::time::Instant::now() + config.backup_every,
+        config.backup_every,
+    );
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match backup(&db, &config, &dir).await {
+        match backup(&db, &config, &dir, SCHEDULED).await {
             Ok(path) => {
                 tracing::info!(backup = %path.display(), "backed up the database");
                 match prune(&dir, config.backup_keep) {
-                    Ok(old) => {
-                        for path in old {
+                    Ok((deleted, failed)) => {
+                        for path in deleted {
                             tracing::info!(backup = %path.display(), "deleted an old backup");
+                        }
+                        for err in failed {
+                            tracing::warn!(error = %err, "could not delete an old backup");
                         }
                     }
                     Err(err) => tracing::warn!(error = %err, "could not delete old backups"),

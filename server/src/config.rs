@@ -37,8 +37,8 @@ pub struct Config {
     /// the client's address into (its last value is used). Unset: the TCP
     /// peer, since any client can write such a header itself.
     pub client_ip_header: Option<String>,
-    /// `LINLI_SMS_*`, `LINLI_ALIYUN_*`, `LINLI_TENCENT_*`,
-    /// `LINLI_PUBLIC_URL`: who sends text messages, and how.
+    /// `LINLI_SMS_*`, `LINLI_ALIYUN_*`, `LINLI_TENCENT_*`: who sends text
+    /// messages, and how.
     pub sms: crate::sms::SmsConfig,
     /// `LINLI_METRICS_TOKEN`: the bearer token `GET /metrics` answers to on
     /// the portal's address (at least 16 characters); unset, it is 404 there.

@@ -15,10 +15,11 @@
 //! The rules, from the operations issue (#15):
 //! - **Quiet hours** (by default 21:00–08:00 China time): a message that
 //!   is not urgent waits until they end ([`due_time`]).
-//! - **At most [`DAILY_LIMIT`] single messages per person per China day**;
-//!   the rest of that day's notices are folded into one digest
-//!   ([`Template::NoticeDigest`]), sent [`DIGEST_DELAY_MS`] after the
-//!   first folded notice, so a busy day costs a person four messages at most.
+//! - **At most [`DAILY_LIMIT`] single messages per person per China day**
+//!   (the day they are due, which is the day the person gets them); the
+//!   rest are folded into a digest ([`Template::NoticeDigest`]) sent
+//!   [`DIGEST_DELAY_MS`] after the first notice it folds, so a busy day
+//!   costs a person three messages and at most one digest an hour.
 //! - **Retries**: throttling and provider failures are tried again after
 //!   `LINLI_SMS_RETRY_SECS`, four times as long each time, at most
 //!   [`MAX_ATTEMPTS`] tries; a number the provider rejects is not retried.
@@ -36,16 +37,15 @@ pub const DAILY_LIMIT: i64 = 3;
 /// How long after the first folded notice its digest goes.
 pub const DIGEST_DELAY_MS: i64 = 3600 * 1000;
 /// How long a server holds a claimed message before another may take it:
-/// well beyond the adapters' 10-second call limit.
-pub const CLAIM_MS: i64 = 60 * 1000;
+/// well beyond a batch's worst case ([`BATCH`] calls of the adapters'
+/// 10-second limit each).
+pub const CLAIM_MS: i64 = 120 * 1000;
 /// Tries before a message is given up.
 pub const MAX_ATTEMPTS: i64 = 6;
 /// How often the background task looks for due messages.
 pub const POLL: Duration = Duration::from_secs(2);
 /// Messages claimed at a time.
-const BATCH: i64 = 20;
-/// The app's inbox, where a digest leads.
-const INBOX: &str = "/notices";
+pub const BATCH: i64 = 5;
 const HOUR_MS: i64 = 3600 * 1000;
 const DAY_MS: i64 = 24 * HOUR_MS;
 
@@ -111,6 +111,14 @@ pub async fn enqueue(
         return Ok(());
     }
     serialize_on(engine, conn, &format!("sms-person:{}", notice.person)).await?;
+    let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM people WHERE id = $1")
+        .bind(notice.person)
+        .fetch_optional(&mut *conn)
+        .await?
+        .flatten();
+    if phone.is_none() {
+        return Ok(());
+    }
     let due = due_time(now, notice.urgent, config.quiet_hours);
     let (day_start, day_end) = china_day(due);
     let today: i64 = sqlx::query_scalar(
@@ -141,14 +149,15 @@ pub async fn enqueue(
     if !sender.has_template(Template::NoticeDigest) {
         return Ok(());
     }
-    // A digest not yet claimed takes one more; one being sent is left alone.
+    // The newest digest not yet claimed takes one more; one being sent is
+    // left alone, and a new one is started an hour on.
     let folded = sqlx::query(
-        "UPDATE sms_deliveries SET folded = folded + 1 \
-         WHERE person_id = $1 AND folded > 0 AND sent_at IS NULL AND gave_up_at IS NULL \
-           AND (claimed_until IS NULL OR claimed_until < $2)",
+        "UPDATE sms_deliveries SET folded = folded + 1 WHERE id = (SELECT MAX(id) \
+           FROM sms_deliveries WHERE person_id = $1 AND folded > 0 AND sent_at IS NULL \
+             AND gave_up_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2))",
     )
     .bind(notice.person)
-    .bind(now)
+    .bind(crate::db::now_ms())
     .execute(&mut *conn)
     .await?;
     if folded.rows_affected() == 0 {
@@ -202,6 +211,8 @@ pub async fn deliver_due(
 #[derive(Debug)]
 struct Claimed {
     id: i64,
+    /// The claim's end: the row is this server's while it still says so.
+    lease: i64,
     phone: Option<String>,
     template: String,
     params: String,
@@ -210,7 +221,12 @@ struct Claimed {
     urgent: bool,
 }
 
+/// Claims up to [`BATCH`] messages due at `now`. The claim itself runs on
+/// the real clock, whatever moment `now` is: it is about this server's
+/// work, not the messages' schedule.
 async fn claim(db: &Db, now: i64) -> Result<Vec<Claimed>, sqlx::Error> {
+    let clock = crate::db::now_ms();
+    let lease = clock + CLAIM_MS;
     let lock = match db.engine {
         Engine::Postgres => " FOR UPDATE SKIP LOCKED",
         Engine::Sqlite => "",
@@ -219,15 +235,16 @@ async fn claim(db: &Db, now: i64) -> Result<Vec<Claimed>, sqlx::Error> {
         "UPDATE sms_deliveries SET claimed_until = $1, attempts = attempts + 1 \
          WHERE id IN (SELECT id FROM sms_deliveries \
              WHERE sent_at IS NULL AND gave_up_at IS NULL AND due_at <= $2 \
-               AND (claimed_until IS NULL OR claimed_until < $2) \
-             ORDER BY urgent DESC, due_at, id LIMIT $3{lock}) \
+               AND (claimed_until IS NULL OR claimed_until < $3) \
+             ORDER BY urgent DESC, due_at, id LIMIT $4{lock}) \
            AND sent_at IS NULL AND gave_up_at IS NULL \
          RETURNING id, person_id, template, params, folded, attempts, urgent"
     );
     let rows: Vec<(i64, i64, String, String, i64, i64, i64)> =
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(now + CLAIM_MS)
+            .bind(lease)
             .bind(now)
+            .bind(clock)
             .bind(BATCH)
             .fetch_all(&db.pool)
             .await?;
@@ -240,6 +257,7 @@ async fn claim(db: &Db, now: i64) -> Result<Vec<Claimed>, sqlx::Error> {
             .flatten();
         claimed.push(Claimed {
             id,
+            lease,
             phone,
             template,
             params,
@@ -260,13 +278,13 @@ async fn deliver(
     pass: &mut Pass,
 ) -> Result<(), sqlx::Error> {
     let Some(template) = Template::parse(&claimed.template) else {
-        return give_up(db, claimed.id, now, "unknown template", pass).await;
+        return give_up(db, claimed, now, "unknown template", pass).await;
     };
     let Some(phone) = claimed.phone.as_deref() else {
-        return give_up(db, claimed.id, now, "the person has no number now", pass).await;
+        return give_up(db, claimed, now, "the person has no number now", pass).await;
     };
     let params: Vec<String> = if template == Template::NoticeDigest {
-        vec![claimed.folded.to_string(), config.link(INBOX)]
+        vec![claimed.folded.to_string()]
     } else {
         serde_json::from_str(&claimed.params).unwrap_or_default()
     };
@@ -280,20 +298,27 @@ async fn deliver(
     crate::telemetry::sms_outcome(template.name(), sent.as_ref().err().map(|e| e.failure));
     match sent {
         Ok(()) => {
-            sqlx::query(
+            let marked = sqlx::query(
                 "UPDATE sms_deliveries SET sent_at = $1, claimed_until = NULL, last_error = NULL \
-                 WHERE id = $2",
+                 WHERE id = $2 AND claimed_until = $3",
             )
             .bind(now)
             .bind(claimed.id)
+            .bind(claimed.lease)
             .execute(&db.pool)
             .await?;
+            if marked.rows_affected() == 0 {
+                tracing::warn!(
+                    delivery = claimed.id,
+                    "a text message was sent after its claim ran out"
+                );
+            }
             pass.sent += 1;
             Ok(())
         }
         Err(err) if err.failure == SmsFailure::Rejected || claimed.attempts >= MAX_ATTEMPTS => {
             tracing::warn!(delivery = claimed.id, error = %err, "gave up a text message");
-            give_up(db, claimed.id, now, &err.detail, pass).await
+            give_up(db, claimed, now, &err.detail, pass).await
         }
         Err(err) => {
             tracing::warn!(delivery = claimed.id, error = %err, "a text message will be tried again");
@@ -301,11 +326,12 @@ async fn deliver(
             let due = due_time(now + wait, claimed.urgent, config.quiet_hours);
             sqlx::query(
                 "UPDATE sms_deliveries SET due_at = $1, claimed_until = NULL, last_error = $2 \
-                 WHERE id = $3",
+                 WHERE id = $3 AND claimed_until = $4",
             )
             .bind(due)
             .bind(err.detail)
             .bind(claimed.id)
+            .bind(claimed.lease)
             .execute(&db.pool)
             .await?;
             pass.retried += 1;
@@ -324,26 +350,28 @@ pub fn retry_wait(base: Duration, attempts: i64) -> i64 {
 
 async fn give_up(
     db: &Db,
-    id: i64,
+    claimed: &Claimed,
     now: i64,
     why: &str,
     pass: &mut Pass,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE sms_deliveries SET gave_up_at = $1, claimed_until = NULL, last_error = $2 \
-         WHERE id = $3",
+         WHERE id = $3 AND claimed_until = $4",
     )
     .bind(now)
     .bind(why.to_owned())
-    .bind(id)
+    .bind(claimed.id)
+    .bind(claimed.lease)
     .execute(&db.pool)
     .await?;
     pass.given_up += 1;
     Ok(())
 }
 
-/// Titles in messages are cut to this many characters, so that a message
-/// stays within one SMS (70 Chinese characters with the template's words).
+/// Titles in messages are cut to this many characters: a title is a
+/// reminder of which affair, and every 70 characters are billed as one
+/// more SMS.
 pub const TITLE_CHARS: usize = 16;
 
 /// A notice row waiting to be considered for SMS.
@@ -450,15 +478,14 @@ pub async fn relay_notices(
                 )
                 && chosen(&mut tx, person, notice).await?
             {
-                let (title, path) = match (affair, post) {
-                    (Some(affair), _) => (affair_title, format!("/affairs/{affair}")),
-                    (None, Some(post)) => (post_title, format!("/pool/posts/{post}")),
-                    (None, None) => (None, INBOX.to_owned()),
+                let (title, record) = match (affair, post) {
+                    (Some(affair), _) => (affair_title, affair),
+                    (_, post) => (post_title, post.unwrap_or_default()),
                 };
                 let outgoing = Outgoing {
                     person,
                     template: Template::for_notice(notice),
-                    params: vec![short(&title.unwrap_or_default()), config.link(&path)],
+                    params: vec![short(&title.unwrap_or_default()), record.to_string()],
                     urgent,
                 };
                 enqueue(&mut tx, db.engine, sender, config, &outgoing, now).await?;

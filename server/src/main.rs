@@ -270,8 +270,13 @@ async fn serve() -> Result<ExitCode, Failure> {
 }
 
 async fn backup(dest: &std::path::Path) -> Result<ExitCode, Failure> {
-    let (config, db) = open().await?;
-    let folder = server::backup::backup(&db, &config, dest).await?;
+    let config = Config::from_env()?;
+    if !config.is_sqlite() {
+        println!("{}", server::backup::POSTGRES_HELP);
+        return Ok(ExitCode::FAILURE);
+    }
+    let db = server::backup::open_existing(&config).await?;
+    let folder = server::backup::backup(&db, &config, dest, server::backup::PREFIX).await?;
     println!("{}", folder.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -130,8 +130,10 @@ pub async fn delete_account(db: &Db, id: i64) -> Result<(), AppError> {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    // Text messages waiting for them, and what was sent, go with the number.
+    // Text messages waiting for them, and what was sent, go with the
+    // number; their notices are not texted any more.
     for sql in [
+        "UPDATE notices SET sms_relayed = 1 WHERE person_id = $1",
         "DELETE FROM sms_deliveries WHERE person_id = $1",
         "DELETE FROM sms_notice_choices WHERE person_id = $1",
     ] {

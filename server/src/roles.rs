@@ -214,11 +214,7 @@ pub async fn grant(
         let invitation = deliveries::Outgoing {
             person,
             template: Template::RoleInvitation,
-            params: vec![
-                role_words(&granted),
-                granted.place_name,
-                invite.config.link("/sign-in?next=/admin"),
-            ],
+            params: vec![granted.place_name.clone(), role_words(&granted)],
             urgent: false,
         };
         deliveries::enqueue(

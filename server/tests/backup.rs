@@ -17,13 +17,14 @@ const RESIDENTS: usize = 4;
 
 fn binary(data: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_linli-server"));
+    // Nothing from the developer's shell (a real SMS provider, a backup
+    // directory) reaches the server under test.
     command
+        .env_clear()
         .env("LINLI_DATA_DIR", data)
         .env("LINLI_DIST_DIR", data.join("no-dist"))
         .env("RUST_LOG", "error")
-        .env("LANG", "en_US.UTF-8")
-        .env_remove("DATABASE_URL")
-        .env_remove("LINLI_SECRET");
+        .env("LANG", "en_US.UTF-8");
     command
 }
 
@@ -48,7 +49,7 @@ async fn sign_in(client: &reqwest::Client, base: &str, outbox: &Path, phone: &st
         .lines()
         .rev()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .find(|m| m["phone"] == phone)
+        .find(|m| m["phone"] == phone && m["code"].is_string())
         .and_then(|m| m["code"].as_str().map(str::to_owned))
         .unwrap();
     let session = client
@@ -230,6 +231,43 @@ async fn a_backup_under_load_restores_everything_acknowledged_before_it() {
     );
     db.close().await;
 
+    // A backup without its secret (the server kept it in LINLI_SECRET) is
+    // restored only with LINLI_SECRET set: rosters would match nobody.
+    let bare = tempfile::tempdir().unwrap();
+    std::fs::copy(folder.join("linli.db"), bare.path().join("linli.db")).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = binary(elsewhere.path())
+        .arg("restore")
+        .arg(bare.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(said(&output).contains("LINLI_SECRET"), "{}", said(&output));
+    assert!(!elsewhere.path().join("linli.db").exists());
+    let output = binary(elsewhere.path())
+        .env("LINLI_SECRET", "a-secret-of-at-least-32-characters!")
+        .arg("restore")
+        .arg(bare.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", said(&output));
+
+    // A backup of a data directory without a database is refused, not an
+    // empty database made and copied.
+    let empty = tempfile::tempdir().unwrap();
+    let output = binary(empty.path())
+        .arg("backup")
+        .arg(backups.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        said(&output).contains("there is no database"),
+        "{}",
+        said(&output)
+    );
+    assert!(!empty.path().join("linli.db").exists());
+
     // A data directory that holds a database is never overwritten.
     let output = binary(restored.path())
         .arg("restore")
@@ -273,26 +311,36 @@ async fn a_backup_under_load_restores_everything_acknowledged_before_it() {
 }
 
 #[test]
-fn old_backups_are_pruned_newest_kept() {
+fn old_scheduled_backups_are_pruned_newest_kept() {
     let dir = tempfile::tempdir().unwrap();
     for name in [
-        "linli-20261201T020000Z",
-        "linli-20261202T020000Z",
-        "linli-20261202T020000Z-2",
-        "linli-20261203T020000Z",
+        "linli-auto-20261201T020000Z",
+        "linli-auto-20261202T020000Z",
+        "linli-auto-20261202T020000Z-2",
+        "linli-auto-20261203T020000Z",
+        "linli-20261130T090000Z",
     ] {
         std::fs::create_dir(dir.path().join(name)).unwrap();
         std::fs::write(dir.path().join(name).join("linli.db"), b"").unwrap();
     }
-    std::fs::create_dir(dir.path().join(".linli-20261204T020000Z.partial")).unwrap();
+    std::fs::create_dir(dir.path().join(".linli-auto-20261204T020000Z.partial")).unwrap();
     std::fs::create_dir(dir.path().join("unrelated")).unwrap();
-    let deleted = server::backup::prune(dir.path(), 2).unwrap();
+    let (deleted, failed) = server::backup::prune(dir.path(), 2).unwrap();
+    assert!(failed.is_empty(), "{failed:?}");
     let names: Vec<String> = deleted
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, ["linli-20261201T020000Z", "linli-20261202T020000Z"]);
-    assert!(dir.path().join("linli-20261202T020000Z-2").exists());
-    assert!(dir.path().join("linli-20261203T020000Z").exists());
-    assert!(dir.path().join("unrelated").exists());
+    assert_eq!(
+        names,
+        ["linli-auto-20261201T020000Z", "linli-auto-20261202T020000Z"]
+    );
+    for kept in [
+        "linli-auto-20261202T020000Z-2",
+        "linli-auto-20261203T020000Z",
+        "linli-20261130T090000Z",
+        "unrelated",
+    ] {
+        assert!(dir.path().join(kept).exists(), "{kept} is kept");
+    }
 }

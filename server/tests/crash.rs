@@ -30,6 +30,7 @@ struct Server {
 
 fn start(data: &std::path::Path, port: u16) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_linli-server"))
+        .env_clear()
         .env("LINLI_DATA_DIR", data)
         .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
         .env("LINLI_DEMO_DATA", "1")
@@ -39,7 +40,6 @@ fn start(data: &std::path::Path, port: u16) -> Server {
             REQUEST_TIMEOUT_SECS.to_string(),
         )
         .env("RUST_LOG", "error")
-        .env_remove("DATABASE_URL")
         .spawn()
         .expect("the server binary starts");
     Server {
@@ -97,7 +97,7 @@ async fn sign_in(
         .lines()
         .rev()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .find(|m| m["phone"] == phone)
+        .find(|m| m["phone"] == phone && m["code"].is_string())
         .and_then(|m| m["code"].as_str().map(str::to_owned))
         .unwrap();
     let session = client

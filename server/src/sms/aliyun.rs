@@ -130,7 +130,7 @@ impl AliyunSender {
         }
         let detail = format!(
             "Aliyun answered {status} {code}: {} (RequestId {})",
-            body["Message"].as_str().unwrap_or_default(),
+            super::scrub(body["Message"].as_str().unwrap_or_default()),
             body["RequestId"].as_str().unwrap_or_default()
         );
         Err(SmsError::new(classify(code), detail))

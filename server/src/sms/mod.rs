@@ -24,28 +24,31 @@ use std::time::Duration;
 
 /// The messages Linli sends, each a template registered with the provider.
 /// The parameters are named for Aliyun (`${code}`) and taken in this order
-/// for Tencent (`{1}`, `{2}`…).
+/// for Tencent (`{1}`, `{2}`…). None is a link: Tencent refuses URLs in
+/// template variables (`InvalidParameterValue.ProhibitedUseUrlInTemplateParameter`),
+/// so the portal's address is part of the registered text, with at most a
+/// record's number as a variable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Template {
     /// A sign-in code: `code` (six digits, valid five minutes).
     SignInCode,
-    /// A role is waiting for someone who has never signed in: `role`,
-    /// `place`, `link`.
+    /// A role is waiting for someone who has never signed in: `place`,
+    /// `role`.
     RoleInvitation,
     /// The day's notices beyond the daily limit, folded into one message:
-    /// `count`, `link` (the inbox).
+    /// `count`.
     NoticeDigest,
     /// An affair the person filed was taken on, passed on or handed back:
-    /// `title`, `link`.
+    /// `title`, `id` (the affair's).
     AffairMoved,
     /// An affair the person filed was resolved and waits for their rating:
-    /// `title`, `link`.
+    /// `title`, `id`.
     AffairResolved,
     /// An affair came to the handler's queue or was assigned to them:
-    /// `title`, `link`.
+    /// `title`, `id`.
     QueueNew,
     /// A volunteer place the person claimed starts within a day: `title`
-    /// (the post's), `link`.
+    /// and `id` of the post.
     SlotReminder,
 }
 
@@ -84,12 +87,12 @@ impl Template {
     pub fn params(self) -> &'static [&'static str] {
         match self {
             Template::SignInCode => &["code"],
-            Template::RoleInvitation => &["role", "place", "link"],
-            Template::NoticeDigest => &["count", "link"],
+            Template::RoleInvitation => &["place", "role"],
+            Template::NoticeDigest => &["count"],
             Template::AffairMoved
             | Template::AffairResolved
             | Template::QueueNew
-            | Template::SlotReminder => &["title", "link"],
+            | Template::SlotReminder => &["title", "id"],
         }
     }
 
@@ -201,9 +204,6 @@ pub struct SmsConfig {
     /// `LINLI_ALLOW_OUTBOX`: serve with the outbox sender although the
     /// demo street is not loaded (a trial server nobody relies on).
     pub allow_outbox: bool,
-    /// `LINLI_PUBLIC_URL`: the portal's address as residents open it
-    /// (`https://linli.example.cn`), put in front of links in messages.
-    pub public_url: String,
     /// `LINLI_SMS_RETRY_SECS`: the first wait before a failed notice is
     /// tried again; each later wait is four times the one before.
     pub retry_base: Duration,
@@ -238,13 +238,6 @@ impl SmsConfig {
                 });
             }
         };
-        let public_url = var("LINLI_PUBLIC_URL").unwrap_or_default();
-        if !matches!(provider, Provider::Outbox(_)) && !public_url.starts_with("https://") {
-            return Err(ConfigError {
-                var: "LINLI_PUBLIC_URL",
-                problem: "must be the portal's https:// address, for the links in messages".into(),
-            });
-        }
         let retry_secs: u64 = match var("LINLI_SMS_RETRY_SECS") {
             None => 30,
             Some(raw) => raw
@@ -259,7 +252,6 @@ impl SmsConfig {
         Ok(SmsConfig {
             provider,
             allow_outbox: crate::config::flag(lookup, "LINLI_ALLOW_OUTBOX")?,
-            public_url: public_url.trim_end_matches('/').to_owned(),
             retry_base: Duration::from_secs(retry_secs),
             quiet_hours: quiet_hours(var("LINLI_SMS_QUIET_HOURS").as_deref())?,
         })
@@ -272,11 +264,6 @@ impl SmsConfig {
             Provider::Aliyun(config) => Arc::new(aliyun::AliyunSender::new(config.clone())),
             Provider::Tencent(config) => Arc::new(tencent::TencentSender::new(config.clone())),
         }
-    }
-
-    /// `path` as a link for a message: behind [`SmsConfig::public_url`].
-    pub fn link(&self, path: &str) -> String {
-        format!("{}{path}", self.public_url)
     }
 
     /// Refuses the development sender on a server that is not a demo: codes
@@ -353,9 +340,36 @@ pub(crate) fn http_client() -> reqwest::Client {
         .unwrap_or_default()
 }
 
-/// A transport failure: retried as [`SmsFailure::Unavailable`].
+/// A transport failure: retried as [`SmsFailure::Unavailable`]. Its URL
+/// is left out: Aliyun's carries the number and the parameters.
 pub(crate) fn transport(err: reqwest::Error) -> SmsError {
-    SmsError::new(SmsFailure::Unavailable, err.to_string())
+    SmsError::new(SmsFailure::Unavailable, err.without_url().to_string())
+}
+
+/// A provider's message made fit for logs and the queue table: cut before
+/// an echoed string to sign (Aliyun's `SignatureDoesNotMatch` quotes it),
+/// every run of six or more digits (a number, a code) masked, at most 160
+/// characters.
+pub(crate) fn scrub(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let end = ["string to sign", "stringtosign"]
+        .iter()
+        .filter_map(|marker| lower.find(marker))
+        .min()
+        .unwrap_or(text.len());
+    let mut out = String::new();
+    let mut digits = String::new();
+    for c in text[..end].chars().take(160) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        out.push_str(if digits.len() >= 6 { "…" } else { &digits });
+        digits.clear();
+        out.push(c);
+    }
+    out.push_str(if digits.len() >= 6 { "…" } else { &digits });
+    out
 }
 
 /// The JSON of a provider's answer; an answer that is not JSON (a proxy's
@@ -368,10 +382,12 @@ pub(crate) async fn answer_json(
     let status = response.status();
     let text = response.text().await.map_err(transport)?;
     serde_json::from_str(&text).map_err(|_| {
-        let start: String = text.chars().take(120).collect();
         SmsError::new(
             SmsFailure::Unavailable,
-            format!("{provider} answered {status} without JSON: {start}"),
+            format!(
+                "{provider} answered {status} without JSON: {}",
+                scrub(&text)
+            ),
         )
     })
 }
@@ -495,6 +511,21 @@ mod tests {
                 "LINLI_SMS_QUIET_HOURS"
             );
         }
+    }
+
+    #[test]
+    fn provider_messages_lose_numbers_and_echoed_strings() {
+        assert_eq!(
+            scrub(
+                "Specified signature does not match. server StringToSign is [POST&%2F&PhoneNumbers%3D13912345678]"
+            ),
+            "Specified signature does not match. server "
+        );
+        assert_eq!(
+            scrub("invalid number +8613912345678 (code 482913)"),
+            "invalid number +… (code …)"
+        );
+        assert_eq!(scrub("RequestId 1234"), "RequestId 1234");
     }
 
     #[test]

@@ -138,7 +138,7 @@ impl TencentSender {
                 classify(code),
                 format!(
                     "Tencent answered {status} {code}: {} (RequestId {request_id})",
-                    answer["Error"]["Message"].as_str().unwrap_or_default()
+                    super::scrub(answer["Error"]["Message"].as_str().unwrap_or_default())
                 ),
             ));
         }
@@ -151,7 +151,7 @@ impl TencentSender {
                     classify(code),
                     format!(
                         "Tencent answered {status} {code}: {} (RequestId {request_id})",
-                        sent["Message"].as_str().unwrap_or_default()
+                        super::scrub(sent["Message"].as_str().unwrap_or_default())
                     ),
                 ))
             }

@@ -141,7 +141,6 @@ impl Stub {
                 "LINLI_SMS_TEMPLATE_NOTICE_DIGEST",
                 DIGEST_TEMPLATE.to_owned(),
             ),
-            ("LINLI_PUBLIC_URL", "https://linli.example.cn".to_owned()),
         ];
         match provider {
             "aliyun" => env.extend([
@@ -161,6 +160,15 @@ impl Stub {
         }
         env
     }
+}
+
+/// What the stub records for a link in a template parameter: Tencent
+/// refuses it (`InvalidParameterValue.ProhibitedUseUrlInTemplateParameter`),
+/// and Linli's templates carry their links in the registered text.
+pub const URL_IN_PARAM: &str = "a URL in a template parameter";
+
+fn has_url(value: &str) -> bool {
+    value.contains("://") || value.contains("www.")
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -403,6 +411,9 @@ fn aliyun_problem(
             return Err(format!("{required} is missing"));
         }
     }
+    if params.get("TemplateParam").is_some_and(|p| has_url(p)) {
+        return Err(URL_IN_PARAM.into());
+    }
     if let Some(p) = params.get("TemplateParam") {
         let parsed: serde_json::Value =
             serde_json::from_str(p).map_err(|_| "TemplateParam is not JSON")?;
@@ -452,8 +463,13 @@ fn tencent(inner: &Mutex<Inner>, headers: &HeaderMap, body: &[u8]) -> Response {
     });
     let request_id = "a0aabda6-cf91-4f3e-a2a0-a2fb8e6e2a6c";
     if let Some(problem) = problem {
+        let code = if problem == URL_IN_PARAM {
+            "InvalidParameterValue.ProhibitedUseUrlInTemplateParameter"
+        } else {
+            "AuthFailure.SignatureFailure"
+        };
         return axum::Json(serde_json::json!({ "Response": {
-            "Error": { "Code": "AuthFailure.SignatureFailure", "Message": format!("The provided credentials could not be validated. ({problem})") },
+            "Error": { "Code": code, "Message": format!("The request was refused. ({problem})") },
             "RequestId": request_id,
         }}))
         .into_response();
@@ -525,6 +541,9 @@ fn tencent_problem(
         .ok_or("no PhoneNumberSet")?;
     if phones.len() != 1 || !phones[0].as_str().unwrap_or_default().starts_with("+86") {
         return Err("PhoneNumberSet must be E.164 (+86…)".into());
+    }
+    if request["TemplateParamSet"].to_string().contains("://") {
+        return Err(URL_IN_PARAM.into());
     }
     if !request["TemplateParamSet"]
         .as_array()
