@@ -59,6 +59,8 @@ export default defineConfig({
       LINLI_DATA_DIR: dataDir,
       LINLI_DIST_DIR: resolve("../dist"),
       LINLI_DEMO_DATA: "1",
+      // The journeys test flows, not the flood guard (one address, many acts).
+      LINLI_WRITE_LIMIT_PER_MINUTE: "1000000",
       DATABASE_URL: "",
     },
     url: `http://127.0.0.1:${port}/api/health`,

@@ -15,7 +15,7 @@ start=$(date +%s)
 read -r token compound affair category community staff < <("$TARGET_DIR/release/examples/street_year" "$url")
 say "Filled in $(( $(date +%s) - start )) s"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-LINLI_ADDR="127.0.0.1:$port" DATABASE_URL="$url" LINLI_DATA_DIR="$data" LINLI_ALLOW_OUTBOX=1 RUST_LOG=warn \
+LINLI_ADDR="127.0.0.1:$port" DATABASE_URL="$url" LINLI_DATA_DIR="$data" LINLI_ALLOW_OUTBOX=1 LINLI_WRITE_LIMIT_PER_MINUTE=1000000 RUST_LOG=warn \
   "$TARGET_DIR/release/linli-server" &
 server=$!
 trap 'kill $server; wait $server 2>/dev/null; rm -rf "$data"' EXIT

@@ -40,6 +40,9 @@ pub struct Config {
     /// `LINLI_SMS_*`, `LINLI_ALIYUN_*`, `LINLI_TENCENT_*`: who sends text
     /// messages, and how.
     pub sms: crate::sms::SmsConfig,
+    /// `LINLI_WRITE_LIMIT_PER_MINUTE`: state-changing requests one client
+    /// address may make a minute (default 300; see [`crate::throttle`]).
+    pub write_limit_per_minute: std::num::NonZeroU32,
     /// `LINLI_METRICS_TOKEN`: the bearer token `GET /metrics` answers to on
     /// the portal's address (at least 16 characters); unset, it is 404 there.
     pub metrics_token: Option<String>,
@@ -121,6 +124,7 @@ impl Config {
                 .map(|h| h.trim().to_ascii_lowercase())
                 .filter(|h| !h.is_empty()),
             sms: crate::sms::SmsConfig::from_lookup(lookup, &data_dir)?,
+            write_limit_per_minute: parse(lookup, "LINLI_WRITE_LIMIT_PER_MINUTE", "300")?,
             metrics_token: match lookup("LINLI_METRICS_TOKEN").map(|t| t.trim().to_owned()) {
                 None => None,
                 Some(t) if t.is_empty() => None,

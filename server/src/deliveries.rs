@@ -444,14 +444,15 @@ pub async fn chosen(
 /// Considers every in-app notice not yet considered, once: those the
 /// person chose to get by SMS are queued. Each notice is claimed and
 /// queued in one transaction, so two servers never text it twice and a
-/// crash texts it once later. Returns how many were queued.
+/// crash texts it once later. Returns how many notices this call
+/// considered (claimed), texted or not.
 pub async fn relay_notices(
     db: &Db,
     sender: &dyn SmsSender,
     config: &SmsConfig,
     now: i64,
 ) -> Result<usize, sqlx::Error> {
-    let mut queued = 0;
+    let mut considered = 0;
     loop {
         let rows: Vec<Unrelayed> = sqlx::query_as(
             "SELECT n.id, n.person_id, n.kind, e.act, n.affair_id, n.post_id, a.title, a.filer_id,                a.urgent, p.title FROM notices n              LEFT JOIN affair_events e ON e.id = n.event_id LEFT JOIN affairs a ON a.id = n.affair_id              LEFT JOIN posts p ON p.id = n.post_id              WHERE n.sms_relayed = 0 ORDER BY n.id LIMIT 50",
@@ -459,7 +460,7 @@ pub async fn relay_notices(
         .fetch_all(&db.pool)
         .await?;
         if rows.is_empty() {
-            return Ok(queued);
+            return Ok(considered);
         }
         for (id, person, kind, act, affair, post, affair_title, filer, urgent, post_title) in rows {
             let mut tx = db.begin_write().await?;
@@ -468,6 +469,7 @@ pub async fn relay_notices(
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
+            considered += usize::from(claimed.rows_affected() == 1);
             if claimed.rows_affected() == 1
                 && let Some((notice, urgent)) = texted(
                     person,
@@ -489,7 +491,6 @@ pub async fn relay_notices(
                     urgent,
                 };
                 enqueue(&mut tx, db.engine, sender, config, &outgoing, now).await?;
-                queued += 1;
             }
             tx.commit().await?;
         }

@@ -35,6 +35,7 @@ pub mod sheet;
 pub mod sms;
 pub mod street;
 pub mod telemetry;
+pub mod throttle;
 pub mod units;
 pub mod web;
 
@@ -69,6 +70,8 @@ pub struct AppState {
     pub sms: Arc<dyn sms::SmsSender>,
     /// The key of keyed digests (roster phones).
     pub secret: secret::Secret,
+    /// The flood guard on state-changing requests.
+    pub throttle: Arc<throttle::Throttle>,
 }
 
 impl AppState {
@@ -78,7 +81,9 @@ impl AppState {
     pub fn new(db: Db, config: Config, secret: secret::Secret) -> AppState {
         let shell = web::AppShell::load(&config.dist_dir);
         let sms = config.sms.sender();
+        let throttle = Arc::new(throttle::Throttle::new(config.write_limit_per_minute));
         AppState {
+            throttle,
             db,
             config: Arc::new(config),
             shell: Arc::new(shell),
@@ -131,6 +136,7 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
     // limit last; every error on the way out passes through the envelope.
     routes
         .layer(from_fn_with_state(state.clone(), limit_body))
+        .layer(from_fn_with_state(state.clone(), throttle::guard))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             state.config.request_timeout,

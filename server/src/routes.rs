@@ -74,7 +74,33 @@ impl utoipa::Modify for EveryErrorIsTheEnvelope {
                     .build(),
             )
             .build();
+        let throttled = ResponseBuilder::new()
+            .description(
+                "Too many state-changing requests from this address (LINLI_WRITE_LIMIT_PER_MINUTE); see Retry-After",
+            )
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build();
         for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.post,
+                &mut item.patch,
+                &mut item.put,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                operation
+                    .responses
+                    .responses
+                    .entry("429".to_owned())
+                    .or_insert_with(|| throttled.clone().into());
+            }
             for operation in [
                 &mut item.get,
                 &mut item.post,

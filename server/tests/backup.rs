@@ -24,7 +24,8 @@ fn binary(data: &Path) -> Command {
         .env("LINLI_DATA_DIR", data)
         .env("LINLI_DIST_DIR", data.join("no-dist"))
         .env("RUST_LOG", "error")
-        .env("LANG", "en_US.UTF-8");
+        .env("LANG", "en_US.UTF-8")
+        .env("LINLI_WRITE_LIMIT_PER_MINUTE", "1000000");
     command
 }
 

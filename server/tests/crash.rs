@@ -40,6 +40,7 @@ fn start(data: &std::path::Path, port: u16) -> Server {
             REQUEST_TIMEOUT_SECS.to_string(),
         )
         .env("RUST_LOG", "error")
+        .env("LINLI_WRITE_LIMIT_PER_MINUTE", "1000000")
         .spawn()
         .expect("the server binary starts");
     Server {

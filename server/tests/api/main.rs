@@ -25,5 +25,6 @@ mod pool;
 mod roles;
 mod sms;
 mod telemetry;
+mod throttle;
 mod units;
 mod web;

@@ -368,3 +368,81 @@ async fn affair_steps_reach_phones_as_each_person_chose() {
     app.deliver_sms().await;
     assert_eq!(texts(&app, head_phone).len(), 1);
 }
+
+/// Two servers on one database (on PostgreSQL the deployment that
+/// outgrows one machine) relay and send at the same moment: every notice
+/// is queued once and every message reaches the provider once.
+#[tokio::test]
+async fn two_servers_on_one_database_text_each_notice_once() {
+    let app = with_demo(Vec::new()).await;
+    let other_db = server::Db::connect(&app.database_url, 4).await.unwrap();
+    let other_sender = app.sms_config.sender();
+    let config = &app.sms_config;
+    let people: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM people WHERE phone IS NOT NULL ORDER BY id LIMIT 24")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    let now = server::db::now_ms();
+    for person in &people {
+        queue(&app, *person, true, now).await;
+    }
+    // A resident files three affairs: each station member has notices,
+    // never considered for SMS yet, which the two servers relay at once.
+    let resident = app.sign_in("13800000044").await;
+    let (_, list) = app.get_json("/api/v1/compounds?limit=1").await;
+    let compound = list["items"][0]["id"].as_i64().unwrap();
+    let (_, categories) = app.get_json("/api/v1/categories?street_id=1").await;
+    let category = categories["items"][0]["id"].as_i64().unwrap();
+    for title in ["北门路灯不亮", "三号楼电梯异响", "垃圾桶满了"] {
+        let (status, body) = app
+            .post_as(
+                &resident,
+                "/api/v1/affairs",
+                json!({"compound_id": compound, "category_id": category, "title": title,
+                       "description": "请尽快处理", "common_area": "北门"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let unrelayed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notices WHERE sms_relayed = 0")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let (mine, theirs) = tokio::join!(
+        deliveries::relay_notices(&app.db, &*app.sms, config, now),
+        deliveries::relay_notices(&other_db, &*other_sender, config, now),
+    );
+    assert!(unrelayed > 0);
+    assert_eq!(
+        i64::try_from(mine.unwrap() + theirs.unwrap()).unwrap(),
+        unrelayed,
+        "each notice considered by one server only"
+    );
+
+    let (a, b) = tokio::join!(
+        deliveries::deliver_due(&app.db, &*app.sms, config, now),
+        deliveries::deliver_due(&other_db, &*other_sender, config, now),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    // Both senders append to the one outbox, each message with its queue id.
+    let mut by_reference = std::collections::BTreeMap::new();
+    for line in std::fs::read_to_string(&app.outbox).unwrap().lines() {
+        let message: Value = serde_json::from_str(line).unwrap();
+        if let Some(reference) = message["reference"].as_i64() {
+            *by_reference.entry(reference).or_insert(0) += 1;
+        }
+    }
+    assert!(
+        by_reference.values().all(|n| *n == 1),
+        "sent twice: {by_reference:?}"
+    );
+    let sent: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sms_deliveries WHERE sent_at IS NOT NULL")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(usize::try_from(sent).unwrap(), a.sent + b.sent);
+    assert_eq!(by_reference.len(), a.sent + b.sent);
+    assert!(a.sent + b.sent >= people.len());
+}
