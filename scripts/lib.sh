@@ -109,6 +109,9 @@ stop_postgres() {
 # load nothing.
 build_app() {
   say "building the app (release, size-optimised)"
+  # Trunk passes --offline on to cargo: the crates must be here first
+  # (a no-op once they are).
+  cargo fetch --locked
   trunk build --release --offline
   trunk build station.html --release --offline --dist dist/station --public-url /station/
   trunk build consult.html --release --offline --dist dist/consult --public-url /consult/

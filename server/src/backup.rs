@@ -266,17 +266,29 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// When the newest complete scheduled backup in `dir` was written.
+fn newest_scheduled(dir: &Path) -> Option<std::time::SystemTime> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with(SCHEDULED))
+        .filter_map(|entry| entry.path().join(DB_FILE).metadata().ok()?.modified().ok())
+        .max()
+}
+
 /// Backs up every `LINLI_BACKUP_EVERY_HOURS` into `LINLI_BACKUP_DIR` and
 /// keeps the newest `LINLI_BACKUP_KEEP`, for as long as the server runs.
 pub async fn run_schedule(db: Db, config: std::sync::Arc<Config>) {
     let Some(dir) = config.backup_dir.clone() else {
         return;
     };
-    // The first a full period after start: restarts do not make backups.
-    let mut tick = tokio::time::interval_at(
-        tokio::time::Instant::now() + config.backup_every,
-        config.backup_every,
-    );
+    // The first when the newest scheduled backup is a full period old (at
+    // once if there is none): restarts neither add backups nor put them off.
+    let age = newest_scheduled(&dir)
+        .and_then(|at| at.elapsed().ok())
+        .unwrap_or(config.backup_every);
+    let first = tokio::time::Instant::now() + config.backup_every.saturating_sub(age);
+    let mut tick = tokio::time::interval_at(first, config.backup_every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;

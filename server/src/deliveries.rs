@@ -202,7 +202,7 @@ pub async fn deliver_due(
             return Ok(pass);
         }
         for claimed in batch {
-            deliver(db, sender, config, &claimed, now, &mut pass).await?;
+            deliver(db, sender, config, claimed, now, &mut pass).await?;
         }
     }
 }
@@ -273,23 +273,38 @@ async fn deliver(
     db: &Db,
     sender: &dyn SmsSender,
     config: &SmsConfig,
-    claimed: &Claimed,
+    mut claimed: Claimed,
     now: i64,
     pass: &mut Pass,
 ) -> Result<(), sqlx::Error> {
     let Some(template) = Template::parse(&claimed.template) else {
-        return give_up(db, claimed, now, "unknown template", pass).await;
+        return give_up(db, &claimed, now, "unknown template", pass).await;
     };
-    let Some(phone) = claimed.phone.as_deref() else {
-        return give_up(db, claimed, now, "the person has no number now", pass).await;
+    let Some(phone) = claimed.phone.clone() else {
+        return give_up(db, &claimed, now, "the person has no number now", pass).await;
     };
+    // The claim is renewed right before the call: a batch that stalled may
+    // have lost it to another server, which then sends this message itself.
+    let renewed = crate::db::now_ms() + CLAIM_MS;
+    let kept = sqlx::query(
+        "UPDATE sms_deliveries SET claimed_until = $1 WHERE id = $2 AND claimed_until = $3",
+    )
+    .bind(renewed)
+    .bind(claimed.id)
+    .bind(claimed.lease)
+    .execute(&db.pool)
+    .await?;
+    if kept.rows_affected() == 0 {
+        return Ok(());
+    }
+    claimed.lease = renewed;
     let params: Vec<String> = if template == Template::NoticeDigest {
         vec![claimed.folded.to_string()]
     } else {
         serde_json::from_str(&claimed.params).unwrap_or_default()
     };
     let sms = Sms {
-        phone,
+        phone: &phone,
         template,
         params: &params,
         reference: Some(claimed.id),
@@ -318,7 +333,7 @@ async fn deliver(
         }
         Err(err) if err.failure == SmsFailure::Rejected || claimed.attempts >= MAX_ATTEMPTS => {
             tracing::warn!(delivery = claimed.id, error = %err, "gave up a text message");
-            give_up(db, claimed, now, &err.detail, pass).await
+            give_up(db, &claimed, now, &err.detail, pass).await
         }
         Err(err) => {
             tracing::warn!(delivery = claimed.id, error = %err, "a text message will be tried again");

@@ -245,6 +245,8 @@ async fn serve() -> Result<ExitCode, Failure> {
         state.sms.clone(),
         state.config.sms.clone(),
     ));
+    tokio::spawn(server::telemetry::upkeep());
+    tokio::spawn(server::throttle::forget_idle(state.throttle.clone()));
     tokio::spawn(server::backup::run_schedule(
         state.db.clone(),
         state.config.clone(),

@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::error::AppError;
 use api_types::ErrorCode;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -57,11 +57,32 @@ pub fn handle() -> &'static PrometheusHandle {
     })
 }
 
+/// Drains the histograms' samples into their buckets every few seconds
+/// (the exporter does it on a scrape otherwise, and nobody may scrape),
+/// for as long as the server runs.
+pub async fn upkeep() {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+    loop {
+        tick.tick().await;
+        handle().run_upkeep();
+    }
+}
+
 /// Counts each routed request and times it, by its route's pattern (so
 /// `/affairs/1` and `/affairs/2` are one series).
 pub async fn track(request: Request, next: Next) -> Response {
     handle();
-    let method = request.method().as_str().to_owned();
+    // Any other word a client sends as a method would be a new series.
+    let method = match *request.method() {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    };
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -69,7 +90,7 @@ pub async fn track(request: Request, next: Next) -> Response {
     let start = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
-    metrics::counter!(REQUESTS, "method" => method.clone(), "route" => route.clone(), "status" => status)
+    metrics::counter!(REQUESTS, "method" => method, "route" => route.clone(), "status" => status)
         .increment(1);
     metrics::histogram!(LATENCY, "method" => method, "route" => route)
         .record(start.elapsed().as_secs_f64());

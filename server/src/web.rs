@@ -256,7 +256,9 @@ pub async fn same_origin_writes(request: Request, next: Next) -> Response {
     }
 }
 
-fn is_same_origin(headers: &HeaderMap) -> bool {
+/// Whether a browser says the request comes from the portal's own pages
+/// (or no browser sent it).
+pub(crate) fn is_same_origin(headers: &HeaderMap) -> bool {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = text("sec-fetch-site") {
         return site == "same-origin" || site == "none";
