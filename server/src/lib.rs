@@ -153,7 +153,8 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                         .get("x-request-id")
                         .and_then(|v| v.to_str().ok())
                         .unwrap_or("-");
-                    tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
+                    let path = web::loggable_path(request.uri().path());
+                    tracing::info_span!("request", id, method = %request.method(), path = %path)
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )

@@ -256,6 +256,21 @@ pub async fn same_origin_writes(request: Request, next: Next) -> Response {
     }
 }
 
+/// `path` as the logs may keep it: the secret segment of an invite link
+/// (`/api/v1/invites/{token}`, and the app's `/invites/{token}` page) is
+/// written as `…`, since whoever reads the logs could otherwise use it.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    for prefix in ["/api/v1/invites/", "/invites/"] {
+        if let Some(rest) = path.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            let tail = rest.find('/').map_or("", |i| &rest[i..]);
+            return format!("{prefix}…{tail}").into();
+        }
+    }
+    path.into()
+}
+
 /// Whether a browser says the request comes from the portal's own pages
 /// (or no browser sent it).
 pub(crate) fn is_same_origin(headers: &HeaderMap) -> bool {
@@ -275,6 +290,17 @@ pub(crate) fn is_same_origin(headers: &HeaderMap) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invite_tokens_stay_out_of_logged_paths() {
+        assert_eq!(
+            loggable_path("/api/v1/invites/abcDEF123"),
+            "/api/v1/invites/…"
+        );
+        assert_eq!(loggable_path("/invites/abcDEF123"), "/invites/…");
+        assert_eq!(loggable_path("/api/v1/invites"), "/api/v1/invites");
+        assert_eq!(loggable_path("/api/v1/affairs/7"), "/api/v1/affairs/7");
+    }
 
     #[test]
     fn csp_hashes_exactly_the_inline_blocks() {

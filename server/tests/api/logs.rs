@@ -53,6 +53,8 @@ async fn logs_carry_no_codes_cookies_or_numbers() {
         .unwrap();
     let token = session_cookie(&response).unwrap();
     app.get_as(&token, "/api/v1/sessions/current").await;
+    let invite = "Zq3xInviteTokenNeverLogged";
+    app.get_json(&format!("/api/v1/invites/{invite}")).await;
     app.client
         .post(app.url("/api/v1/client-errors"))
         .header("cookie", format!("linli_session={token}"))
@@ -69,6 +71,7 @@ async fn logs_carry_no_codes_cookies_or_numbers() {
     );
     assert!(!text.contains(phone), "a full number in the logs");
     assert!(!text.contains(&token), "a session cookie in the logs");
+    assert!(!text.contains(invite), "an invite link's token in the logs");
     assert!(
         !text.contains(&format!("\"{code}\"")) && !text.contains(&format!("={code}")),
         "a code in the logs"
