@@ -65,26 +65,21 @@ struct EveryErrorIsTheEnvelope;
 impl utoipa::Modify for EveryErrorIsTheEnvelope {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-        let envelope = ResponseBuilder::new()
-            .description("Any other failure, as the error envelope")
-            .content(
-                "application/json",
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("ErrorBody")))
-                    .build(),
-            )
-            .build();
-        let throttled = ResponseBuilder::new()
-            .description(
-                "Too many state-changing requests from this address (LINLI_WRITE_LIMIT_PER_MINUTE); see Retry-After",
-            )
-            .content(
-                "application/json",
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("ErrorBody")))
-                    .build(),
-            )
-            .build();
+        let envelope_of = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        let envelope = envelope_of("Any other failure, as the error envelope");
+        let throttled = envelope_of(
+            "Too many state-changing requests from this address (LINLI_WRITE_LIMIT_PER_MINUTE); see Retry-After",
+        );
         for item in openapi.paths.paths.values_mut() {
             for operation in [
                 &mut item.post,

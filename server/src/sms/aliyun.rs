@@ -11,7 +11,7 @@
 
 use super::{
     Credential, SendFuture, Sms, SmsError, SmsFailure, SmsSender, Template, hex, hmac_sha256,
-    http_client, required, sha256_hex, template_ids, transport,
+    host_of, http_client, required, sha256_hex, template_id, template_ids, transport,
 };
 use crate::config::ConfigError;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -74,15 +74,7 @@ impl AliyunSender {
     }
 
     async fn send_sms(&self, sms: &Sms<'_>) -> Result<(), SmsError> {
-        let template = self.config.templates.get(&sms.template).ok_or_else(|| {
-            SmsError::new(
-                SmsFailure::Unavailable,
-                format!(
-                    "no LINLI_SMS_TEMPLATE_{} is configured",
-                    sms.template.name().to_ascii_uppercase()
-                ),
-            )
-        })?;
+        let template = template_id(&self.config.templates, sms.template)?;
         let params: serde_json::Map<String, serde_json::Value> = sms
             .template
             .params()
@@ -93,7 +85,7 @@ impl AliyunSender {
         let mut query = vec![
             ("PhoneNumbers", sms.phone.to_owned()),
             ("SignName", self.config.sign_name.clone()),
-            ("TemplateCode", template.clone()),
+            ("TemplateCode", template.to_owned()),
             (
                 "TemplateParam",
                 serde_json::Value::Object(params).to_string(),
@@ -102,12 +94,7 @@ impl AliyunSender {
         if let Some(reference) = sms.reference {
             query.push(("OutId", reference.to_string()));
         }
-        let host = self
-            .config
-            .endpoint
-            .split_once("://")
-            .map_or(self.config.endpoint.as_str(), |(_, rest)| rest)
-            .to_owned();
+        let host = host_of(&self.config.endpoint).to_owned();
         let request = SignedRequest {
             host,
             query: canonical_query(&query),

@@ -319,6 +319,27 @@ pub(crate) fn template_ids(
     Ok(ids)
 }
 
+/// The provider's id for `template`, from `templates`; unavailable (and
+/// retried, the log naming the variable) when none is configured.
+pub(crate) fn template_id(
+    templates: &std::collections::BTreeMap<Template, String>,
+    template: Template,
+) -> Result<&str, SmsError> {
+    templates.get(&template).map(String::as_str).ok_or_else(|| {
+        SmsError::new(
+            SmsFailure::Unavailable,
+            format!("no {} is configured", template.variable()),
+        )
+    })
+}
+
+/// The host (and port) of an endpoint such as `https://sms.tencentcloudapi.com`.
+pub(crate) fn host_of(endpoint: &str) -> &str {
+    endpoint
+        .split_once("://")
+        .map_or(endpoint, |(_, rest)| rest)
+}
+
 /// A variable a provider cannot work without.
 pub(crate) fn required(
     var: &dyn Fn(&str) -> Option<String>,

@@ -11,7 +11,7 @@
 
 use super::{
     Credential, SendFuture, Sms, SmsError, SmsFailure, SmsSender, Template, hex, hmac_sha256,
-    http_client, required, sha256_hex, template_ids, transport,
+    host_of, http_client, required, sha256_hex, template_id, template_ids, transport,
 };
 use crate::config::ConfigError;
 use std::collections::BTreeMap;
@@ -80,15 +80,7 @@ impl TencentSender {
     }
 
     async fn send_sms(&self, sms: &Sms<'_>) -> Result<(), SmsError> {
-        let template = self.config.templates.get(&sms.template).ok_or_else(|| {
-            SmsError::new(
-                SmsFailure::Unavailable,
-                format!(
-                    "no LINLI_SMS_TEMPLATE_{} is configured",
-                    sms.template.name().to_ascii_uppercase()
-                ),
-            )
-        })?;
+        let template = template_id(&self.config.templates, sms.template)?;
         let mut body = serde_json::json!({
             "PhoneNumberSet": [format!("+86{}", sms.phone)],
             "SmsSdkAppId": self.config.sdk_app_id,
@@ -100,12 +92,7 @@ impl TencentSender {
             body["SessionContext"] = reference.to_string().into();
         }
         let payload = body.to_string();
-        let host = self
-            .config
-            .endpoint
-            .split_once("://")
-            .map_or(self.config.endpoint.as_str(), |(_, rest)| rest)
-            .to_owned();
+        let host = host_of(&self.config.endpoint).to_owned();
         let timestamp = crate::db::now_ms() / 1000;
         let authorization = authorization(
             &self.config.secret_id,
