@@ -11,6 +11,11 @@ if ! command -v st >/dev/null 2>&1 || ! st --version 2>/dev/null | grep -qF "$SC
   say "installing schemathesis $SCHEMATHESIS_VERSION (API fuzzing) from PyPI"
   python3 -m pip install -q "schemathesis==$SCHEMATHESIS_VERSION"
 fi
+MOTO_VERSION="5.2.1"
+if ! python3 -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
+  say "installing moto $MOTO_VERSION (the S3 stand-in for the photo store) from PyPI"
+  python3 -m pip install -q "moto[server]==$MOTO_VERSION"
+fi
 say "installing the browser-test packages (npm ci)"
 (cd e2e && npm ci --no-audit --no-fund >/dev/null)
 
@@ -23,6 +28,21 @@ cargo clippy -p app --target wasm32-unknown-unknown -- -D warnings
 
 say "unit tests and API tests on SQLite"
 cargo test --workspace
+
+say "photo store on S3: moto's server mode as the bucket"
+s3_port="$(free_port)"
+python3 -m moto.server -H 127.0.0.1 -p "$s3_port" >/tmp/linli-moto.log 2>&1 &
+s3_server=$!
+trap 'kill "$s3_server" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  curl -sf -o /dev/null "http://127.0.0.1:$s3_port/" && break
+  sleep 0.2
+done
+LINLI_TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port" \
+  cargo test -p server --test api photos::photos_go_to_an_s3_bucket -- --ignored --exact
+kill "$s3_server" 2>/dev/null || true
+wait "$s3_server" 2>/dev/null || true
+trap - EXIT
 
 say "crash test: keyed filings while the server is killed with SIGKILL and restarted"
 cargo test -p server --test crash -- --ignored --nocapture

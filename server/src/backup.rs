@@ -8,8 +8,14 @@
 //! lets writers go on meanwhile), and the server's `secret.key` when the
 //! secret lives in that file (without it, uploaded rosters match nobody).
 //! It is written under a `.partial` name and renamed when complete, so a
-//! backup cut short never looks like one. Photos are stored in the
-//! database, so they are in the copy.
+//! backup cut short never looks like one.
+//!
+//! Photos: when the photo store is a directory, the folder's `photos/`
+//! holds every photo the copied database names (hard links where the
+//! backup is on the same disk: a photo's object never changes). A bucket
+//! is not copied: keep it with the provider's versioning or replication.
+//! `restore` puts the folder's photos into whichever store the restoring
+//! server is configured with, so a directory's photos can move to a bucket.
 //!
 //! PostgreSQL has its own tools for this; the command says how
 //! ([`POSTGRES_HELP`]).
@@ -20,6 +26,8 @@ use std::path::{Path, PathBuf};
 
 /// The database file's name in a backup.
 pub const DB_FILE: &str = "linli.db";
+/// The photos' folder in a backup.
+pub const PHOTOS_DIR: &str = "photos";
 /// The secret file's name in a backup.
 pub const SECRET_FILE: &str = "secret.key";
 /// What a backup folder's name starts with.
@@ -116,6 +124,9 @@ pub async fn backup(
         .await
         .map_err(|e| format!("cannot copy the database to {}: {e}", copy.display()))?;
     integrity(&copy).await?;
+    if let crate::photo_store::PhotoStoreConfig::Directory(store) = &config.photo_store {
+        copy_photos(&copy, store, &partial.join(PHOTOS_DIR)).await?;
+    }
     if config.secret.is_none() && config.secret_file.exists() {
         std::fs::copy(&config.secret_file, partial.join(SECRET_FILE))
             .map_err(|e| format!("cannot copy {}: {e}", config.secret_file.display()))?;
@@ -129,6 +140,99 @@ pub async fn backup(
     std::fs::rename(&partial, &done).map_err(|e| format!("{}: {e}", done.display()))?;
     sync(dest)?;
     Ok(done)
+}
+
+/// The keys of the photos the database at `path` says are in the store.
+async fn stored_photos(path: &Path) -> Result<Vec<(String, bool)>, String> {
+    use sqlx::Connection;
+    let url = format!("sqlite://{}?mode=ro", path.display());
+    let mut conn = sqlx::AnyConnection::connect(&url)
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let keys: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT object_key, CASE WHEN affair_id IS NULL AND consultation_id IS NULL THEN 0 ELSE 1 END \
+         FROM photos WHERE object_key IS NOT NULL AND stored_at IS NOT NULL AND jpeg IS NULL",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .map_err(|e| format!("cannot read the photos of {}: {e}", path.display()))?;
+    let _ = conn.close().await;
+    Ok(keys.into_iter().map(|(k, on)| (k, on == 1)).collect())
+}
+
+/// Links (or, across disks, copies) into `dest` each photo the database
+/// copy at `db_copy` names from the photo directory `store`. A photo on an
+/// affair or a consultation that is missing is an error; one on nothing
+/// yet may have been cleaned up since the copy, and is left out.
+async fn copy_photos(db_copy: &Path, store: &Path, dest: &Path) -> Result<(), String> {
+    let keys = stored_photos(db_copy).await?;
+    let (store, dest) = (store.to_owned(), dest.to_owned());
+    tokio::task::spawn_blocking(move || {
+        for (key, claimed) in keys {
+            let (from, to) = (store.join(&key), dest.join(&key));
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            let done =
+                std::fs::hard_link(&from, &to).or_else(|_| std::fs::copy(&from, &to).map(|_| ()));
+            match done {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !claimed => {}
+                Err(e) => return Err(format!("cannot copy the photo {}: {e}", from.display())),
+            }
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// Puts every photo in the backup's `photos` folder into the store
+/// `config` names; returns how many.
+async fn restore_photos(config: &Config, src: &Path) -> Result<usize, String> {
+    let folder = src.join(PHOTOS_DIR);
+    if !folder.is_dir() {
+        return Ok(0);
+    }
+    let store = crate::photo_store::PhotoStore::open(&config.photo_store)?;
+    let mut count = 0;
+    for (key, path) in photo_files(&folder)? {
+        let jpeg = tokio::fs::read(&path)
+            .await
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        store
+            .put(&key, jpeg.into())
+            .await
+            .map_err(|e| format!("cannot put the photo {key} into the photo store: {e}"))?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// The photos under a backup's `photos` folder: each key (`ab/….jpg`) and
+/// its file.
+fn photo_files(folder: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+    let mut found = Vec::new();
+    for shard in std::fs::read_dir(folder).map_err(|e| format!("{}: {e}", folder.display()))? {
+        let shard = shard.map_err(|e| format!("{}: {e}", folder.display()))?;
+        if !shard.path().is_dir() {
+            continue;
+        }
+        for file in
+            std::fs::read_dir(shard.path()).map_err(|e| format!("{}: {e}", folder.display()))?
+        {
+            let file = file.map_err(|e| format!("{}: {e}", folder.display()))?;
+            let key = format!(
+                "{}/{}",
+                shard.file_name().to_string_lossy(),
+                file.file_name().to_string_lossy()
+            );
+            found.push((key, file.path()));
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 /// Puts `path` (a file or a directory) on disk.
@@ -164,8 +268,8 @@ pub fn prune(dir: &Path, keep: usize) -> Result<(Vec<PathBuf>, Vec<String>), Str
 
 /// Fills the empty data directory `config` names from the backup folder
 /// `src`: the secret first (or a check that the configured one is the
-/// backup's), then the database, linked into place so that nothing there
-/// is ever replaced. Refuses a directory that already holds a database, a
+/// backup's), then its photos into the configured photo store, then the
+/// database, linked into place so that nothing there is ever replaced. Refuses a directory that already holds a database, a
 /// backup whose secret is neither in it nor configured, and a different
 /// secret. The copy must pass `integrity_check` first. Returns the
 /// restored database's path.
@@ -220,6 +324,10 @@ pub async fn restore(config: &Config, src: &Path) -> Result<PathBuf, String> {
     let partial = with_suffix(&target, ".restoring");
     std::fs::copy(&copy, &partial).map_err(|e| format!("cannot copy {}: {e}", copy.display()))?;
     if let Err(err) = integrity(&partial).await {
+        let _ = std::fs::remove_file(&partial);
+        return Err(err);
+    }
+    if let Err(err) = restore_photos(config, src).await {
         let _ = std::fs::remove_file(&partial);
         return Err(err);
     }

@@ -25,6 +25,9 @@ pub struct Config {
     pub body_limit: usize,
     /// `LINLI_PHOTO_LIMIT_BYTES`: the largest photo upload accepted.
     pub photo_limit: usize,
+    /// `LINLI_PHOTO_STORE` (and `AWS_*` for a bucket): where photos are
+    /// kept; by default `photos` in the data directory.
+    pub photo_store: crate::photo_store::PhotoStoreConfig,
     /// `LINLI_IMPORT_LIMIT_BYTES`: the largest spreadsheet upload accepted
     /// (places ledgers and rosters).
     pub import_limit: usize,
@@ -113,6 +116,7 @@ impl Config {
             )?),
             body_limit: parse(lookup, "LINLI_BODY_LIMIT_BYTES", "65536")?,
             photo_limit: parse(lookup, "LINLI_PHOTO_LIMIT_BYTES", "10485760")?,
+            photo_store: crate::photo_store::PhotoStoreConfig::from_lookup(lookup, &data_dir)?,
             import_limit: parse(
                 lookup,
                 "LINLI_IMPORT_LIMIT_BYTES",

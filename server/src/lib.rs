@@ -22,6 +22,7 @@ pub mod notices;
 pub mod on_behalf;
 pub mod people;
 pub mod permissions;
+pub mod photo_store;
 pub mod photos;
 pub mod place_edits;
 pub mod places;
@@ -72,24 +73,29 @@ pub struct AppState {
     pub secret: secret::Secret,
     /// The flood guard on state-changing requests.
     pub throttle: Arc<throttle::Throttle>,
+    /// Where photos are kept ([`Config::photo_store`] chose it).
+    pub photos: photo_store::PhotoStore,
 }
 
 impl AppState {
     /// State for `db`, `config` and the server's `secret`, reading the built
     /// app from `config.dist_dir`; messages go through the sender
-    /// `config.sms` describes.
-    pub fn new(db: Db, config: Config, secret: secret::Secret) -> AppState {
+    /// `config.sms` describes, photos into the store `config.photo_store`
+    /// describes (an error says why it cannot be opened).
+    pub fn new(db: Db, config: Config, secret: secret::Secret) -> Result<AppState, String> {
         let shell = web::AppShell::load(&config.dist_dir);
         let sms = config.sms.sender();
         let throttle = Arc::new(throttle::Throttle::new(config.write_limit_per_minute));
-        AppState {
+        let photos = photo_store::PhotoStore::open(&config.photo_store)?;
+        Ok(AppState {
+            photos,
             throttle,
             db,
             config: Arc::new(config),
             shell: Arc::new(shell),
             sms,
             secret,
-        }
+        })
     }
 }
 
@@ -228,21 +234,29 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-/// Runs the periodic jobs every hour, forever: clean-ups (expired
+/// Runs the periodic jobs every hour, forever, the first at once: photos
+/// kept in the database moved into the photo store, clean-ups (expired
 /// idempotency keys, old client error reports, abandoned photos) and the
 /// reminders of tomorrow's volunteer slots.
-pub async fn housekeeping(db: Db) {
+pub async fn housekeeping(db: Db, photo_store: photo_store::PhotoStore) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         tick.tick().await;
+        match photos::move_into_store(&db, &photo_store).await {
+            Ok(0) => {}
+            Ok(moved) => {
+                tracing::info!(moved, "moved photos from the database into the photo store")
+            }
+            Err(err) => tracing::warn!(error = ?err, "could not move photos into the photo store"),
+        }
         if let Err(err) = idempotency::purge_expired(&db).await {
             tracing::warn!(error = %err, "could not purge idempotency keys");
         }
         if let Err(err) = routes::client_errors::purge_expired(&db).await {
             tracing::warn!(error = %err, "could not purge client error reports");
         }
-        if let Err(err) = photos::purge_abandoned(&db).await {
-            tracing::warn!(error = %err, "could not purge abandoned photos");
+        if let Err(err) = photos::purge_abandoned(&db, &photo_store).await {
+            tracing::warn!(error = ?err, "could not purge abandoned photos");
         }
         if let Err(err) = pool::send_reminders(&db, db::now_ms()).await {
             tracing::warn!(error = %err, "could not send volunteer reminders");

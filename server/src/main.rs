@@ -234,12 +234,12 @@ async fn serve() -> Result<ExitCode, Failure> {
             .map_err(|e| format!("cannot load the demo posts: {e:?}"))?;
         tracing::info!("loaded the demo street (宁安街道) into the empty database");
     }
-    tokio::spawn(housekeeping(db.clone()));
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr()?;
-    let state = AppState::new(db, config, secret);
+    let state = AppState::new(db, config, secret)?;
+    tokio::spawn(housekeeping(state.db.clone(), state.photos.clone()));
     tokio::spawn(server::deliveries::run(
         state.db.clone(),
         state.sms.clone(),

@@ -1,9 +1,17 @@
-//! Photos of affairs: checked, decoded within limits, re-encoded as JPEG
-//! (which drops every metadata block, the location included) and stored in
-//! the database, so a backup of it is a backup of everything.
+//! Photos of affairs and consultations: checked, decoded within limits,
+//! re-encoded as JPEG (which drops every metadata block, the location
+//! included) and kept in the photo store ([`crate::photo_store`]), with a
+//! row in `photos` naming the object.
+//!
+//! A photo's row is written before its object and marked `stored_at` after
+//! the store confirmed it, so a crash in between leaves a row that the
+//! clean-up finds, never an object nobody knows of. Photos uploaded before
+//! the store existed are in the row's `jpeg` until [`move_into_store`]
+//! copies them out, on every start; until then they are served from there.
 
 use crate::db::{Db, now_ms};
 use crate::error::AppError;
+use crate::photo_store::PhotoStore;
 use api_types::ErrorCode;
 use api_types::affairs::Photo;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
@@ -75,8 +83,15 @@ fn decode_error(err: &image::ImageError) -> AppError {
     }
 }
 
-/// Stores `person`'s photo, not yet on any affair.
-pub async fn store(db: &Db, person: i64, photo: &Encoded) -> Result<Photo, AppError> {
+/// Keeps `person`'s photo, not yet on any affair: its row, then its
+/// object, then the row marked stored. 429 past [`MAX_PENDING`]; 503 (with
+/// the row and any object removed) when the store cannot take it.
+pub async fn store(
+    db: &Db,
+    photos: &PhotoStore,
+    person: i64,
+    photo: Encoded,
+) -> Result<Photo, AppError> {
     let pending: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM photos WHERE uploader_id = $1 AND affair_id IS NULL AND consultation_id IS NULL",
     )
@@ -86,17 +101,34 @@ pub async fn store(db: &Db, person: i64, photo: &Encoded) -> Result<Photo, AppEr
     if pending >= MAX_PENDING {
         return Err(AppError::new(ErrorCode::RateLimited).retry_after(3600));
     }
+    let key = PhotoStore::new_key();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO photos (uploader_id, width, height, jpeg, created_at) \
+        "INSERT INTO photos (uploader_id, width, height, object_key, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(person)
     .bind(i64::from(photo.width))
     .bind(i64::from(photo.height))
-    .bind(photo.jpeg.as_slice())
+    .bind(&key)
     .bind(now_ms())
     .fetch_one(&db.pool)
     .await?;
+    if let Err(err) = photos.put(&key, photo.jpeg.into()).await {
+        tracing::error!(error = %err, photo = id, "the photo store did not take a photo");
+        // The object may be there although the answer was lost.
+        if photos.delete(&key).await.is_ok() {
+            sqlx::query("DELETE FROM photos WHERE id = $1")
+                .bind(id)
+                .execute(&db.pool)
+                .await?;
+        }
+        return Err(AppError::new(ErrorCode::ServiceUnavailable).retry_after(30));
+    }
+    sqlx::query("UPDATE photos SET stored_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
     Ok(Photo {
         id,
         width: i64::from(photo.width),
@@ -104,20 +136,61 @@ pub async fn store(db: &Db, person: i64, photo: &Encoded) -> Result<Photo, AppEr
     })
 }
 
-/// A stored photo: its JPEG, its uploader, and the affair or consultation
-/// it is on.
-pub async fn load(db: &Db, id: i64) -> Result<Option<StoredPhoto>, sqlx::Error> {
-    sqlx::query_as("SELECT jpeg, uploader_id, affair_id, consultation_id FROM photos WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await
+/// A stored photo's JPEG, its uploader, and the affair or consultation it
+/// is on; `None` if there is no such photo or it was never stored. Errors
+/// from the store are 503.
+pub async fn load(db: &Db, photos: &PhotoStore, id: i64) -> Result<Option<StoredPhoto>, AppError> {
+    let row: Option<PhotoRow> = sqlx::query_as(
+        "SELECT jpeg, object_key, stored_at, uploader_id, affair_id, consultation_id \
+         FROM photos WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((jpeg, key, stored_at, uploader, affair, consultation)) = row else {
+        return Ok(None);
+    };
+    let jpeg = match (jpeg, key, stored_at) {
+        (Some(jpeg), _, _) => bytes::Bytes::from(jpeg),
+        (None, Some(key), Some(_)) => photos.get(&key).await.map_err(|err| {
+            tracing::error!(error = %err, photo = id, "the photo store did not give a photo");
+            AppError::new(ErrorCode::ServiceUnavailable).retry_after(30)
+        })?,
+        _ => return Ok(None),
+    };
+    Ok(Some(StoredPhoto {
+        jpeg,
+        uploader,
+        affair,
+        consultation,
+    }))
 }
 
-/// A stored photo: JPEG, uploader, affair, consultation.
-pub type StoredPhoto = (Vec<u8>, i64, Option<i64>, Option<i64>);
+type PhotoRow = (
+    Option<Vec<u8>>,
+    Option<String>,
+    Option<i64>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// A stored photo.
+#[derive(Debug)]
+pub struct StoredPhoto {
+    /// The JPEG.
+    pub jpeg: bytes::Bytes,
+    /// Who uploaded it.
+    pub uploader: i64,
+    /// The affair it is on.
+    pub affair: Option<i64>,
+    /// The consultation it is on.
+    pub consultation: Option<i64>,
+}
 
 /// Puts `person`'s pending photos `ids` on a consultation (and a progress
-/// update of it). 422 on `field` if any is not theirs or already used.
+/// update of it). 422 on `field` if any is not theirs, already used, or
+/// never stored (an upload cut short).
 pub async fn claim_for_consultation(
     tx: &mut sqlx::AnyConnection,
     ids: &[i64],
@@ -129,7 +202,8 @@ pub async fn claim_for_consultation(
     for id in ids {
         let claimed = sqlx::query(
             "UPDATE photos SET consultation_id = $1, progress_id = $2 \
-             WHERE id = $3 AND uploader_id = $4 AND affair_id IS NULL AND consultation_id IS NULL",
+             WHERE id = $3 AND uploader_id = $4 AND affair_id IS NULL AND consultation_id IS NULL \
+             AND (stored_at IS NOT NULL OR jpeg IS NOT NULL)",
         )
         .bind(consultation)
         .bind(progress)
@@ -148,7 +222,7 @@ pub async fn claim_for_consultation(
 }
 
 /// Puts `person`'s pending photos `ids` on an affair (and a step of it).
-/// 422 on `field` if any is not theirs or already used.
+/// 422 on `field` if any is not theirs, already used, or never stored.
 pub async fn claim(
     tx: &mut sqlx::AnyConnection,
     ids: &[i64],
@@ -160,7 +234,8 @@ pub async fn claim(
     for id in ids {
         let claimed = sqlx::query(
             "UPDATE photos SET affair_id = $1, event_id = $2 \
-             WHERE id = $3 AND uploader_id = $4 AND affair_id IS NULL AND consultation_id IS NULL",
+             WHERE id = $3 AND uploader_id = $4 AND affair_id IS NULL AND consultation_id IS NULL \
+             AND (stored_at IS NOT NULL OR jpeg IS NOT NULL)",
         )
         .bind(affair)
         .bind(event)
@@ -179,14 +254,90 @@ pub async fn claim(
 }
 
 /// Forgets photos uploaded more than a day ago and never put on an affair
-/// or a consultation.
-pub async fn purge_abandoned(db: &Db) -> Result<u64, sqlx::Error> {
-    let cutoff = now_ms() - 24 * 3600 * 1000;
-    let done = sqlx::query(
-        "DELETE FROM photos WHERE affair_id IS NULL AND consultation_id IS NULL AND created_at < $1",
+/// or a consultation, and uploads cut short (a row whose object was never
+/// confirmed) after an hour: the object first, then the row, so a crash in
+/// between leaves the row for the next run. Returns how many went.
+pub async fn purge_abandoned(db: &Db, photos: &PhotoStore) -> Result<u64, AppError> {
+    let now = now_ms();
+    let abandoned: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT id, object_key FROM photos \
+         WHERE affair_id IS NULL AND consultation_id IS NULL \
+         AND (created_at < $1 OR (stored_at IS NULL AND jpeg IS NULL AND created_at < $2)) \
+         ORDER BY id LIMIT 500",
     )
-        .bind(cutoff)
+    .bind(now - 24 * 3600 * 1000)
+    .bind(now - 3600 * 1000)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut gone = 0;
+    for (id, key) in abandoned {
+        if let Some(key) = key
+            && let Err(err) = photos.delete(&key).await
+        {
+            tracing::warn!(error = %err, photo = id, "could not delete an abandoned photo");
+            continue;
+        }
+        gone += sqlx::query(
+            "DELETE FROM photos WHERE id = $1 AND affair_id IS NULL AND consultation_id IS NULL",
+        )
+        .bind(id)
         .execute(&db.pool)
+        .await?
+        .rows_affected();
+    }
+    Ok(gone)
+}
+
+/// Copies photos kept in the database (from before the photo store) into
+/// the store, a few at a time, and empties their `jpeg`; returns how many
+/// moved. Each gets its key in its row first and loses its `jpeg` only
+/// after the store confirmed the object, so an interrupted run loses
+/// nothing and the next one writes the same object again. Two servers may
+/// run it at once: the first key written wins, and both write the same
+/// bytes under it.
+pub async fn move_into_store(db: &Db, photos: &PhotoStore) -> Result<u64, AppError> {
+    let mut moved = 0;
+    let mut after = 0;
+    loop {
+        let batch: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT id, jpeg FROM photos WHERE jpeg IS NOT NULL AND id > $1 ORDER BY id LIMIT 20",
+        )
+        .bind(after)
+        .fetch_all(&db.pool)
         .await?;
-    Ok(done.rows_affected())
+        let Some(&(last, _)) = batch.last() else {
+            return Ok(moved);
+        };
+        after = last;
+        for (id, jpeg) in batch {
+            sqlx::query("UPDATE photos SET object_key = $1 WHERE id = $2 AND object_key IS NULL")
+                .bind(PhotoStore::new_key())
+                .bind(id)
+                .execute(&db.pool)
+                .await?;
+            let key: Option<String> =
+                sqlx::query_scalar("SELECT object_key FROM photos WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&db.pool)
+                    .await?
+                    .flatten();
+            let Some(key) = key else {
+                continue;
+            };
+            photos.put(&key, jpeg.into()).await.map_err(|err| {
+                tracing::error!(error = %err, photo = id, "the photo store did not take a photo");
+                AppError::new(ErrorCode::ServiceUnavailable)
+            })?;
+            moved += sqlx::query(
+                "UPDATE photos SET jpeg = NULL, stored_at = COALESCE(stored_at, $1) \
+                 WHERE id = $2 AND object_key = $3",
+            )
+            .bind(now_ms())
+            .bind(id)
+            .bind(&key)
+            .execute(&db.pool)
+            .await?
+            .rows_affected();
+        }
+    }
 }

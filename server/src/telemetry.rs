@@ -1,7 +1,8 @@
 //! Operational figures in Prometheus' text format (the `metrics` crate,
 //! exported by `metrics-exporter-prometheus`): requests and their latency
-//! by route, text messages sent and failed, the SMS queue's depth, the
-//! database pool.
+//! by route, text messages sent and failed, the SMS queue's depth, photo
+//! store operations and the photos not yet moved into it, the database
+//! pool.
 //!
 //! `GET /metrics` answers only to `Authorization: Bearer <LINLI_METRICS_TOKEN>`
 //! on the portal's address, or to anyone on `LINLI_METRICS_ADDR`, a
@@ -30,6 +31,13 @@ pub const SMS_SENT: &str = "linli_sms_sent_total";
 pub const SMS_FAILED: &str = "linli_sms_failed_total";
 /// Text messages waiting in the queue (not sent, not given up).
 pub const SMS_QUEUED: &str = "linli_sms_queue_depth";
+/// Photo store operations: `op` (`put`, `get`, `delete`), `outcome` (`ok`,
+/// `error`).
+pub const PHOTO_STORE: &str = "linli_photo_store_ops_total";
+/// Seconds a photo store operation took: `op`.
+pub const PHOTO_STORE_LATENCY: &str = "linli_photo_store_duration_seconds";
+/// Photos still in the database, waiting to be copied into the store.
+pub const PHOTOS_UNMOVED: &str = "linli_photos_unmoved";
 /// The database pool's open and idle connections.
 pub const DB_CONNECTIONS: &str = "linli_db_connections";
 /// …of which idle.
@@ -115,6 +123,14 @@ pub fn sms_outcome(template: &'static str, failure: Option<crate::sms::SmsFailur
     }
 }
 
+/// Counts and times one photo store operation `op` begun at `started`.
+pub fn photo_store(op: &'static str, started: Instant, ok: bool) {
+    handle();
+    let outcome = if ok { "ok" } else { "error" };
+    metrics::counter!(PHOTO_STORE, "op" => op, "outcome" => outcome).increment(1);
+    metrics::histogram!(PHOTO_STORE_LATENCY, "op" => op).record(started.elapsed().as_secs_f64());
+}
+
 /// `GET /metrics` on the portal's address: the figures for the bearer of
 /// `LINLI_METRICS_TOKEN`, 401 for anyone else, 404 when no token is set.
 pub async fn guarded(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -142,6 +158,13 @@ pub async fn render(State(state): State<AppState>) -> Response {
     .await;
     if let Ok(queued) = queued {
         metrics::gauge!(SMS_QUEUED).set(queued as f64);
+    }
+    let unmoved: Result<i64, sqlx::Error> =
+        sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE jpeg IS NOT NULL")
+            .fetch_one(&state.db.pool)
+            .await;
+    if let Ok(unmoved) = unmoved {
+        metrics::gauge!(PHOTOS_UNMOVED).set(unmoved as f64);
     }
     metrics::gauge!(DB_CONNECTIONS).set(f64::from(state.db.pool.size()));
     metrics::gauge!(DB_IDLE).set(state.db.pool.num_idle() as f64);

@@ -1,7 +1,7 @@
 //! `linli-server backup` while residents file affairs, then `restore` into
 //! an empty data directory: the copy passes SQLite's `integrity_check` and
-//! holds every affair acknowledged before the backup began, and the secret
-//! comes back with it.
+//! holds every affair acknowledged before the backup began, the photos of
+//! the photo directory come with it, and the secret comes back with it.
 
 #![allow(clippy::unwrap_used, missing_docs)]
 
@@ -79,6 +79,19 @@ fn said(output: &Output) -> String {
     )
 }
 
+/// The files under `dir`, at any depth.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.path().is_dir() {
+            files.extend(walk(&entry.path()));
+        } else {
+            files.push(entry.path());
+        }
+    }
+    files
+}
+
 #[tokio::test]
 async fn a_backup_under_load_restores_everything_acknowledged_before_it() {
     let data = tempfile::tempdir().unwrap();
@@ -125,6 +138,45 @@ async fn a_backup_under_load_restores_everything_acknowledged_before_it() {
     for r in 0..RESIDENTS {
         tokens.push(sign_in(&client, &base, &outbox, &format!("1391234{:04}", 6000 + r)).await);
     }
+
+    // A photo on an affair, in the photo directory.
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&image::RgbImage::from_fn(64, 48, |x, y| {
+            image::Rgb([x as u8 * 4, y as u8 * 5, 90])
+        }))
+        .unwrap();
+    let photographer = tokens[0].clone();
+    let photo = client
+        .post(format!("{base}/api/v1/photos"))
+        .header("cookie", format!("linli_session={photographer}"))
+        .header("content-type", "image/jpeg")
+        .body(jpeg)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(photo.status().as_u16(), 201);
+    let photo = photo.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let filed = client
+        .post(format!("{base}/api/v1/affairs"))
+        .header("cookie", format!("linli_session={photographer}"))
+        .json(&json!({"compound_id": compound, "category_id": category,
+            "title": "备份里的照片", "description": "照片也要备份",
+            "common_area": "北门", "photo_ids": [photo]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(filed.status().as_u16(), 201);
+    let photo_url = |base: &str| format!("{base}/api/v1/photos/{photo}");
+    let kept_jpeg = client
+        .get(photo_url(&base))
+        .header("cookie", format!("linli_session={photographer}"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
 
     // Residents file one affair after another, before, during and after
     // the backup; each acknowledged affair is noted with its moment.
@@ -188,6 +240,12 @@ async fn a_backup_under_load_restores_everything_acknowledged_before_it() {
     assert!(!before.is_empty());
     let folder = std::path::PathBuf::from(String::from_utf8(output.stdout).unwrap().trim());
     assert!(folder.join("linli.db").is_file(), "{}", folder.display());
+    let in_backup: Vec<_> = walk(&folder.join("photos"));
+    assert_eq!(
+        in_backup.len(),
+        1,
+        "the photo is in the backup: {in_backup:?}"
+    );
 
     // Restore into an empty data directory.
     let restored = tempfile::tempdir().unwrap();
@@ -307,6 +365,18 @@ async fn a_backup_under_load_restores_everything_acknowledged_before_it() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert_eq!(affairs.status().as_u16(), 200);
+    let served = client
+        .get(photo_url(&format!("http://127.0.0.1:{port}")))
+        .header("cookie", format!("linli_session={photographer}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status().as_u16(), 200);
+    assert_eq!(
+        served.bytes().await.unwrap(),
+        kept_jpeg,
+        "the photo came back"
+    );
     again.kill().unwrap();
     again.wait().unwrap();
 }

@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 415, description = "Not a JPEG, PNG or WebP image", body = ErrorBody),
         (status = 422, description = "More pixels than the server decodes", body = ErrorBody),
         (status = 429, description = "Too many photos not yet on an affair", body = ErrorBody),
+        (status = 503, description = "The photo store did not take it; try again", body = ErrorBody),
     )
 )]
 pub async fn create_photo(
@@ -64,7 +65,7 @@ pub async fn create_photo(
     let encoded = tokio::task::spawn_blocking(move || photos::reencode(&bytes))
         .await
         .map_err(AppError::internal)??;
-    let photo = photos::store(&state.db, person.id, &encoded).await?;
+    let photo = photos::store(&state.db, &state.photos, person.id, encoded).await?;
     Ok((StatusCode::CREATED, Json(photo)))
 }
 
@@ -78,6 +79,7 @@ pub async fn create_photo(
     responses(
         (status = 200, description = "The JPEG", content_type = "image/jpeg", body = Vec<u8>),
         (status = 404, description = "Absent, or not visible to you", body = ErrorBody),
+        (status = 503, description = "The photo store did not answer; try again", body = ErrorBody),
     )
 )]
 pub async fn get_photo(
@@ -86,7 +88,12 @@ pub async fn get_photo(
     person: MaybePerson,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<impl IntoResponse, AppError> {
-    let (jpeg, uploader, affair, consultation) = photos::load(&state.db, id)
+    let photos::StoredPhoto {
+        jpeg,
+        uploader,
+        affair,
+        consultation,
+    } = photos::load(&state.db, &state.photos, id)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     match (affair, consultation) {

@@ -38,6 +38,8 @@ pub struct TestApp {
     /// The server's SMS sender and settings, for sending queued messages.
     pub sms: std::sync::Arc<dyn server::sms::SmsSender>,
     pub sms_config: server::sms::SmsConfig,
+    /// The server's photo store.
+    pub photos: server::photo_store::PhotoStore,
 }
 
 /// The inline script of the station desk's test shell.
@@ -49,7 +51,13 @@ pub const SHELL_SCRIPT: &str = "import init from '/app-0123456789abcdef.js';init
 impl TestApp {
     /// A server with the demo street loaded.
     pub async fn with_demo() -> TestApp {
-        let app = TestApp::empty().await;
+        TestApp::with_demo_env(Vec::new()).await
+    }
+
+    /// A server with the demo street loaded, configured also by `env` (such
+    /// as a photo store's settings).
+    pub async fn with_demo_env(env: Vec<(&'static str, String)>) -> TestApp {
+        let app = TestApp::with_env(env).await;
         assert!(
             server::demo::load_if_empty(&app.db)
                 .await
@@ -85,6 +93,7 @@ impl TestApp {
         let url = database_url(dir.path()).await;
         let outbox = dir.path().join("sms-outbox.jsonl");
         let outbox_path = outbox.display().to_string();
+        let data_dir = dir.path().join("data").display().to_string();
         // What a test sets wins; then these defaults. Quiet hours are off
         // unless a test sets them, so notices go whatever the hour of the run.
         let config = Config::from_lookup(|name| {
@@ -93,6 +102,7 @@ impl TestApp {
             }
             match name {
                 "DATABASE_URL" => Some(url.clone()),
+                "LINLI_DATA_DIR" => Some(data_dir.clone()),
                 "LINLI_SMS_QUIET_HOURS" => Some("off".into()),
                 // Tests make many writes from one address in a moment; the
                 // flood guard's own test sets a low limit.
@@ -109,9 +119,10 @@ impl TestApp {
             .await
             .expect("database");
         let secret = server::secret::Secret::from_key(&[7; 32]).expect("a test secret");
-        let state = AppState::new(db.clone(), config, secret);
+        let state = AppState::new(db.clone(), config, secret).expect("the server's state");
         let sms = state.sms.clone();
         let sms_config = state.config.sms.clone();
+        let photos = state.photos.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -133,6 +144,7 @@ impl TestApp {
             dir,
             sms,
             sms_config,
+            photos,
         }
     }
 

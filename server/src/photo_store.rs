@@ -1,0 +1,293 @@
+//! Where photos' JPEGs are kept: an object store, through the
+//! `object_store` crate. By default a directory under the data directory;
+//! for deployments, any S3-compatible bucket (MinIO, Aliyun OSS, Tencent
+//! COS, AWS S3) named by `LINLI_PHOTO_STORE=s3://bucket/prefix` with the
+//! `AWS_*` settings `object_store` documents (`AmazonS3ConfigKey`).
+//!
+//! The database keeps each photo's row and its object's key; objects are
+//! written once under a fresh random key and never changed, so a copy of
+//! the store taken at any moment is a good copy of every object it holds.
+
+use bytes::Bytes;
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as ObjectPath;
+use object_store::prefix::PrefixStore;
+use object_store::{ClientOptions, ObjectStore, RetryConfig};
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The `AWS_*` variables read for an S3 store, as `object_store` names
+/// them (its `AmazonS3Builder::from_env` reads the same).
+pub const S3_VARIABLES: [&str; 7] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_ENDPOINT",
+    "AWS_ALLOW_HTTP",
+    "AWS_VIRTUAL_HOSTED_STYLE_REQUEST",
+];
+
+/// Where photos go (`LINLI_PHOTO_STORE`).
+#[derive(Clone)]
+pub enum PhotoStoreConfig {
+    /// A directory (by default `photos` in the data directory), created on
+    /// first start.
+    Directory(PathBuf),
+    /// An S3-compatible bucket.
+    S3 {
+        /// The bucket.
+        bucket: String,
+        /// The folder in the bucket, without slashes at its ends; may be
+        /// empty.
+        prefix: String,
+        /// The `AWS_*` settings that are set, by name.
+        options: Vec<(&'static str, String)>,
+    },
+}
+
+impl std::fmt::Debug for PhotoStoreConfig {
+    /// The settings' names only: the secret key stays out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PhotoStoreConfig::Directory(dir) => f.debug_tuple("Directory").field(dir).finish(),
+            PhotoStoreConfig::S3 {
+                bucket,
+                prefix,
+                options,
+            } => f
+                .debug_struct("S3")
+                .field("bucket", bucket)
+                .field("prefix", prefix)
+                .field("set", &options.iter().map(|(k, _)| k).collect::<Vec<_>>())
+                .finish(),
+        }
+    }
+}
+
+impl PhotoStoreConfig {
+    /// Reads `LINLI_PHOTO_STORE` (unset: `photos` under `data_dir`; a path
+    /// or `file:///path`: that directory; `s3://bucket/prefix`: the bucket)
+    /// and, for S3, the `AWS_*` variables. Errors name the variable.
+    pub fn from_lookup(
+        lookup: &crate::config::Lookup<'_>,
+        data_dir: &std::path::Path,
+    ) -> Result<PhotoStoreConfig, crate::config::ConfigError> {
+        let bad = |problem: String| crate::config::ConfigError {
+            var: "LINLI_PHOTO_STORE",
+            problem,
+        };
+        let raw = lookup("LINLI_PHOTO_STORE").unwrap_or_default();
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(PhotoStoreConfig::Directory(data_dir.join("photos")));
+        }
+        if let Some(rest) = raw.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            if bucket.is_empty() {
+                return Err(bad(format!("{raw:?} names no bucket (s3://bucket/folder)")));
+            }
+            let options = S3_VARIABLES
+                .iter()
+                .filter_map(|&name| {
+                    let value = lookup(name)?.trim().to_owned();
+                    (!value.is_empty()).then_some((name, value))
+                })
+                .collect();
+            return Ok(PhotoStoreConfig::S3 {
+                bucket: bucket.to_owned(),
+                prefix: prefix.trim_matches('/').to_owned(),
+                options,
+            });
+        }
+        let path = raw.strip_prefix("file://").unwrap_or(raw);
+        if path.contains("://") {
+            return Err(bad(format!(
+                "{raw:?} is neither a directory nor s3://bucket/folder"
+            )));
+        }
+        Ok(PhotoStoreConfig::Directory(PathBuf::from(path)))
+    }
+}
+
+/// The photo store the server writes to.
+#[derive(Debug, Clone)]
+pub struct PhotoStore {
+    inner: Arc<dyn ObjectStore>,
+    /// The directory, when the store is one (backups copy from it).
+    directory: Option<PathBuf>,
+}
+
+impl PhotoStore {
+    /// Opens the store `config` describes: a directory is created (readable
+    /// by the server's user only); an S3 bucket's settings are checked (the
+    /// bucket is first reached on the first photo). Errors say what to fix.
+    pub fn open(config: &PhotoStoreConfig) -> Result<PhotoStore, String> {
+        match config {
+            PhotoStoreConfig::Directory(dir) => {
+                use std::os::unix::fs::DirBuilderExt;
+                std::fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(dir)
+                    .map_err(|e| {
+                        format!("cannot create the photo directory {}: {e}", dir.display())
+                    })?;
+                let local = LocalFileSystem::new_with_prefix(dir)
+                    .map_err(|e| format!("cannot use the photo directory {}: {e}", dir.display()))?
+                    .with_automatic_cleanup(true);
+                Ok(PhotoStore {
+                    inner: Arc::new(local),
+                    directory: Some(dir.clone()),
+                })
+            }
+            PhotoStoreConfig::S3 {
+                bucket,
+                prefix,
+                options,
+            } => {
+                // A resident waits on an upload: a bucket that does not
+                // answer is an error in seconds, not after the crate's
+                // default three minutes of retries.
+                let mut builder = AmazonS3Builder::new()
+                    .with_bucket_name(bucket)
+                    .with_client_options(
+                        ClientOptions::new()
+                            .with_connect_timeout(Duration::from_secs(5))
+                            .with_timeout(Duration::from_secs(20)),
+                    )
+                    .with_retry(RetryConfig {
+                        max_retries: 2,
+                        retry_timeout: Duration::from_secs(10),
+                        ..RetryConfig::default()
+                    });
+                for (name, value) in options {
+                    let key = AmazonS3ConfigKey::from_str(&name.to_ascii_lowercase())
+                        .map_err(|e| format!("{name}: {e}"))?;
+                    builder = builder.with_config(key, value);
+                }
+                let s3 = builder
+                    .build()
+                    .map_err(|e| format!("LINLI_PHOTO_STORE s3://{bucket}: {e}"))?;
+                let inner: Arc<dyn ObjectStore> = if prefix.is_empty() {
+                    Arc::new(s3)
+                } else {
+                    Arc::new(PrefixStore::new(s3, prefix.as_str()))
+                };
+                Ok(PhotoStore {
+                    inner,
+                    directory: None,
+                })
+            }
+        }
+    }
+
+    /// The directory the photos are in, when the store is a directory.
+    pub fn directory(&self) -> Option<&std::path::Path> {
+        self.directory.as_deref()
+    }
+
+    /// A fresh key for a new object: `ab/ab…(32 hex digits).jpg`, random,
+    /// so that two servers, or a restored copy, never write the same one.
+    pub fn new_key() -> String {
+        let mut raw = [0u8; 16];
+        getrandom::fill(&mut raw).expect("the system's random source");
+        let hex: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{}/{hex}.jpg", &hex[..2])
+    }
+
+    /// Writes `jpeg` under `key` (again, if it is there: same bytes).
+    pub async fn put(&self, key: &str, jpeg: Bytes) -> Result<(), object_store::Error> {
+        let started = std::time::Instant::now();
+        let done = self.inner.put(&location(key)?, jpeg.into()).await;
+        crate::telemetry::photo_store("put", started, done.is_ok());
+        done.map(|_| ())
+    }
+
+    /// The object under `key`.
+    pub async fn get(&self, key: &str) -> Result<Bytes, object_store::Error> {
+        let started = std::time::Instant::now();
+        let read = match self.inner.get(&location(key)?).await {
+            Ok(found) => found.bytes().await,
+            Err(err) => Err(err),
+        };
+        crate::telemetry::photo_store("get", started, read.is_ok());
+        read
+    }
+
+    /// Deletes the object under `key`; one already gone is no error.
+    pub async fn delete(&self, key: &str) -> Result<(), object_store::Error> {
+        let started = std::time::Instant::now();
+        let done = match self.inner.delete(&location(key)?).await {
+            Err(object_store::Error::NotFound { .. }) => Ok(()),
+            other => other,
+        };
+        crate::telemetry::photo_store("delete", started, done.is_ok());
+        done
+    }
+}
+
+/// The store's path for `key`; keys are made by [`PhotoStore::new_key`],
+/// so one that does not parse is a damaged row.
+fn location(key: &str) -> Result<ObjectPath, object_store::Error> {
+    ObjectPath::parse(key).map_err(object_store::Error::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(vars: &[(&str, &str)]) -> Result<PhotoStoreConfig, crate::config::ConfigError> {
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        PhotoStoreConfig::from_lookup(&lookup, std::path::Path::new("/srv/linli"))
+    }
+
+    #[test]
+    fn the_store_is_read_from_its_variable() {
+        assert!(matches!(
+            read(&[]).unwrap(),
+            PhotoStoreConfig::Directory(d) if d == std::path::Path::new("/srv/linli/photos")
+        ));
+        assert!(matches!(
+            read(&[("LINLI_PHOTO_STORE", "file:///mnt/photos")]).unwrap(),
+            PhotoStoreConfig::Directory(d) if d == std::path::Path::new("/mnt/photos")
+        ));
+        let s3 = read(&[
+            ("LINLI_PHOTO_STORE", "s3://linli/street-1/"),
+            ("AWS_REGION", "cn-hangzhou"),
+            ("AWS_SECRET_ACCESS_KEY", "very-secret"),
+        ])
+        .unwrap();
+        let PhotoStoreConfig::S3 {
+            bucket,
+            prefix,
+            options,
+        } = &s3
+        else {
+            panic!("not S3: {s3:?}");
+        };
+        assert_eq!((bucket.as_str(), prefix.as_str()), ("linli", "street-1"));
+        assert_eq!(options.len(), 2);
+        assert!(!format!("{s3:?}").contains("very-secret"));
+        for bad in ["s3:///folder", "oss://bucket"] {
+            let err = read(&[("LINLI_PHOTO_STORE", bad)]).unwrap_err();
+            assert_eq!(err.var, "LINLI_PHOTO_STORE");
+        }
+    }
+
+    #[test]
+    fn keys_are_fresh_and_sharded() {
+        let (a, b) = (PhotoStore::new_key(), PhotoStore::new_key());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 2 + 1 + 32 + 4);
+        assert!(a.starts_with(&a[3..5]));
+        assert!(location(&a).is_ok());
+    }
+}
