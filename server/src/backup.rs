@@ -168,19 +168,25 @@ async fn copy_photos(db_copy: &Path, store: &Path, dest: &Path) -> Result<(), St
     let keys = stored_photos(db_copy).await?;
     let (store, dest) = (store.to_owned(), dest.to_owned());
     tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+        let mut folders = std::collections::BTreeSet::new();
         for (key, claimed) in keys {
             let (from, to) = (store.join(&key), dest.join(&key));
             if let Some(parent) = to.parent() {
                 std::fs::create_dir_all(parent)
                     .map_err(|e| format!("{}: {e}", parent.display()))?;
+                folders.insert(parent.to_owned());
             }
             let done =
                 std::fs::hard_link(&from, &to).or_else(|_| std::fs::copy(&from, &to).map(|_| ()));
             match done {
-                Ok(()) => {}
+                Ok(()) => sync(&to)?,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && !claimed => {}
                 Err(e) => return Err(format!("cannot copy the photo {}: {e}", from.display())),
             }
+        }
+        for folder in folders.iter().chain(std::iter::once(&dest)) {
+            sync(folder)?;
         }
         Ok(())
     })

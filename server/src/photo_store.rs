@@ -19,8 +19,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The `AWS_*` variables read for an S3 store, as `object_store` names
-/// them (its `AmazonS3Builder::from_env` reads the same).
+/// The `AWS_*` variables read for an S3 store, by `object_store`'s names
+/// for them (a subset of what its `AmazonS3Builder::from_env` reads: keys
+/// given here, not instance or web-identity credentials).
 pub const S3_VARIABLES: [&str; 7] = [
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
@@ -199,12 +200,27 @@ impl PhotoStore {
         format!("{}/{hex}.jpg", &hex[..2])
     }
 
-    /// Writes `jpeg` under `key` (again, if it is there: same bytes).
+    /// Writes `jpeg` under `key` (again, if it is there: same bytes). In a
+    /// directory the file and its folders are on disk before this returns
+    /// (`object_store` renames a written file into place but does not sync
+    /// it), so a row marked stored after it never names a file a power cut
+    /// took.
     pub async fn put(&self, key: &str, jpeg: Bytes) -> Result<(), object_store::Error> {
         let started = std::time::Instant::now();
-        let done = self.inner.put(&location(key)?, jpeg.into()).await;
+        let mut done = self
+            .inner
+            .put(&location(key)?, jpeg.into())
+            .await
+            .map(|_| ());
+        if let (Ok(()), Some(dir)) = (&done, &self.directory) {
+            let (dir, key) = (dir.clone(), key.to_owned());
+            done = tokio::task::spawn_blocking(move || sync_file(&dir, &key))
+                .await
+                .map_err(|e| generic(e.to_string()))
+                .and_then(|synced| synced.map_err(|e| generic(e.to_string())));
+        }
         crate::telemetry::photo_store("put", started, done.is_ok());
-        done.map(|_| ())
+        done
     }
 
     /// The object under `key`.
@@ -227,6 +243,23 @@ impl PhotoStore {
         };
         crate::telemetry::photo_store("delete", started, done.is_ok());
         done
+    }
+}
+
+/// Syncs the file `key` under `dir`, its folder and `dir` itself.
+pub fn sync_file(dir: &std::path::Path, key: &str) -> std::io::Result<()> {
+    let file = dir.join(key);
+    std::fs::File::open(&file)?.sync_all()?;
+    if let Some(folder) = file.parent() {
+        std::fs::File::open(folder)?.sync_all()?;
+    }
+    std::fs::File::open(dir)?.sync_all()
+}
+
+fn generic(message: String) -> object_store::Error {
+    object_store::Error::Generic {
+        store: "photo directory",
+        source: message.into(),
     }
 }
 

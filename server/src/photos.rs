@@ -84,8 +84,8 @@ fn decode_error(err: &image::ImageError) -> AppError {
 }
 
 /// Keeps `person`'s photo, not yet on any affair: its row, then its
-/// object, then the row marked stored. 429 past [`MAX_PENDING`]; 503 (with
-/// the row and any object removed) when the store cannot take it.
+/// object, then the row marked stored. 429 past [`MAX_PENDING`]; 503 when
+/// the store cannot take it (the row goes, and its key to the trash).
 pub async fn store(
     db: &Db,
     photos: &PhotoStore,
@@ -93,7 +93,8 @@ pub async fn store(
     photo: Encoded,
 ) -> Result<Photo, AppError> {
     let pending: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM photos WHERE uploader_id = $1 AND affair_id IS NULL AND consultation_id IS NULL",
+        "SELECT COUNT(*) FROM photos WHERE uploader_id = $1 AND affair_id IS NULL AND consultation_id IS NULL \
+         AND (stored_at IS NOT NULL OR jpeg IS NOT NULL)",
     )
     .bind(person)
     .fetch_one(&db.pool)
@@ -116,12 +117,7 @@ pub async fn store(
     if let Err(err) = photos.put(&key, photo.jpeg.into()).await {
         tracing::error!(error = %err, photo = id, "the photo store did not take a photo");
         // The object may be there although the answer was lost.
-        if photos.delete(&key).await.is_ok() {
-            sqlx::query("DELETE FROM photos WHERE id = $1")
-                .bind(id)
-                .execute(&db.pool)
-                .await?;
-        }
+        forget(db, id).await?;
         return Err(AppError::new(ErrorCode::ServiceUnavailable).retry_after(30));
     }
     sqlx::query("UPDATE photos SET stored_at = $1 WHERE id = $2")
@@ -136,10 +132,10 @@ pub async fn store(
     })
 }
 
-/// A stored photo's JPEG, its uploader, and the affair or consultation it
-/// is on; `None` if there is no such photo or it was never stored. Errors
-/// from the store are 503.
-pub async fn load(db: &Db, photos: &PhotoStore, id: i64) -> Result<Option<StoredPhoto>, AppError> {
+/// A photo's row: who uploaded it, the affair or consultation it is on,
+/// and where its JPEG is; `None` if there is no such photo or it was never
+/// stored (an upload cut short).
+pub async fn find(db: &Db, id: i64) -> Result<Option<StoredPhoto>, AppError> {
     let row: Option<PhotoRow> = sqlx::query_as(
         "SELECT jpeg, object_key, stored_at, uploader_id, affair_id, consultation_id \
          FROM photos WHERE id = $1",
@@ -150,16 +146,14 @@ pub async fn load(db: &Db, photos: &PhotoStore, id: i64) -> Result<Option<Stored
     let Some((jpeg, key, stored_at, uploader, affair, consultation)) = row else {
         return Ok(None);
     };
-    let jpeg = match (jpeg, key, stored_at) {
-        (Some(jpeg), _, _) => bytes::Bytes::from(jpeg),
-        (None, Some(key), Some(_)) => photos.get(&key).await.map_err(|err| {
-            tracing::error!(error = %err, photo = id, "the photo store did not give a photo");
-            AppError::new(ErrorCode::ServiceUnavailable).retry_after(30)
-        })?,
+    let kept = match (jpeg, key, stored_at) {
+        (Some(jpeg), _, _) => Kept::Row(bytes::Bytes::from(jpeg)),
+        (None, Some(key), Some(_)) => Kept::Store(key),
         _ => return Ok(None),
     };
     Ok(Some(StoredPhoto {
-        jpeg,
+        id,
+        kept,
         uploader,
         affair,
         consultation,
@@ -175,17 +169,74 @@ type PhotoRow = (
     Option<i64>,
 );
 
-/// A stored photo.
+/// Where a photo's JPEG is.
+#[derive(Debug)]
+pub enum Kept {
+    /// Still in its row, from before the store.
+    Row(bytes::Bytes),
+    /// In the photo store, under this key.
+    Store(String),
+}
+
+/// A stored photo's row.
 #[derive(Debug)]
 pub struct StoredPhoto {
-    /// The JPEG.
-    pub jpeg: bytes::Bytes,
+    /// Its id.
+    pub id: i64,
+    /// Where its JPEG is.
+    pub kept: Kept,
     /// Who uploaded it.
     pub uploader: i64,
     /// The affair it is on.
     pub affair: Option<i64>,
     /// The consultation it is on.
     pub consultation: Option<i64>,
+}
+
+impl StoredPhoto {
+    /// The JPEG: from the row, or read from the store (503 when the store
+    /// does not answer; 404, logged, when it has lost the object).
+    pub async fn jpeg(self, photos: &PhotoStore) -> Result<bytes::Bytes, AppError> {
+        let key = match self.kept {
+            Kept::Row(jpeg) => return Ok(jpeg),
+            Kept::Store(key) => key,
+        };
+        photos.get(&key).await.map_err(|err| {
+            tracing::error!(error = %err, photo = self.id, "the photo store did not give a photo");
+            match err {
+                object_store::Error::NotFound { .. } => AppError::new(ErrorCode::NotFound),
+                _ => AppError::new(ErrorCode::ServiceUnavailable).retry_after(30),
+            }
+        })
+    }
+}
+
+/// Deletes photo `id`'s row if it is on nothing, and puts its key in the
+/// trash in the same transaction; whether it went.
+async fn forget(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let key: Option<Option<String>> = sqlx::query_scalar(
+        "DELETE FROM photos WHERE id = $1 AND affair_id IS NULL AND consultation_id IS NULL \
+         RETURNING object_key",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(Some(key)) = &key {
+        trash(&mut tx, key).await?;
+    }
+    tx.commit().await?;
+    Ok(key.is_some())
+}
+
+/// Marks the object under `key` for deletion from the store.
+async fn trash(conn: &mut sqlx::AnyConnection, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO photo_trash (object_key, at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(key)
+        .bind(now_ms())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Puts `person`'s pending photos `ids` on a consultation (and a progress
@@ -255,12 +306,15 @@ pub async fn claim(
 
 /// Forgets photos uploaded more than a day ago and never put on an affair
 /// or a consultation, and uploads cut short (a row whose object was never
-/// confirmed) after an hour: the object first, then the row, so a crash in
-/// between leaves the row for the next run. Returns how many went.
+/// confirmed) after an hour, then deletes the trashed objects from the
+/// store. A row goes in the same transaction as its key enters the trash,
+/// and only while it is on nothing, so a photo put on an affair meanwhile
+/// stays whole; an object is deleted before its key leaves the trash, so a
+/// crash leaves the key for the next run. Returns how many photos went.
 pub async fn purge_abandoned(db: &Db, photos: &PhotoStore) -> Result<u64, AppError> {
     let now = now_ms();
-    let abandoned: Vec<(i64, Option<String>)> = sqlx::query_as(
-        "SELECT id, object_key FROM photos \
+    let abandoned: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM photos \
          WHERE affair_id IS NULL AND consultation_id IS NULL \
          AND (created_at < $1 OR (stored_at IS NULL AND jpeg IS NULL AND created_at < $2)) \
          ORDER BY id LIMIT 500",
@@ -270,22 +324,32 @@ pub async fn purge_abandoned(db: &Db, photos: &PhotoStore) -> Result<u64, AppErr
     .fetch_all(&db.pool)
     .await?;
     let mut gone = 0;
-    for (id, key) in abandoned {
-        if let Some(key) = key
-            && let Err(err) = photos.delete(&key).await
-        {
-            tracing::warn!(error = %err, photo = id, "could not delete an abandoned photo");
+    for id in abandoned {
+        gone += u64::from(forget(db, id).await?);
+    }
+    empty_trash(db, photos).await?;
+    Ok(gone)
+}
+
+/// Deletes the trashed objects from the store; returns how many.
+pub async fn empty_trash(db: &Db, photos: &PhotoStore) -> Result<u64, AppError> {
+    let keys: Vec<String> =
+        sqlx::query_scalar("SELECT object_key FROM photo_trash ORDER BY at LIMIT 500")
+            .fetch_all(&db.pool)
+            .await?;
+    let mut deleted = 0;
+    for key in keys {
+        if let Err(err) = photos.delete(&key).await {
+            tracing::warn!(error = %err, "could not delete a trashed photo from the store");
             continue;
         }
-        gone += sqlx::query(
-            "DELETE FROM photos WHERE id = $1 AND affair_id IS NULL AND consultation_id IS NULL",
-        )
-        .bind(id)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
+        sqlx::query("DELETE FROM photo_trash WHERE object_key = $1")
+            .bind(&key)
+            .execute(&db.pool)
+            .await?;
+        deleted += 1;
     }
-    Ok(gone)
+    Ok(deleted)
 }
 
 /// Copies photos kept in the database (from before the photo store) into
@@ -294,7 +358,8 @@ pub async fn purge_abandoned(db: &Db, photos: &PhotoStore) -> Result<u64, AppErr
 /// after the store confirmed the object, so an interrupted run loses
 /// nothing and the next one writes the same object again. Two servers may
 /// run it at once: the first key written wins, and both write the same
-/// bytes under it.
+/// bytes under it. A row that went meanwhile (an abandoned photo cleaned
+/// up) has its new object trashed.
 pub async fn move_into_store(db: &Db, photos: &PhotoStore) -> Result<u64, AppError> {
     let mut moved = 0;
     let mut after = 0;
@@ -328,16 +393,22 @@ pub async fn move_into_store(db: &Db, photos: &PhotoStore) -> Result<u64, AppErr
                 tracing::error!(error = %err, photo = id, "the photo store did not take a photo");
                 AppError::new(ErrorCode::ServiceUnavailable)
             })?;
-            moved += sqlx::query(
+            let mut tx = db.begin_write().await?;
+            let done = sqlx::query(
                 "UPDATE photos SET jpeg = NULL, stored_at = COALESCE(stored_at, $1) \
                  WHERE id = $2 AND object_key = $3",
             )
             .bind(now_ms())
             .bind(id)
             .bind(&key)
-            .execute(&db.pool)
+            .execute(&mut *tx)
             .await?
             .rows_affected();
+            if done == 0 {
+                trash(&mut tx, &key).await?;
+            }
+            tx.commit().await?;
+            moved += done;
         }
     }
 }

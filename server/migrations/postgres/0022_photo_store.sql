@@ -10,3 +10,10 @@ CREATE INDEX photos_consultation ON photos (consultation_id);
 -- What the copy on start and the clean-up look for.
 CREATE INDEX photos_unmoved ON photos (id) WHERE jpeg IS NOT NULL;
 CREATE INDEX photos_unclaimed ON photos (created_at) WHERE affair_id IS NULL AND consultation_id IS NULL;
+
+-- Objects whose rows are gone, to delete from the store: a row and its
+-- key's entry here change in one transaction, so no object is forgotten.
+CREATE TABLE photo_trash (
+    object_key TEXT PRIMARY KEY,
+    at         BIGINT NOT NULL
+);

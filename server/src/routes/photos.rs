@@ -88,23 +88,20 @@ pub async fn get_photo(
     person: MaybePerson,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<impl IntoResponse, AppError> {
-    let photos::StoredPhoto {
-        jpeg,
-        uploader,
-        affair,
-        consultation,
-    } = photos::load(&state.db, &state.photos, id)
+    let photo = photos::find(&state.db, id)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    match (affair, consultation) {
+    // Whether it may be seen first: the store is asked only then.
+    match (photo.affair, photo.consultation) {
         (Some(affair), _) => {
             view(&state, affair, person.0, &headers).await?;
         }
         // Consultations are public, and so are their photos.
         (None, Some(_)) => {}
-        (None, None) if person.0.is_some_and(|p| p.id == uploader) => {}
+        (None, None) if person.0.is_some_and(|p| p.id == photo.uploader) => {}
         (None, None) => return Err(AppError::new(ErrorCode::NotFound)),
     }
+    let jpeg = photo.jpeg(&state.photos).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/jpeg"),

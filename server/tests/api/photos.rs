@@ -300,7 +300,7 @@ async fn photos_from_the_database_move_into_the_store(app: &TestApp, resident: &
                 sqlx::query("UPDATE photos SET jpeg = $1, stored_at = NULL WHERE id = $2")
             }
             // Interrupted after the object, before the row said so.
-            _ => sqlx::query("UPDATE photos SET jpeg = $1 WHERE id = $2"),
+            _ => sqlx::query("UPDATE photos SET jpeg = $1, stored_at = NULL WHERE id = $2"),
         }
         .bind(jpeg.as_slice())
         .bind(*id)
