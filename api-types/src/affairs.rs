@@ -785,13 +785,18 @@ pub struct Notice {
     pub post_id: Option<i64>,
     /// The service unit whose rating it concerns, if any.
     pub unit_id: Option<i64>,
-    /// The affair's or the post's title, or the unit's name.
+    /// The consultation it concerns, if any.
+    pub consultation_id: Option<i64>,
+    /// The affair's, the post's or the consultation's title, or the unit's
+    /// name.
     pub title: String,
     /// What happened: `file`, an act's name, `assign`, `rate`, `follow_up`,
     /// `re_rate`, `help_request`, `help_accepted`, `help_done`; for posts
     /// `slot_reminder`, `post_changed`, `post_cancelled`; for units
     /// `unit_rated` (a bad rating for its liaison to answer) and
-    /// `unit_answered` (the call-back, for the rater to rate the fix).
+    /// `unit_answered` (the call-back, for the rater to rate the fix);
+    /// `overdue` (an affair's deadline passed, for its handlers);
+    /// `voting_open` (a consultation's vote began, for those who took part).
     pub act: String,
     /// Who did it.
     pub actor_name: Option<String>,

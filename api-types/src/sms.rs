@@ -18,15 +18,23 @@ pub enum SmsNotice {
     QueueNew,
     /// A volunteer place I claimed starts within a day.
     SlotReminder,
+    /// (Handlers) an affair I hold went past its deadline to accept or to
+    /// resolve.
+    AffairOverdue,
+    /// A consultation I proposed, supported, commented on or registered
+    /// for opened its vote.
+    VotingOpen,
 }
 
 impl SmsNotice {
     /// Every kind, in the order 我的 lists them.
-    pub const ALL: [SmsNotice; 4] = [
+    pub const ALL: [SmsNotice; 6] = [
         SmsNotice::AffairResolved,
         SmsNotice::AffairMoved,
         SmsNotice::SlotReminder,
+        SmsNotice::VotingOpen,
         SmsNotice::QueueNew,
+        SmsNotice::AffairOverdue,
     ];
 
     /// The stored and wire name.
@@ -36,6 +44,8 @@ impl SmsNotice {
             SmsNotice::AffairResolved => "affair_resolved",
             SmsNotice::QueueNew => "queue_new",
             SmsNotice::SlotReminder => "slot_reminder",
+            SmsNotice::AffairOverdue => "affair_overdue",
+            SmsNotice::VotingOpen => "voting_open",
         }
     }
 
@@ -45,8 +55,8 @@ impl SmsNotice {
     }
 
     /// Whether it comes by SMS for someone who never chose: the news a
-    /// resident waits for (resolved, a place tomorrow) and a handler's new
-    /// work do; every step of an affair does not.
+    /// resident waits for (resolved, a place tomorrow, a vote to cast) and
+    /// a handler's new or late work do; every step of an affair does not.
     pub fn on_by_default(self) -> bool {
         !matches!(self, SmsNotice::AffairMoved)
     }
@@ -63,7 +73,7 @@ pub struct SmsNoticeSetting {
 }
 
 /// `GET /me/sms-notices`: the kinds that apply to this person (`queue_new`
-/// only to someone holding a handler's role) and can be sent (the
+/// and `affair_overdue` only to someone holding a handler's role) and can be sent (the
 /// provider has a template for them), with their choices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

@@ -23,6 +23,7 @@ pub enum Key {
     PublicBoard,
     /// The resident's own affairs.
     MyAffairs,
+    NoticesAndSms,
     /// The compound's consultations.
     Consultations,
     /// Volunteer posts and the pool.
@@ -194,6 +195,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             FileAffair => "我要报事",
             PublicBoard => "办事公示",
             MyAffairs => "我报的事",
+            NoticesAndSms => "消息和短信提醒",
             Consultations => "议事协商",
             Volunteers => "志愿服务",
             ServiceRatings => "服务评价",
@@ -282,6 +284,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             FileAffair => "Report an affair",
             PublicBoard => "Public board",
             MyAffairs => "My reports",
+            NoticesAndSms => "Notices and SMS",
             Consultations => "Consultations",
             Volunteers => "Volunteering",
             ServiceRatings => "Rate services",

@@ -512,3 +512,57 @@ pub async fn assign(db: &Db, affair: &Held, person: i64, to: i64) -> Result<(), 
     tx.commit().await?;
     Ok(())
 }
+
+/// Tells the handlers of each affair whose deadline passed by `now` (to
+/// accept an open one, to resolve one in progress): its assignee, or
+/// everyone at the level holding it. Once per deadline: the deadline told
+/// is claimed on the affair in the same transaction as the notices, so two
+/// servers never both tell it, and a new deadline (after a pass or an
+/// escalation) is told again when it passes. Returns how many affairs.
+pub async fn notify_overdue(db: &Db, now: i64) -> Result<usize, AppError> {
+    let due: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, CASE status WHEN 'open' THEN respond_due_at ELSE resolve_due_at END AS due \
+         FROM affairs WHERE ((status = 'open' AND respond_due_at < $1) \
+            OR (status = 'in_progress' AND resolve_due_at < $1)) \
+         AND (overdue_told_due IS NULL OR overdue_told_due <> \
+              CASE status WHEN 'open' THEN respond_due_at ELSE resolve_due_at END) \
+         ORDER BY id LIMIT 100",
+    )
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut told = 0;
+    for (id, deadline) in due {
+        let Some(affair) = held(db, id).await? else {
+            continue;
+        };
+        let people = match affair.assignee {
+            Some(assignee) => vec![assignee],
+            None => handlers_at(db, affair.state.level, &affair, affair.grid).await?,
+        };
+        let mut tx = db.begin_write().await?;
+        let claimed = sqlx::query(
+            "UPDATE affairs SET overdue_told_due = $1 WHERE id = $2 \
+             AND (overdue_told_due IS NULL OR overdue_told_due <> $1)",
+        )
+        .bind(deadline)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() == 1 {
+            for person in &people {
+                sqlx::query(
+                    "INSERT INTO notices (person_id, affair_id, kind, at) VALUES ($1, $2, 'overdue', $3)",
+                )
+                .bind(person)
+                .bind(id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            told += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(told)
+}

@@ -359,6 +359,25 @@ pub async fn take_step(
                 .execute(&mut *tx)
                 .await?;
             }
+            // Whoever took part hears that they may now vote.
+            let took_part: Vec<i64> = sqlx::query_scalar(
+                "SELECT proposer_id FROM consultations WHERE id = $1 \
+                 UNION SELECT person_id FROM consultation_supports WHERE consultation_id = $1 \
+                 UNION SELECT author_id FROM consultation_comments WHERE consultation_id = $1 \
+                 UNION SELECT person_id FROM meeting_registrations WHERE consultation_id = $1",
+            )
+            .bind(topic.id)
+            .fetch_all(&mut *tx)
+            .await?;
+            crate::notices::notify_consultation(
+                &mut tx,
+                &took_part,
+                person,
+                topic.id,
+                "voting_open",
+                now,
+            )
+            .await?;
         }
         Step::Conclude => {
             let outcome = step.outcome.as_ref().ok_or_else(|| {

@@ -389,7 +389,9 @@ async fn give_up(
 /// more SMS.
 pub const TITLE_CHARS: usize = 16;
 
-/// A notice row waiting to be considered for SMS.
+/// A notice row waiting to be considered for SMS: its id, person, kind,
+/// step's act, affair, post and consultation, their titles, the affair's
+/// filer and urgency.
 type Unrelayed = (
     i64,
     i64,
@@ -397,10 +399,12 @@ type Unrelayed = (
     Option<String>,
     Option<i64>,
     Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
     Option<String>,
     Option<i64>,
     Option<i64>,
-    Option<String>,
 );
 
 /// What a notice means for SMS: its kind, its parameters, whether urgent.
@@ -412,7 +416,9 @@ type Unrelayed = (
 /// - To anyone else: `file`, `pass_to_grid`, `escalate`, `hand_back`,
 ///   `reopen` and `assign` put the affair in their queue:
 ///   [`SmsNotice::QueueNew`], urgent when the affair is.
-/// - A post's `slot_reminder` is [`SmsNotice::SlotReminder`].
+/// - A post's `slot_reminder` is [`SmsNotice::SlotReminder`], an affair's
+///   `overdue` [`SmsNotice::AffairOverdue`] (urgent when the affair is), a
+///   consultation's `voting_open` [`SmsNotice::VotingOpen`].
 pub fn texted(
     person: i64,
     kind: Option<&str>,
@@ -420,8 +426,11 @@ pub fn texted(
     filer: Option<i64>,
     urgent: bool,
 ) -> Option<(SmsNotice, bool)> {
-    if kind == Some("slot_reminder") {
-        return Some((SmsNotice::SlotReminder, false));
+    match kind {
+        Some("slot_reminder") => return Some((SmsNotice::SlotReminder, false)),
+        Some("overdue") => return Some((SmsNotice::AffairOverdue, urgent)),
+        Some("voting_open") => return Some((SmsNotice::VotingOpen, false)),
+        _ => {}
     }
     let act = act?;
     if filer == Some(person) {
@@ -470,14 +479,22 @@ pub async fn relay_notices(
     let mut considered = 0;
     loop {
         let rows: Vec<Unrelayed> = sqlx::query_as(
-            "SELECT n.id, n.person_id, n.kind, e.act, n.affair_id, n.post_id, a.title, a.filer_id,                a.urgent, p.title FROM notices n              LEFT JOIN affair_events e ON e.id = n.event_id LEFT JOIN affairs a ON a.id = n.affair_id              LEFT JOIN posts p ON p.id = n.post_id              WHERE n.sms_relayed = 0 ORDER BY n.id LIMIT 50",
+            "SELECT n.id, n.person_id, n.kind, e.act, n.affair_id, n.post_id, n.consultation_id, \
+               a.title, p.title, k.title, a.filer_id, a.urgent FROM notices n \
+             LEFT JOIN affair_events e ON e.id = n.event_id LEFT JOIN affairs a ON a.id = n.affair_id \
+             LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN consultations k ON k.id = n.consultation_id \
+             WHERE n.sms_relayed = 0 ORDER BY n.id LIMIT 50",
         )
         .fetch_all(&db.pool)
         .await?;
         if rows.is_empty() {
             return Ok(considered);
         }
-        for (id, person, kind, act, affair, post, affair_title, filer, urgent, post_title) in rows {
+        for row in rows {
+            let (id, person, kind, act, affair, post, consultation) =
+                (row.0, row.1, row.2, row.3, row.4, row.5, row.6);
+            let (affair_title, post_title, topic_title, filer, urgent) =
+                (row.7, row.8, row.9, row.10, row.11);
             let mut tx = db.begin_write().await?;
             let claimed =
                 sqlx::query("UPDATE notices SET sms_relayed = 1 WHERE id = $1 AND sms_relayed = 0")
@@ -495,9 +512,10 @@ pub async fn relay_notices(
                 )
                 && chosen(&mut tx, person, notice).await?
             {
-                let (title, record) = match (affair, post) {
-                    (Some(affair), _) => (affair_title, affair),
-                    (_, post) => (post_title, post.unwrap_or_default()),
+                let (title, record) = match (affair, post, consultation) {
+                    (Some(affair), _, _) => (affair_title, affair),
+                    (_, Some(post), _) => (post_title, post),
+                    (_, _, consultation) => (topic_title, consultation.unwrap_or_default()),
                 };
                 let outgoing = Outgoing {
                     person,
@@ -523,14 +541,17 @@ fn short(title: &str) -> String {
     }
 }
 
-/// Texts new notices and sends due messages every [`POLL`] for as long as
-/// the server runs.
+/// Tells handlers of affairs gone overdue, texts new notices and sends due
+/// messages every [`POLL`] for as long as the server runs.
 pub async fn run(db: Db, sender: std::sync::Arc<dyn SmsSender>, config: SmsConfig) {
     let mut tick = tokio::time::interval(POLL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
         let now = crate::db::now_ms();
+        if let Err(err) = crate::circulation::notify_overdue(&db, now).await {
+            tracing::warn!(error = ?err, "could not tell handlers of overdue affairs");
+        }
         if let Err(err) = relay_notices(&db, &*sender, &config, now).await {
             tracing::warn!(error = %err, "could not queue notices for SMS");
         }

@@ -14,11 +14,13 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<Notice>, sqlx::Error> {
     sqlx::query(
-        "SELECT n.id, n.affair_id, n.post_id, r.unit_id, COALESCE(a.title, p.title, su.name) AS title, \
+        "SELECT n.id, n.affair_id, n.post_id, r.unit_id, n.consultation_id, \
+           COALESCE(a.title, p.title, k.title, su.name) AS title, \
            COALESCE(e.act, n.kind) AS act, u.name AS actor_name, a.status, a.level, COALESCE(e.at, n.at) AS at, n.read_at \
          FROM notices n LEFT JOIN affairs a ON a.id = n.affair_id LEFT JOIN affair_events e ON e.id = n.event_id \
          LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN people u ON u.id = e.actor_id \
          LEFT JOIN unit_ratings r ON r.id = n.unit_rating_id LEFT JOIN service_units su ON su.id = r.unit_id \
+         LEFT JOIN consultations k ON k.id = n.consultation_id \
          WHERE n.person_id = $1 AND n.id < $2 ORDER BY n.id DESC LIMIT $3",
     )
     .bind(person)
@@ -33,6 +35,7 @@ pub async fn list(
             affair_id: row.try_get("affair_id")?,
             post_id: row.try_get("post_id")?,
             unit_id: row.try_get("unit_id")?,
+            consultation_id: row.try_get("consultation_id")?,
             title: row.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
             act: row.try_get::<Option<String>, _>("act")?.unwrap_or_default(),
             actor_name: row.try_get("actor_name")?,
@@ -82,6 +85,33 @@ pub async fn notify_unit_rating(
         )
         .bind(person)
         .bind(rating)
+        .bind(kind.to_owned())
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Leaves a notice about a consultation for each of `people` but `actor`,
+/// once each, in the transaction of the act that causes it.
+pub async fn notify_consultation(
+    conn: &mut AnyConnection,
+    people: &[i64],
+    actor: i64,
+    consultation: i64,
+    kind: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    let mut people = people.to_vec();
+    people.sort_unstable();
+    people.dedup();
+    for person in people.into_iter().filter(|p| *p != actor) {
+        sqlx::query(
+            "INSERT INTO notices (person_id, consultation_id, kind, at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(person)
+        .bind(consultation)
         .bind(kind.to_owned())
         .bind(at)
         .execute(&mut *conn)

@@ -83,7 +83,8 @@ async fn sms_settings(state: &AppState, person: i64) -> Result<SmsNoticeSettings
     let mut conn = state.db.pool.acquire().await?;
     let mut items = Vec::new();
     for kind in SmsNotice::ALL {
-        if (kind == SmsNotice::QueueNew && handler.is_none())
+        let for_handlers = matches!(kind, SmsNotice::QueueNew | SmsNotice::AffairOverdue);
+        if (for_handlers && handler.is_none())
             || !state.sms.has_template(Template::for_notice(kind))
         {
             continue;

@@ -50,11 +50,16 @@ pub enum Template {
     /// A volunteer place the person claimed starts within a day: `title`
     /// and `id` of the post.
     SlotReminder,
+    /// An affair the handler holds went past its deadline: `title`, `id`.
+    AffairOverdue,
+    /// A consultation the person took part in opened its vote: `title`,
+    /// `id` (the consultation's).
+    VotingOpen,
 }
 
 impl Template {
     /// Every template, in the order `.env.sample` lists them.
-    pub const ALL: [Template; 7] = [
+    pub const ALL: [Template; 9] = [
         Template::SignInCode,
         Template::RoleInvitation,
         Template::NoticeDigest,
@@ -62,6 +67,8 @@ impl Template {
         Template::AffairResolved,
         Template::QueueNew,
         Template::SlotReminder,
+        Template::AffairOverdue,
+        Template::VotingOpen,
     ];
 
     /// The name in configuration (`LINLI_SMS_TEMPLATE_` + upper case) and
@@ -75,6 +82,8 @@ impl Template {
             Template::AffairResolved => "affair_resolved",
             Template::QueueNew => "queue_new",
             Template::SlotReminder => "slot_reminder",
+            Template::AffairOverdue => "affair_overdue",
+            Template::VotingOpen => "voting_open",
         }
     }
 
@@ -92,7 +101,9 @@ impl Template {
             Template::AffairMoved
             | Template::AffairResolved
             | Template::QueueNew
-            | Template::SlotReminder => &["title", "id"],
+            | Template::SlotReminder
+            | Template::AffairOverdue
+            | Template::VotingOpen => &["title", "id"],
         }
     }
 
@@ -104,6 +115,8 @@ impl Template {
             SmsNotice::AffairResolved => Template::AffairResolved,
             SmsNotice::QueueNew => Template::QueueNew,
             SmsNotice::SlotReminder => Template::SlotReminder,
+            SmsNotice::AffairOverdue => Template::AffairOverdue,
+            SmsNotice::VotingOpen => Template::VotingOpen,
         }
     }
 

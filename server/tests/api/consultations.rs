@@ -917,3 +917,64 @@ async fn acts_sent_twice_at_once_are_done_once() {
     assert!(answers.iter().all(|(s, _)| *s == 201), "{answers:?}");
     assert_eq!(w.app.count("meeting_registrations").await, 1);
 }
+
+#[tokio::test]
+async fn those_who_took_part_hear_that_voting_opened() {
+    let w = World::new().await;
+    let id = w.open_topic().await;
+    let r = w
+        .post(
+            &w.b,
+            format!("/api/v1/consultations/{id}/comments"),
+            json!({"body": "我家支持，希望尽快开会"}),
+        )
+        .await;
+    assert_eq!(r.0, 201, "{}", r.1);
+    let (status, voting) = w
+        .step(
+            &w.head,
+            id,
+            json!({"step": "open_voting", "vote_rule": {
+                "options": ["同意", "不同意"], "multiple": false,
+                "per": "resident", "secret": false, "quorum_percent": 0,
+            }}),
+        )
+        .await;
+    assert_eq!(status, 201, "{voting}");
+    let told = async |token: &str| -> Vec<Value> {
+        let (_, page) = w.app.get_as(token, "/api/v1/notices").await;
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["act"] == "voting_open")
+            .cloned()
+            .collect()
+    };
+    // The proposer and the commenter; not a neighbour who took no part,
+    // nor the head who opened it.
+    for token in [&w.a1, &w.b] {
+        let notices = told(token).await;
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert_eq!(notices[0]["consultation_id"], id);
+        assert_eq!(notices[0]["title"], "1号楼加装电梯");
+    }
+    assert!(told(&w.a2).await.is_empty());
+    assert!(told(&w.head).await.is_empty());
+    // And by SMS, which residents get unless they turned it off.
+    w.app.relay_sms().await;
+    w.app.deliver_sms().await;
+    let texts: Vec<Value> = std::fs::read_to_string(&w.app.outbox)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|m| m["template"] == "voting_open")
+        .collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    let id = id.to_string();
+    assert!(
+        texts
+            .iter()
+            .all(|m| m["params"]["id"].as_str() == Some(id.as_str()))
+    );
+}

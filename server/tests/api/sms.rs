@@ -278,11 +278,13 @@ async fn affair_steps_reach_phones_as_each_person_chose() {
             ("affair_resolved".to_owned(), true),
             ("affair_moved".to_owned(), false),
             ("slot_reminder".to_owned(), true),
+            ("voting_open".to_owned(), true),
         ],
         "a resident is not offered a handler's queue"
     );
     let (_, heads) = app.get_as(&head, "/api/v1/me/sms-notices").await;
     assert!(kinds(&heads).contains(&("queue_new".to_owned(), true)));
+    assert!(kinds(&heads).contains(&("affair_overdue".to_owned(), true)));
     let (status, mine) = app
         .send_as(
             &resident,
@@ -445,4 +447,79 @@ async fn two_servers_on_one_database_text_each_notice_once() {
     assert_eq!(usize::try_from(sent).unwrap(), a.sent + b.sent);
     assert_eq!(by_reference.len(), a.sent + b.sent);
     assert!(a.sent + b.sent >= people.len());
+}
+
+#[tokio::test]
+async fn an_overdue_affair_is_told_to_its_handlers_once_per_deadline() {
+    let app = TestApp::with_demo().await;
+    let (resident, head_phone) = (app.sign_in("13800000044").await, "13800000002");
+    let head = app.sign_in(head_phone).await;
+    let (_, list) = app.get_json("/api/v1/compounds?limit=1").await;
+    let compound = list["items"][0]["id"].as_i64().unwrap();
+    let (_, categories) = app.get_json("/api/v1/categories?street_id=1").await;
+    let category = categories["items"][0]["id"].as_i64().unwrap();
+    let (status, affair) = app
+        .post_as(
+            &resident,
+            "/api/v1/affairs",
+            json!({"compound_id": compound, "category_id": category, "title": "单元门禁坏了",
+                   "description": "刷卡没反应", "common_area": "2号楼单元门"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{affair}");
+    let id = affair["id"].as_i64().unwrap();
+    let now = server::db::now_ms();
+    let overdue = async || {
+        server::circulation::notify_overdue(&app.db, now)
+            .await
+            .unwrap()
+    };
+    assert_eq!(overdue().await, 0, "not yet due");
+    // A deadline `ago` ms gone: both are set, and the one that counts is
+    // the affair's state's.
+    let past = async |ago: i64| {
+        sqlx::query("UPDATE affairs SET respond_due_at = $1, resolve_due_at = $1 WHERE id = $2")
+            .bind(now - ago)
+            .bind(id)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    };
+    past(60_000).await;
+    assert_eq!(overdue().await, 1);
+    assert_eq!(overdue().await, 0, "each deadline is told once");
+    let overdue_notices = async |token: &str| -> usize {
+        let (_, page) = app.get_as(token, "/api/v1/notices").await;
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["act"] == "overdue" && n["affair_id"] == id)
+            .count()
+    };
+    assert_eq!(overdue_notices(&head).await, 1);
+    assert_eq!(overdue_notices(&resident).await, 0, "the filer is not told");
+    app.relay_sms().await;
+    app.deliver_sms().await;
+    let to_head: Vec<_> = texts(&app, head_phone)
+        .into_iter()
+        .filter(|(t, _)| t == "affair_overdue")
+        .collect();
+    assert_eq!(to_head.len(), 1, "{to_head:?}");
+    assert_eq!(to_head[0].1["id"], id.to_string());
+
+    // Taken on, it has a new deadline, told when it passes, to the one
+    // it is assigned to.
+    let (status, taken) = app
+        .post_as(
+            &head,
+            &format!("/api/v1/affairs/{id}/events"),
+            json!({"act": "accept"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{taken}");
+    past(30_000).await;
+    assert_eq!(overdue().await, 1);
+    assert_eq!(overdue_notices(&head).await, 2);
+    assert_eq!(overdue().await, 0);
 }
