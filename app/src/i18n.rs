@@ -23,6 +23,7 @@ pub enum Key {
     PublicBoard,
     /// The resident's own affairs.
     MyAffairs,
+    /// The inbox, with which notices also come by SMS.
     NoticesAndSms,
     /// The compound's consultations.
     Consultations,
