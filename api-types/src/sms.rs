@@ -49,6 +49,29 @@ impl SmsNotice {
         }
     }
 
+    /// What the SMS page calls it, in plain words.
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        use crate::Lang::{En, Zh};
+        match (lang, self) {
+            (Zh, SmsNotice::AffairResolved) => "我报的事办好了，等我评价",
+            (Zh, SmsNotice::AffairMoved) => "我报的事有了进展（受理、转交、退回）",
+            (Zh, SmsNotice::SlotReminder) => "我报名的志愿服务快开始了",
+            (Zh, SmsNotice::VotingOpen) => "我参与的议题开始投票了",
+            (Zh, SmsNotice::QueueNew) => "有新的事到了我的工作台",
+            (Zh, SmsNotice::AffairOverdue) => "我工作台上的事超时了",
+            (En, SmsNotice::AffairResolved) => {
+                "An affair I filed is resolved and waits for my rating"
+            }
+            (En, SmsNotice::AffairMoved) => {
+                "An affair I filed moved on (taken on, passed, returned)"
+            }
+            (En, SmsNotice::SlotReminder) => "A volunteer place I claimed starts soon",
+            (En, SmsNotice::VotingOpen) => "A topic I took part in opens its vote",
+            (En, SmsNotice::QueueNew) => "A new affair reached my desk",
+            (En, SmsNotice::AffairOverdue) => "An affair on my desk is overdue",
+        }
+    }
+
     /// The kind stored as `name`.
     pub fn parse(name: &str) -> Option<SmsNotice> {
         SmsNotice::ALL.into_iter().find(|k| k.as_str() == name)

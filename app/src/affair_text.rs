@@ -92,9 +92,6 @@ pub enum W {
     Notices,
     NoNotices,
     SmsChoices,
-    SmsChoicesHint,
-    SmsSaved,
-    SmsNotSaved,
     Board,
     ThisMonth,
     LastMonth,
@@ -199,12 +196,7 @@ pub fn w(lang: Lang, key: W) -> &'static str {
             NextMonth => "下个月",
             Notices => "消息",
             NoNotices => "还没有消息",
-            SmsChoices => "也发短信告诉我",
-            SmsChoicesHint => {
-                "消息这里总能看到全部。勾选的几类也会发到您的手机；晚上9点到早上8点不发（紧急的事除外），每天最多3条，多的合成一条。"
-            }
-            SmsSaved => "已保存",
-            SmsNotSaved => "没有保存上，请再点一次",
+            SmsChoices => "哪些消息也发短信给我",
             Board => "办事公示",
             ThisMonth => "本月",
             LastMonth => "上月",
@@ -304,12 +296,7 @@ pub fn w(lang: Lang, key: W) -> &'static str {
             NextMonth => "Next month",
             Notices => "Notices",
             NoNotices => "No notices yet",
-            SmsChoices => "Also tell me by SMS",
-            SmsChoicesHint => {
-                "Every notice is always here. The kinds ticked also come to your phone; none between 21:00 and 08:00 (urgent affairs excepted), at most 3 a day, the rest in one message."
-            }
-            SmsSaved => "Saved",
-            SmsNotSaved => "Not saved; please tap again",
+            SmsChoices => "Which notices also come by SMS",
             Board => "Public board",
             ThisMonth => "This month",
             LastMonth => "Last month",
@@ -522,24 +509,5 @@ pub fn ratio(r: api_types::affairs::Ratio) -> String {
     match r.per_mille() {
         Some(pm) => format!("{}.{}%（{}/{}）", pm / 10, pm % 10, r.count, r.of),
         None => "—".to_owned(),
-    }
-}
-
-/// What 消息 calls a kind of notice that can also come by SMS.
-pub fn sms_label(lang: Lang, kind: api_types::sms::SmsNotice) -> &'static str {
-    use api_types::sms::SmsNotice::*;
-    match (lang, kind) {
-        (Lang::Zh, AffairResolved) => "我报的事办好了，等我评价",
-        (Lang::Zh, AffairMoved) => "我报的事有了进展（受理、转交、退回）",
-        (Lang::Zh, SlotReminder) => "我报名的志愿服务快开始了",
-        (Lang::Zh, QueueNew) => "有新的事到了我的工作台",
-        (Lang::Zh, AffairOverdue) => "我工作台上的事超时了",
-        (Lang::Zh, VotingOpen) => "我参与的议题开始投票了",
-        (Lang::En, AffairResolved) => "An affair I filed is resolved and waits for my rating",
-        (Lang::En, AffairMoved) => "An affair I filed moved on (taken on, passed, returned)",
-        (Lang::En, SlotReminder) => "A volunteer place I claimed starts soon",
-        (Lang::En, AffairOverdue) => "An affair on my desk is overdue",
-        (Lang::En, VotingOpen) => "A topic I took part in opens its vote",
-        (Lang::En, QueueNew) => "A new affair reached my desk",
     }
 }

@@ -22,7 +22,6 @@ use api_types::pool::{
 use api_types::roles::{
     Department, NewDepartment, NewRoleGrant, Revocation, RoleGrant, RoleRecord,
 };
-use api_types::sms::{SmsNoticeSetting, SmsNoticeSettings};
 use api_types::units::{
     CommunityReports, NewUnit, NewUnitRating, Report, Unit, UnitAnswer, UnitRecord,
 };
@@ -388,21 +387,6 @@ pub async fn queue(query: &str, lang: Lang) -> Result<Page<Affair>, ApiError> {
 /// `GET /notices`: the person's newest notices.
 pub async fn notices(lang: Lang) -> Result<Page<Notice>, ApiError> {
     get("/notices?limit=50", lang).await
-}
-
-/// `GET /me/sms-notices`: which notices also come by SMS.
-pub async fn sms_notices(lang: Lang) -> Result<SmsNoticeSettings, ApiError> {
-    get("/me/sms-notices", lang).await
-}
-
-/// `PUT /me/sms-notices`: one choice (unkeyed: the same however often it
-/// is made); answers every choice.
-pub async fn choose_sms_notice(
-    choice: SmsNoticeSetting,
-    lang: Lang,
-) -> Result<SmsNoticeSettings, ApiError> {
-    let body = serde_json::to_string(&choice).map_err(network_error)?;
-    decode(call(Method::Put, "/me/sms-notices", Some(body), None, lang).await?).await
 }
 
 /// `GET /notices/unread`.

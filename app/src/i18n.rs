@@ -23,8 +23,8 @@ pub enum Key {
     PublicBoard,
     /// The resident's own affairs.
     MyAffairs,
-    /// The inbox, with which notices also come by SMS.
-    NoticesAndSms,
+    /// Which notices also come by SMS (a page the server writes).
+    SmsNotices,
     /// The compound's consultations.
     Consultations,
     /// Volunteer posts and the pool.
@@ -196,7 +196,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             FileAffair => "我要报事",
             PublicBoard => "办事公示",
             MyAffairs => "我报的事",
-            NoticesAndSms => "消息和短信提醒",
+            SmsNotices => "短信提醒",
             Consultations => "议事协商",
             Volunteers => "志愿服务",
             ServiceRatings => "服务评价",
@@ -285,7 +285,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             FileAffair => "Report an affair",
             PublicBoard => "Public board",
             MyAffairs => "My reports",
-            NoticesAndSms => "Notices and SMS",
+            SmsNotices => "SMS notices",
             Consultations => "Consultations",
             Volunteers => "Volunteering",
             ServiceRatings => "Rate services",

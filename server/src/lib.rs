@@ -34,6 +34,7 @@ pub mod routes;
 pub mod secret;
 pub mod sheet;
 pub mod sms;
+pub mod sms_page;
 pub mod street;
 pub mod telemetry;
 pub mod throttle;
@@ -123,6 +124,7 @@ fn api_routes() -> Router<AppState> {
             }),
         )
         .route("/metrics", get(telemetry::guarded))
+        .route("/me/sms", get(sms_page::show).post(sms_page::save))
         .route("/api/{*rest}", any(error::api_not_found))
         .route("/api", any(error::api_not_found))
         .route_layer(from_fn(telemetry::track))

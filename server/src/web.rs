@@ -27,8 +27,8 @@ pub struct AppShell {
 
 impl AppShell {
     /// Reads the shells of every bundle (if the app is built) and derives
-    /// the CSP from their inline scripts and styles, so nothing else inline
-    /// can run.
+    /// the CSP from their inline scripts and styles and the style of
+    /// [`crate::sms_page`], so nothing else inline can run.
     pub fn load(dist: &Path) -> AppShell {
         let html = std::fs::read_to_string(dist.join("index.html")).ok();
         if html.is_none() {
@@ -38,6 +38,8 @@ impl AppShell {
         for (_, shell) in BUNDLES {
             all.push_str(&std::fs::read_to_string(dist.join(&shell[1..])).unwrap_or_default());
         }
+        // The pages the server writes itself have one style block.
+        all.push_str(&format!("<style>{}</style>", crate::sms_page::STYLE));
         let csp = content_security_policy(&all);
         AppShell {
             dist: dist.to_path_buf(),

@@ -192,9 +192,9 @@ fn Account() -> impl IntoView {
                 <A href=routes::MY_AFFAIRS attr:class=format!("{} {}", ui::primary, style::desk)>
                     {t(lang, Key::MyAffairs)}
                 </A>
-                // The inbox is the affairs bundle's: a page load, one history entry.
-                <a href=routes::NOTICES class=format!("{} {}", ui::primary, style::desk)>
-                    {t(lang, Key::NoticesAndSms)}
+                // A page the server writes: a page load, one history entry.
+                <a href="/me/sms" class=format!("{} {}", ui::primary, style::desk)>
+                    {t(lang, Key::SmsNotices)}
                 </a>
                 {staff
                     .then(|| {

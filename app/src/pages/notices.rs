@@ -1,14 +1,12 @@
-//! `/notices`: the in-app inbox, and which notices also come by SMS.
-//! Opening it marks everything read.
+//! `/notices`: the in-app inbox. Opening it marks everything read.
 
-use crate::affair_text::{W, act_label, local_time, sms_label, status_label, w};
+use crate::affair_text::{W, act_label, local_time, status_label, w};
 use crate::api;
 use crate::components::status::{LoadError, Loading};
 use crate::components::ui;
 use crate::i18n::title;
 use crate::load::load;
 use crate::prefs::{use_lang, use_title};
-use api_types::sms::SmsNoticeSetting;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -88,53 +86,8 @@ pub fn NoticesPage() -> impl IntoView {
                     Err(error) => view! { <LoadError error on_retry=Callback::new(move |()| notices.reload()) /> }.into_any(),
                 })
         }}
-        <SmsChoices />
-    }
-}
-
-/// The kinds of notice that may also come by SMS, each a box to tick; a
-/// tick is saved at once, and one not saved goes back, saying so. Absent
-/// when the server sends none (no SMS provider templates, or signed out).
-#[component]
-fn SmsChoices() -> impl IntoView {
-    let lang = use_lang();
-    let settings = load(move || api::sms_notices(lang));
-    let said = RwSignal::new(None::<W>);
-    move || {
-        let items = settings.get()?.ok()?.items;
-        (!items.is_empty()).then(|| {
-            view! {
-                <section class=style::panel aria-labelledby="sms-choices">
-                    <h2 class=style::panel_title id="sms-choices">{w(lang, W::SmsChoices)}</h2>
-                    <p class=ui::hint>{w(lang, W::SmsChoicesHint)}</p>
-                    {items
-                        .into_iter()
-                        .map(|item| {
-                            let on = RwSignal::new(item.enabled);
-                            let choose = move |ev| {
-                                let enabled = event_target_checked(&ev);
-                                on.set(enabled);
-                                said.set(None);
-                                let choice = SmsNoticeSetting { kind: item.kind, enabled };
-                                spawn_local(async move {
-                                    let saved = api::choose_sms_notice(choice, lang).await.is_ok();
-                                    if !saved {
-                                        on.set(!enabled);
-                                    }
-                                    said.set(Some(if saved { W::SmsSaved } else { W::SmsNotSaved }));
-                                });
-                            };
-                            view! {
-                                <label class=style::check>
-                                    <input type="checkbox" prop:checked=on on:change=choose />
-                                    {sms_label(lang, item.kind)}
-                                </label>
-                            }
-                        })
-                        .collect_view()}
-                    <p class=ui::hint role="status">{move || said.get().map(|k| w(lang, k))}</p>
-                </section>
-            }
-        })
+        // Which of these also come by SMS: a page the server writes, so
+        // this bundle carries only the link.
+        <p><a href="/me/sms">{w(lang, W::SmsChoices)}</a></p>
     }
 }

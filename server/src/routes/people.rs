@@ -60,19 +60,33 @@ pub async fn choose_sms_notice(
     person: CurrentPerson,
     ApiJson(choice): ApiJson<SmsNoticeSetting>,
 ) -> Result<Json<SmsNoticeSettings>, AppError> {
+    save_sms_choice(&state, person.id, choice).await?;
+    Ok(Json(sms_settings(&state, person.id).await?))
+}
+
+/// Saves one of `person`'s SMS choices.
+pub(crate) async fn save_sms_choice(
+    state: &AppState,
+    person: i64,
+    choice: SmsNoticeSetting,
+) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO sms_notice_choices (person_id, kind, enabled) VALUES ($1, $2, $3) \
          ON CONFLICT (person_id, kind) DO UPDATE SET enabled = excluded.enabled",
     )
-    .bind(person.id)
+    .bind(person)
     .bind(choice.kind.as_str())
     .bind(i64::from(choice.enabled))
     .execute(&state.db.pool)
     .await?;
-    Ok(Json(sms_settings(&state, person.id).await?))
+    Ok(())
 }
 
-async fn sms_settings(state: &AppState, person: i64) -> Result<SmsNoticeSettings, AppError> {
+/// The kinds that apply to `person` and can be sent, with their choices.
+pub(crate) async fn sms_settings(
+    state: &AppState,
+    person: i64,
+) -> Result<SmsNoticeSettings, AppError> {
     let handler: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM role_grants WHERE person_id = $1 AND revoked_at IS NULL \
            AND role <> 'street_admin' LIMIT 1",

@@ -523,3 +523,97 @@ async fn an_overdue_affair_is_told_to_its_handlers_once_per_deadline() {
     assert_eq!(overdue_notices(&head).await, 2);
     assert_eq!(overdue().await, 0);
 }
+
+#[tokio::test]
+async fn the_sms_page_is_a_form_that_saves_each_box() {
+    use base64::Engine;
+    use sha2::Digest;
+    let app = TestApp::with_demo().await;
+    let resident = app.sign_in("13800000044").await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let signed_out = client.get(app.url("/me/sms")).send().await.unwrap();
+    assert_eq!(signed_out.status().as_u16(), 303);
+    assert_eq!(signed_out.headers()["location"], "/sign-in?next=/me/sms");
+
+    let page = client
+        .get(app.url("/me/sms"))
+        .header("cookie", format!("linli_session={resident}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    // Its style runs under the portal's Content-Security-Policy.
+    let style = base64::engine::general_purpose::STANDARD
+        .encode(sha2::Sha256::digest(server::sms_page::STYLE.as_bytes()));
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains(&format!("'sha256-{style}'")), "{csp}");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<style>"), "{html}");
+    assert!(html.contains("value=\"affair_resolved\" checked>我报的事办好了，等我评价"));
+    assert!(html.contains("value=\"affair_moved\">"), "off by default");
+    assert!(
+        !html.contains("queue_new"),
+        "a resident is not offered a handler's queue"
+    );
+
+    let save = |body: &'static str, origin: &'static str| {
+        client
+            .post(app.url("/me/sms"))
+            .header("cookie", format!("linli_session={resident}"))
+            .header(
+                "origin",
+                if origin.is_empty() {
+                    app.base.clone()
+                } else {
+                    origin.to_owned()
+                },
+            )
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    // Another site's form is refused and changes nothing.
+    let forged = save("on=affair_moved", "https://evil.example")
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 403);
+    let saved = save("on=affair_moved&on=voting_open&on=everything&other=1", "")
+        .await
+        .unwrap();
+    assert_eq!(saved.status().as_u16(), 303);
+    assert_eq!(saved.headers()["location"], "/me/sms?saved=1");
+    let (_, settings) = app.get_as(&resident, "/api/v1/me/sms-notices").await;
+    let enabled: Vec<(&str, bool)> = settings["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["kind"].as_str().unwrap(), i["enabled"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        enabled,
+        [
+            ("affair_resolved", false),
+            ("affair_moved", true),
+            ("slot_reminder", false),
+            ("voting_open", true),
+        ]
+    );
+    let again = client
+        .get(app.url("/me/sms?saved=1"))
+        .header("cookie", format!("linli_session={resident}"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(again.contains("Saved."), "{again}");
+    assert!(again.contains("value=\"affair_moved\" checked>An affair I filed moved on"));
+}
