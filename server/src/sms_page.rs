@@ -18,14 +18,15 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 
 /// The page's only style block; its hash is in the Content-Security-Policy
 /// (see [`crate::web::AppShell::load`]). Large type for elderly readers,
-/// boxes and the button a thumb's width.
-pub const STYLE: &str = "body{margin:0;font:20px/1.6 system-ui,sans-serif;color:#1f2933;background:#f5f7fa}\
+/// boxes and the button a thumb's width; the colours of
+/// `style/main.css`.
+pub const STYLE: &str = "body{margin:0;font:20px/1.6 system-ui,sans-serif;color:#1f1b16;background:#f6f3ee}\
 main{max-width:36rem;margin:0 auto;padding:16px}h1{font-size:28px;margin:8px 0}\
 label{display:flex;gap:12px;align-items:center;min-height:56px;padding:8px 12px;margin:8px 0;\
-background:#fff;border-radius:12px}input{width:28px;height:28px;flex:none}\
+background:#fff;border-radius:12px}input{width:28px;height:28px;flex:none;accent-color:#b3261e}\
 button{width:100%;min-height:56px;margin-top:12px;font-size:22px;border:0;border-radius:12px;\
-background:#0b6e4f;color:#fff}p.said{padding:12px;border-radius:12px;background:#e3f6ec}\
-a{color:#0b6e4f}";
+background:#b3261e;color:#fff;font-weight:700}p.said{padding:12px;border-radius:12px;background:#e6f2ea;color:#1b6e3a}\
+a{color:#0b57d0}";
 
 fn lang(headers: &HeaderMap) -> Lang {
     headers
