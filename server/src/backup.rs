@@ -12,10 +12,14 @@
 //!
 //! Photos: when the photo store is a directory, the folder's `photos/`
 //! holds every photo the copied database names (hard links where the
-//! backup is on the same disk: a photo's object never changes). A bucket
+//! backup is on the same disk: a photo's object never changes), and
+//! [`MISSING_FILE`] lists any in use whose file was already gone. A bucket
 //! is not copied: keep it with the provider's versioning or replication.
 //! `restore` puts the folder's photos into whichever store the restoring
-//! server is configured with, so a directory's photos can move to a bucket.
+//! server is configured with, so a directory's photos can move to a
+//! bucket, and refuses a backup that lacks a photo in use without saying
+//! so. Only regular files are read, in the live directory and in a backup:
+//! a link is never followed.
 //!
 //! PostgreSQL has its own tools for this; the command says how
 //! ([`POSTGRES_HELP`]).
@@ -82,14 +86,17 @@ pub async fn open_existing(config: &Config) -> Result<Db, String> {
 
 /// Writes a backup folder named `prefix` + the UTC time under `dest`
 /// (created if missing, readable by the server's user only) and returns
-/// its path. The copy passes `integrity_check` and is on disk before the
-/// folder gets its name. Errors say what to fix.
-pub async fn backup(
-    db: &Db,
-    config: &Config,
-    dest: &Path,
-    prefix: &str,
-) -> Result<PathBuf, String> {
+/// it, with the photos it could not copy. The copy passes
+/// `integrity_check` and is on disk before the folder gets its name; a
+/// backup that fails (or is cut short) leaves no `.partial` folder behind.
+/// Errors say what to fix.
+///
+/// A photo on an affair or consultation whose file is missing from the
+/// photo directory (or is not a regular file) does not stop the backup —
+/// one lost file must not end every backup after it — but it is listed in
+/// the folder's [`MISSING_FILE`] and returned, so that the operator hears
+/// of it and `restore` knows the backup lacks it on purpose.
+pub async fn backup(db: &Db, config: &Config, dest: &Path, prefix: &str) -> Result<Backup, String> {
     use std::os::unix::fs::DirBuilderExt;
     if db.engine == Engine::Postgres {
         return Err(POSTGRES_HELP.into());
@@ -117,128 +124,375 @@ pub async fn backup(
         .mode(0o700)
         .create(&partial)
         .map_err(|e| format!("{}: {e}", partial.display()))?;
+    let scratch = Scratch(Some(partial.clone()));
     let copy = partial.join(DB_FILE);
     sqlx::query("VACUUM INTO $1")
         .bind(copy.display().to_string())
         .execute(&db.pool)
         .await
         .map_err(|e| format!("cannot copy the database to {}: {e}", copy.display()))?;
-    integrity(&copy).await?;
+    integrity(&copy, &copy).await?;
+    let mut missing = Vec::new();
     if let crate::photo_store::PhotoStoreConfig::Directory(store) = &config.photo_store {
-        copy_photos(&copy, store, &partial.join(PHOTOS_DIR)).await?;
+        missing = copy_photos(&copy, store, &partial.join(PHOTOS_DIR)).await?;
+    }
+    if !missing.is_empty() {
+        let list: String = missing.iter().map(|m| format!("{m}\n")).collect();
+        std::fs::write(partial.join(MISSING_FILE), list)
+            .map_err(|e| format!("{}: {e}", partial.join(MISSING_FILE).display()))?;
     }
     if config.secret.is_none() && config.secret_file.exists() {
         std::fs::copy(&config.secret_file, partial.join(SECRET_FILE))
             .map_err(|e| format!("cannot copy {}: {e}", config.secret_file.display()))?;
     }
-    for synced in [copy, partial.join(SECRET_FILE), partial.clone()] {
+    for synced in [
+        copy,
+        partial.join(SECRET_FILE),
+        partial.join(MISSING_FILE),
+        partial.clone(),
+    ] {
         if synced.exists() {
             sync(&synced)?;
         }
     }
     let done = dest.join(&name);
     std::fs::rename(&partial, &done).map_err(|e| format!("{}: {e}", done.display()))?;
+    scratch.keep();
     sync(dest)?;
-    Ok(done)
+    Ok(Backup {
+        folder: done,
+        missing,
+    })
 }
 
-/// The keys of the photos the database at `path` says are in the store.
-async fn stored_photos(path: &Path) -> Result<Vec<(String, bool)>, String> {
-    use sqlx::Connection;
-    let url = format!("sqlite://{}?mode=ro", path.display());
-    let mut conn = sqlx::AnyConnection::connect(&url)
-        .await
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let keys: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT object_key, CASE WHEN affair_id IS NULL AND consultation_id IS NULL THEN 0 ELSE 1 END \
-         FROM photos WHERE object_key IS NOT NULL AND stored_at IS NOT NULL AND jpeg IS NULL",
+/// A backup written by [`backup`].
+#[derive(Debug)]
+pub struct Backup {
+    /// Its folder.
+    pub folder: PathBuf,
+    /// The photos on an affair or consultation it lacks, because their
+    /// files were missing from the photo directory (as in [`MISSING_FILE`]).
+    pub missing: Vec<MissingPhoto>,
+}
+
+/// The file in a backup listing the photos it lacks on purpose: one line
+/// each, the key, a tab, and what it is on (`3f/3f….jpg`, tab, `affair 12`).
+pub const MISSING_FILE: &str = "missing-photos.txt";
+
+/// A photo a database names, with what it is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingPhoto {
+    /// Its object key.
+    pub key: String,
+    /// `affair 12` or `consultation 3`.
+    pub on: String,
+}
+
+impl std::fmt::Display for MissingPhoto {
+    /// The line of [`MISSING_FILE`].
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}\t{}", self.key, self.on)
+    }
+}
+
+/// A file or folder being written, removed when dropped unless kept, so a
+/// backup or restore that fails or panics leaves nothing half-made.
+struct Scratch(Option<PathBuf>);
+
+impl Scratch {
+    fn keep(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ = match std::fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&path),
+                Ok(_) => std::fs::remove_file(&path),
+                Err(_) => Ok(()),
+            };
+        }
+    }
+}
+
+/// A photo row the database says is in the store.
+struct StoredKey {
+    key: String,
+    /// `affair 12` or `consultation 3`; `None` while it is on nothing.
+    on: Option<String>,
+}
+
+/// The photos the database at `path` says are in the store.
+async fn stored_photos(
+    conn: &mut sqlx::AnyConnection,
+    path: &Path,
+) -> Result<Vec<StoredKey>, String> {
+    let rows: Vec<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT object_key, affair_id, consultation_id FROM photos \
+         WHERE object_key IS NOT NULL AND stored_at IS NOT NULL AND jpeg IS NULL ORDER BY id",
     )
-    .fetch_all(&mut conn)
+    .fetch_all(&mut *conn)
     .await
     .map_err(|e| format!("cannot read the photos of {}: {e}", path.display()))?;
-    let _ = conn.close().await;
-    Ok(keys.into_iter().map(|(k, on)| (k, on == 1)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(key, affair, consultation)| StoredKey {
+            key,
+            on: match (affair, consultation) {
+                (Some(id), _) => Some(format!("affair {id}")),
+                (None, Some(id)) => Some(format!("consultation {id}")),
+                (None, None) => None,
+            },
+        })
+        .collect())
+}
+
+/// Opens the SQLite file at `path` (`mode` `ro` or `rw`).
+async fn connect(path: &Path, mode: &str) -> Result<sqlx::AnyConnection, String> {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    sqlx::AnyConnection::connect(&format!("sqlite://{}?mode={mode}", path.display()))
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))
+}
+
+/// Why a photo's file in a folder cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unfit {
+    /// Nothing there (or its shard folder is not a real folder).
+    Missing,
+    /// The database names a key [`PhotoStore::new_key`] does not make.
+    ///
+    /// [`PhotoStore::new_key`]: crate::photo_store::PhotoStore::new_key
+    NotAKey,
+    /// A link, a folder, a pipe or a device.
+    NotRegular,
+    /// An empty file.
+    Empty,
+    /// A file that does not start as a JPEG does.
+    NotJpeg,
+}
+
+impl std::fmt::Display for Unfit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unfit::Missing => "missing",
+            Unfit::NotAKey => "not a photo key",
+            Unfit::NotRegular => "not a regular file",
+            Unfit::Empty => "empty",
+            Unfit::NotJpeg => "not a JPEG",
+        })
+    }
+}
+
+/// The file of photo `key` in `folder`, looked at without following
+/// links: a regular, non-empty file under a real shard folder. The key
+/// must be one the store makes, so a damaged database cannot name a file
+/// outside `folder`.
+fn photo_file(folder: &Path, key: &str) -> Result<PathBuf, Unfit> {
+    if !crate::photo_store::PhotoStore::is_key(key) {
+        return Err(Unfit::NotAKey);
+    }
+    let file = folder.join(key);
+    let real_dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_dir());
+    if !real_dir(folder) || !file.parent().is_some_and(real_dir) {
+        return Err(Unfit::Missing);
+    }
+    match std::fs::symlink_metadata(&file) {
+        Err(_) => Err(Unfit::Missing),
+        Ok(m) if !m.file_type().is_file() => Err(Unfit::NotRegular),
+        Ok(m) if m.len() == 0 => Err(Unfit::Empty),
+        Ok(_) => Ok(file),
+    }
 }
 
 /// Links (or, across disks, copies) into `dest` each photo the database
-/// copy at `db_copy` names from the photo directory `store`. A photo on an
-/// affair or a consultation that is missing is an error; one on nothing
-/// yet may have been cleaned up since the copy, and is left out.
-async fn copy_photos(db_copy: &Path, store: &Path, dest: &Path) -> Result<(), String> {
-    let keys = stored_photos(db_copy).await?;
+/// copy at `db_copy` names from the photo directory `store`; returns those
+/// on an affair or a consultation whose file is missing or not a regular
+/// file (one on nothing yet may have been cleaned up since the copy, and
+/// is left out).
+async fn copy_photos(
+    db_copy: &Path,
+    store: &Path,
+    dest: &Path,
+) -> Result<Vec<MissingPhoto>, String> {
+    let mut conn = connect(db_copy, "ro").await?;
+    let keys = stored_photos(&mut conn, db_copy).await?;
+    drop(conn);
     let (store, dest) = (store.to_owned(), dest.to_owned());
     tokio::task::spawn_blocking(move || {
         std::fs::create_dir_all(&dest).map_err(|e| format!("{}: {e}", dest.display()))?;
         let mut folders = std::collections::BTreeSet::new();
-        for (key, claimed) in keys {
-            let (from, to) = (store.join(&key), dest.join(&key));
+        let mut missing = Vec::new();
+        for photo in keys {
+            let from = match photo_file(&store, &photo.key) {
+                Ok(from) => from,
+                Err(_) => {
+                    if let Some(on) = photo.on {
+                        missing.push(MissingPhoto { key: photo.key, on });
+                    }
+                    continue;
+                }
+            };
+            let to = dest.join(&photo.key);
             if let Some(parent) = to.parent() {
                 std::fs::create_dir_all(parent)
                     .map_err(|e| format!("{}: {e}", parent.display()))?;
                 folders.insert(parent.to_owned());
             }
-            let done =
-                std::fs::hard_link(&from, &to).or_else(|_| std::fs::copy(&from, &to).map(|_| ()));
-            match done {
-                Ok(()) => sync(&to)?,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !claimed => {}
-                Err(e) => return Err(format!("cannot copy the photo {}: {e}", from.display())),
-            }
+            std::fs::hard_link(&from, &to)
+                .or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
+                .map_err(|e| format!("cannot copy the photo {}: {e}", from.display()))?;
+            sync(&to)?;
         }
         for folder in folders.iter().chain(std::iter::once(&dest)) {
             sync(folder)?;
         }
-        Ok(())
+        Ok(missing)
     })
     .await
     .map_err(|e| e.to_string())?
 }
 
-/// Puts every photo in the backup's `photos` folder into the store
-/// `config` names; returns how many.
-async fn restore_photos(config: &Config, src: &Path) -> Result<usize, String> {
-    let folder = src.join(PHOTOS_DIR);
-    if !folder.is_dir() {
-        return Ok(0);
-    }
-    let store = crate::photo_store::PhotoStore::open(&config.photo_store)?;
-    let mut count = 0;
-    for (key, path) in photo_files(&folder)? {
-        let jpeg = tokio::fs::read(&path)
-            .await
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        store
-            .put(&key, jpeg.into())
-            .await
-            .map_err(|e| format!("cannot put the photo {key} into the photo store: {e}"))?;
-        count += 1;
-    }
-    Ok(count)
+/// The photos a backup's [`MISSING_FILE`] lists, by key.
+fn listed_missing(src: &Path) -> Result<std::collections::BTreeSet<String>, String> {
+    let path = src.join(MISSING_FILE);
+    Ok(match regular(&path)? {
+        false => Default::default(),
+        true => std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+            .lines()
+            .filter_map(|line| line.split('\t').next())
+            .filter(|key| !key.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
-/// The photos under a backup's `photos` folder: each key (`ab/….jpg`) and
-/// its file.
-fn photo_files(folder: &Path) -> Result<Vec<(String, PathBuf)>, String> {
-    let mut found = Vec::new();
-    for shard in std::fs::read_dir(folder).map_err(|e| format!("{}: {e}", folder.display()))? {
-        let shard = shard.map_err(|e| format!("{}: {e}", folder.display()))?;
-        if !shard.path().is_dir() {
-            continue;
-        }
-        for file in
-            std::fs::read_dir(shard.path()).map_err(|e| format!("{}: {e}", folder.display()))?
-        {
-            let file = file.map_err(|e| format!("{}: {e}", folder.display()))?;
-            let key = format!(
-                "{}/{}",
-                shard.file_name().to_string_lossy(),
-                file.file_name().to_string_lossy()
-            );
-            found.push((key, file.path()));
+/// Whether `path` is a regular file (`false`: nothing there); anything
+/// else there (a link, a folder, a pipe) is an error, so that a restore
+/// neither follows a link out of the backup nor waits on a pipe.
+fn regular(path: &Path) -> Result<bool, String> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+        Ok(m) if m.file_type().is_file() => Ok(true),
+        Ok(_) => Err(format!(
+            "{} is not a regular file (a link, a folder or a device): a backup holds plain files only",
+            path.display()
+        )),
+    }
+}
+
+/// What [`restore_photos`] put into the store, deleted again if the
+/// restore fails after it, so a failed restore leaves the store as it was.
+struct PutPhotos {
+    store: crate::photo_store::PhotoStore,
+    keys: Vec<String>,
+}
+
+impl PutPhotos {
+    async fn undo(self) {
+        for key in &self.keys {
+            if let Err(err) = self.store.delete(key).await {
+                tracing::warn!(error = %err, key, "could not take back a restored photo");
+            }
         }
     }
-    found.sort();
-    Ok(found)
+}
+
+/// Makes the restored copy at `db` whole with the store `config` names:
+/// each photo it says is stored is put into the store from the backup's
+/// `photos` folder, unless the store has it already (a bucket the backup
+/// did not copy). A photo on nothing that neither has is marked never
+/// stored (it cannot be put on an affair, and the clean-up removes it); one
+/// on an affair or consultation that neither has is an error listing them
+/// all, unless the backup's [`MISSING_FILE`] says it lacks it, when it too
+/// is marked never stored (served as not found). A file there that is not
+/// a plain JPEG is an error too. On an error, what was put is taken back.
+async fn restore_photos(config: &Config, src: &Path, db: &Path) -> Result<PutPhotos, String> {
+    let store = crate::photo_store::PhotoStore::open(&config.photo_store)?;
+    let mut put = PutPhotos {
+        store,
+        keys: Vec::new(),
+    };
+    match fill_photos(src, db, &mut put).await {
+        Ok(()) => Ok(put),
+        Err(err) => {
+            put.undo().await;
+            Err(err)
+        }
+    }
+}
+
+async fn fill_photos(src: &Path, db: &Path, put: &mut PutPhotos) -> Result<(), String> {
+    use sqlx::Connection;
+    let folder = src.join(PHOTOS_DIR);
+    let lacking = listed_missing(src)?;
+    let mut conn = connect(db, "rw").await?;
+    let (mut unstored, mut lost) = (Vec::new(), Vec::new());
+    for photo in stored_photos(&mut conn, db).await? {
+        let what = photo.on.as_deref().unwrap_or("a photo on nothing yet");
+        let kept = match photo_file(&folder, &photo.key) {
+            Ok(file) => {
+                let jpeg = tokio::fs::read(&file)
+                    .await
+                    .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+                if !jpeg.starts_with(&[0xFF, 0xD8, 0xFF]) {
+                    lost.push(format!("{what} ({}: {})", photo.key, Unfit::NotJpeg));
+                    continue;
+                }
+                Some(jpeg)
+            }
+            Err(Unfit::Missing) => None,
+            Err(why) => {
+                lost.push(format!("{what} ({}: {why})", photo.key));
+                continue;
+            }
+        };
+        let there = put
+            .store
+            .has(&photo.key)
+            .await
+            .map_err(|e| format!("cannot reach the photo store: {e}"))?;
+        match (kept, there) {
+            (_, true) => {}
+            (Some(jpeg), false) => {
+                put.store.put(&photo.key, jpeg.into()).await.map_err(|e| {
+                    format!(
+                        "cannot put the photo {} into the photo store: {e}",
+                        photo.key
+                    )
+                })?;
+                put.keys.push(photo.key);
+            }
+            (None, false) => match photo.on {
+                Some(on) if !lacking.contains(&photo.key) => {
+                    lost.push(format!("{on} ({}: {})", photo.key, Unfit::Missing));
+                }
+                _ => unstored.push(photo.key),
+            },
+        }
+    }
+    if !lost.is_empty() {
+        return Err(format!(
+            "the backup's {PHOTOS_DIR} folder lacks photos its database names, and the photo \
+             store has not got them either: {}. Restore from a complete backup, or put these \
+             files back into its {PHOTOS_DIR} folder.",
+            lost.join(", ")
+        ));
+    }
+    for key in unstored {
+        sqlx::query("UPDATE photos SET stored_at = NULL WHERE object_key = $1")
+            .bind(&key)
+            .execute(&mut conn)
+            .await
+            .map_err(|e| format!("cannot update {}: {e}", db.display()))?;
+    }
+    let _ = conn.close().await;
+    Ok(())
 }
 
 /// Puts `path` (a file or a directory) on disk.
@@ -273,16 +527,26 @@ pub fn prune(dir: &Path, keep: usize) -> Result<(Vec<PathBuf>, Vec<String>), Str
 }
 
 /// Fills the empty data directory `config` names from the backup folder
-/// `src`: the secret first (or a check that the configured one is the
-/// backup's), then its photos into the configured photo store, then the
-/// database, linked into place so that nothing there is ever replaced. Refuses a directory that already holds a database, a
-/// backup whose secret is neither in it nor configured, and a different
-/// secret. The copy must pass `integrity_check` first. Returns the
-/// restored database's path.
+/// `src`: checks the secret (the configured one must be the backup's),
+/// copies the database beside its place and checks it, makes its photos
+/// whole in the configured photo store ([`restore_photos`]), then puts the
+/// secret and the database in place, the database by a link so that
+/// nothing there is ever replaced. Refuses a directory that already holds a
+/// database, a backup whose secret is neither in it nor configured, a
+/// different secret, and anything in the backup that is not a plain file.
+/// A restore that fails leaves the data directory and the photo store as
+/// they were. Returns the restored database's path.
 pub async fn restore(config: &Config, src: &Path) -> Result<PathBuf, String> {
     let target = sqlite_path(&config.database_url).ok_or_else(|| POSTGRES_HELP.to_owned())?;
+    if !src.is_dir() {
+        return Err(format!(
+            "there is no backup folder at {} (a folder that `linli-server backup` wrote, \
+             named linli-…)",
+            src.display()
+        ));
+    }
     let copy = src.join(DB_FILE);
-    if !copy.is_file() {
+    if !regular(&copy)? {
         return Err(format!(
             "{} is not a backup: it holds no {DB_FILE}",
             src.display()
@@ -297,7 +561,13 @@ pub async fn restore(config: &Config, src: &Path) -> Result<PathBuf, String> {
         }
     }
     let secret = src.join(SECRET_FILE);
-    let theirs = std::fs::read_to_string(&secret).ok();
+    let theirs = match regular(&secret)? {
+        true => Some(
+            std::fs::read_to_string(&secret)
+                .map_err(|e| format!("cannot read {}: {e}", secret.display()))?,
+        ),
+        false => None,
+    };
     match (&config.secret, &theirs) {
         (Some(ours), Some(theirs)) if ours.trim() != theirs.trim() => {
             return Err(format!(
@@ -328,17 +598,30 @@ pub async fn restore(config: &Config, src: &Path) -> Result<PathBuf, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let partial = with_suffix(&target, ".restoring");
+    let scratch = Scratch(Some(partial.clone()));
     std::fs::copy(&copy, &partial).map_err(|e| format!("cannot copy {}: {e}", copy.display()))?;
-    if let Err(err) = integrity(&partial).await {
-        let _ = std::fs::remove_file(&partial);
+    integrity(&partial, &copy).await?;
+    let put = restore_photos(config, src, &partial).await?;
+    let placed = place(config, restore_secret, &secret, &partial, &target);
+    if let Err(err) = placed {
+        put.undo().await;
         return Err(err);
     }
-    if let Err(err) = restore_photos(config, src).await {
-        let _ = std::fs::remove_file(&partial);
-        return Err(err);
-    }
+    drop(scratch);
+    Ok(target)
+}
+
+/// The last step of [`restore`]: the secret (if the backup's is used) and
+/// the checked copy `partial` into their places.
+fn place(
+    config: &Config,
+    restore_secret: bool,
+    secret: &Path,
+    partial: &Path,
+    target: &Path,
+) -> Result<(), String> {
     if restore_secret && !config.secret_file.exists() {
-        std::fs::copy(&secret, &config.secret_file).map_err(|e| {
+        std::fs::copy(secret, &config.secret_file).map_err(|e| {
             format!(
                 "cannot copy the secret to {}: {e}",
                 config.secret_file.display()
@@ -346,31 +629,38 @@ pub async fn restore(config: &Config, src: &Path) -> Result<PathBuf, String> {
         })?;
     }
     // A link fails if the database appeared meanwhile: nothing is replaced.
-    let linked = std::fs::hard_link(&partial, &target)
-        .map_err(|e| format!("cannot put the database at {}: {e}", target.display()));
-    let _ = std::fs::remove_file(&partial);
-    linked?;
-    Ok(target)
+    std::fs::hard_link(partial, target)
+        .map_err(|e| format!("cannot put the database at {}: {e}", target.display()))?;
+    sync(target)?;
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        sync(dir)?;
+    }
+    Ok(())
 }
 
 /// SQLite's `PRAGMA integrity_check` on the file at `path`: `Ok` when it
-/// says `ok`.
-pub async fn integrity(path: &Path) -> Result<(), String> {
+/// says `ok`. Errors name `shown` (the file a person knows, when `path`
+/// is a working copy of it).
+pub async fn integrity(path: &Path, shown: &Path) -> Result<(), String> {
     use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let url = format!("sqlite://{}?mode=ro", path.display());
-    let mut conn = sqlx::AnyConnection::connect(&url)
+    let damaged = |e: String| {
+        format!(
+            "{} is damaged or not a Linli database: {e}",
+            shown.display()
+        )
+    };
+    let mut conn = connect(path, "ro")
         .await
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        .map_err(|_| damaged("it cannot be opened".into()))?;
     let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_one(&mut conn)
         .await
-        .map_err(|e| format!("cannot check {}: {e}", path.display()))?;
+        .map_err(|e| damaged(e.to_string()))?;
     let _ = conn.close().await;
     if verdict == "ok" {
         Ok(())
     } else {
-        Err(format!("{} is damaged: {verdict}", path.display()))
+        Err(damaged(verdict))
     }
 }
 
@@ -406,23 +696,33 @@ pub async fn run_schedule(db: Db, config: std::sync::Arc<Config>) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match backup(&db, &config, &dir, SCHEDULED).await {
-            Ok(path) => {
-                tracing::info!(backup = %path.display(), "backed up the database");
-                match prune(&dir, config.backup_keep) {
-                    Ok((deleted, failed)) => {
-                        for path in deleted {
-                            tracing::info!(backup = %path.display(), "deleted an old backup");
-                        }
-                        for err in failed {
-                            tracing::warn!(error = %err, "could not delete an old backup");
-                        }
+        let (db, config, dir) = (db.clone(), config.clone(), dir.clone());
+        crate::survive("scheduled backup", async move {
+            match backup(&db, &config, &dir, SCHEDULED).await {
+                Ok(done) => {
+                    tracing::info!(backup = %done.folder.display(), "backed up the database");
+                    for photo in &done.missing {
+                        tracing::error!(
+                            key = %photo.key, on = %photo.on,
+                            "a photo in use is missing from the photo directory, so from the backup"
+                        );
                     }
-                    Err(err) => tracing::warn!(error = %err, "could not delete old backups"),
+                    match prune(&dir, config.backup_keep) {
+                        Ok((deleted, failed)) => {
+                            for path in deleted {
+                                tracing::info!(backup = %path.display(), "deleted an old backup");
+                            }
+                            for err in failed {
+                                tracing::warn!(error = %err, "could not delete an old backup");
+                            }
+                        }
+                        Err(err) => tracing::warn!(error = %err, "could not delete old backups"),
+                    }
                 }
+                Err(err) => tracing::error!(error = %err, "the scheduled backup failed"),
             }
-            Err(err) => tracing::error!(error = %err, "the scheduled backup failed"),
-        }
+        })
+        .await;
     }
 }
 

@@ -549,15 +549,23 @@ pub async fn run(db: Db, sender: std::sync::Arc<dyn SmsSender>, config: SmsConfi
     loop {
         tick.tick().await;
         let now = crate::db::now_ms();
-        if let Err(err) = crate::circulation::notify_overdue(&db, now).await {
-            tracing::warn!(error = ?err, "could not tell handlers of overdue affairs");
-        }
-        if let Err(err) = relay_notices(&db, &*sender, &config, now).await {
-            tracing::warn!(error = %err, "could not queue notices for SMS");
-        }
-        if let Err(err) = deliver_due(&db, &*sender, &config, now).await {
-            tracing::warn!(error = %err, "could not send queued text messages");
-        }
+        let d = db.clone();
+        crate::survive("overdue notices", async move {
+            if let Err(err) = crate::circulation::notify_overdue(&d, now).await {
+                tracing::warn!(error = ?err, "could not tell handlers of overdue affairs");
+            }
+        })
+        .await;
+        let (d, s, c) = (db.clone(), sender.clone(), config.clone());
+        crate::survive("SMS deliveries", async move {
+            if let Err(err) = relay_notices(&d, &*s, &c, now).await {
+                tracing::warn!(error = %err, "could not queue notices for SMS");
+            }
+            if let Err(err) = deliver_due(&d, &*s, &c, now).await {
+                tracing::warn!(error = %err, "could not send queued text messages");
+            }
+        })
+        .await;
     }
 }
 

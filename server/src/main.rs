@@ -278,8 +278,31 @@ async fn backup(dest: &std::path::Path) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::FAILURE);
     }
     let db = server::backup::open_existing(&config).await?;
-    let folder = server::backup::backup(&db, &config, dest, server::backup::PREFIX).await?;
-    println!("{}", folder.display());
+    let done = server::backup::backup(&db, &config, dest, server::backup::PREFIX).await?;
+    println!("{}", done.folder.display());
+    if !done.missing.is_empty() {
+        let list: Vec<String> = done
+            .missing
+            .iter()
+            .map(|m| format!("{} ({})", m.on, m.key))
+            .collect();
+        let listed = done.folder.join(server::backup::MISSING_FILE);
+        match cli_lang() {
+            Lang::Zh => eprintln!(
+                "注意：照片目录里缺少 {} 张已用照片的文件，备份里也没有：{}。清单在 {}。",
+                list.len(),
+                list.join("，"),
+                listed.display()
+            ),
+            Lang::En => eprintln!(
+                "Note: the photo directory lacks the files of {} photo(s) in use, so the backup \
+                 lacks them too: {}. They are listed in {}.",
+                list.len(),
+                list.join(", "),
+                listed.display()
+            ),
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

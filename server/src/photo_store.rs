@@ -91,13 +91,14 @@ impl PhotoStoreConfig {
             if bucket.is_empty() {
                 return Err(bad(format!("{raw:?} names no bucket (s3://bucket/folder)")));
             }
-            let options = S3_VARIABLES
+            let options: Vec<(&'static str, String)> = S3_VARIABLES
                 .iter()
                 .filter_map(|&name| {
                     let value = lookup(name)?.trim().to_owned();
                     (!value.is_empty()).then_some((name, value))
                 })
                 .collect();
+            check_s3(&options)?;
             return Ok(PhotoStoreConfig::S3 {
                 bucket: bucket.to_owned(),
                 prefix: prefix.trim_matches('/').to_owned(),
@@ -112,6 +113,65 @@ impl PhotoStoreConfig {
         }
         Ok(PhotoStoreConfig::Directory(PathBuf::from(path)))
     }
+}
+
+/// Checks an S3 store's settings before anything reaches the bucket:
+/// both keys are given (without them `object_store` asks the cloud's
+/// instance-metadata address, which on a street's own server answers
+/// nothing useful), the endpoint is an `http(s)://host` URL (the crate
+/// panics on a request to one that is not), a plain-HTTP endpoint comes
+/// with `AWS_ALLOW_HTTP=true`, and the yes/no settings are `true` or
+/// `false`. Errors name the variable.
+fn check_s3(options: &[(&'static str, String)]) -> Result<(), crate::config::ConfigError> {
+    let get = |name: &str| {
+        options
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    for var in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+        if get(var).is_none() {
+            return Err(crate::config::ConfigError {
+                var,
+                problem: "must be set for an s3:// photo store: the bucket's access key id \
+                          and secret (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+                    .into(),
+            });
+        }
+    }
+    for var in ["AWS_ALLOW_HTTP", "AWS_VIRTUAL_HOSTED_STYLE_REQUEST"] {
+        if let Some(value) = get(var)
+            && !matches!(value, "true" | "false")
+        {
+            return Err(crate::config::ConfigError {
+                var,
+                problem: format!("{value:?} is neither true nor false"),
+            });
+        }
+    }
+    if let Some(endpoint) = get("AWS_ENDPOINT") {
+        let bad = |problem: String| crate::config::ConfigError {
+            var: "AWS_ENDPOINT",
+            problem,
+        };
+        let url = reqwest::Url::parse(endpoint).map_err(|e| {
+            bad(format!(
+                "{endpoint:?} is not a URL ({e}): write it as https://host[:port]"
+            ))
+        })?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(bad(format!(
+                "{endpoint:?} is not an http(s)://host[:port] address"
+            )));
+        }
+        if url.scheme() == "http" && get("AWS_ALLOW_HTTP") != Some("true") {
+            return Err(bad(format!(
+                "{endpoint:?} is plain HTTP: set AWS_ALLOW_HTTP=true to allow it (for a store \
+                 on this machine or its own network only)"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The photo store the server writes to.
@@ -200,6 +260,17 @@ impl PhotoStore {
         format!("{}/{hex}.jpg", &hex[..2])
     }
 
+    /// Whether `key` has the shape [`PhotoStore::new_key`] gives.
+    pub fn is_key(key: &str) -> bool {
+        let hex = |s: &str| s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        match key.split_once('/') {
+            Some((shard, rest)) => rest.strip_suffix(".jpg").is_some_and(|name| {
+                shard.len() == 2 && name.len() == 32 && hex(name) && name.starts_with(shard)
+            }),
+            None => false,
+        }
+    }
+
     /// Writes `jpeg` under `key` (again, if it is there: same bytes). In a
     /// directory the file and its folders are on disk before this returns
     /// (`object_store` renames a written file into place but does not sync
@@ -223,15 +294,69 @@ impl PhotoStore {
         done
     }
 
-    /// The object under `key`.
+    /// The object under `key`. In a directory only a regular file is read
+    /// (a link, a folder or a device put there is not a photo, and is
+    /// `NotFound`); an empty object is `NotFound` too, since no photo is
+    /// empty.
     pub async fn get(&self, key: &str) -> Result<Bytes, object_store::Error> {
         let started = std::time::Instant::now();
-        let read = match self.inner.get(&location(key)?).await {
-            Ok(found) => found.bytes().await,
+        let read = match self.check_regular(key).await {
             Err(err) => Err(err),
-        };
+            Ok(()) => match self.inner.get(&location(key)?).await {
+                Ok(found) => found.bytes().await,
+                Err(err) => Err(err),
+            },
+        }
+        .and_then(|bytes| {
+            if bytes.is_empty() {
+                Err(not_found(key, "the object is empty"))
+            } else {
+                Ok(bytes)
+            }
+        });
         crate::telemetry::photo_store("get", started, read.is_ok());
         read
+    }
+
+    /// Whether the store holds a non-empty object under `key` (in a
+    /// directory: a regular file).
+    pub async fn has(&self, key: &str) -> Result<bool, object_store::Error> {
+        match self.check_regular(key).await {
+            Err(object_store::Error::NotFound { .. }) => return Ok(false),
+            Err(err) => return Err(err),
+            Ok(()) => {}
+        }
+        match self.inner.head(&location(key)?).await {
+            Ok(meta) => Ok(meta.size > 0),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// In a directory: `NotFound` unless the shard folder is a folder and
+    /// the file a regular file, neither of them a link (`object_store`'s
+    /// directory store follows links, so a link put there would serve
+    /// whatever it points at).
+    async fn check_regular(&self, key: &str) -> Result<(), object_store::Error> {
+        let Some(dir) = &self.directory else {
+            return Ok(());
+        };
+        let file = dir.join(key);
+        let shard = file.parent().map(std::path::Path::to_owned);
+        let (shard_ok, file_ok) = tokio::task::spawn_blocking(move || {
+            let shard_ok = shard
+                .and_then(|s| std::fs::symlink_metadata(s).ok())
+                .is_some_and(|m| m.file_type().is_dir());
+            let file_ok = std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_file());
+            (shard_ok, file_ok)
+        })
+        .await
+        .map_err(|e| generic(e.to_string()))?;
+        if shard_ok && file_ok {
+            Ok(())
+        } else {
+            Err(not_found(key, "not a regular file in the photo directory"))
+        }
     }
 
     /// Deletes the object under `key`; one already gone is no error.
@@ -254,6 +379,13 @@ pub fn sync_file(dir: &std::path::Path, key: &str) -> std::io::Result<()> {
         std::fs::File::open(folder)?.sync_all()?;
     }
     std::fs::File::open(dir)?.sync_all()
+}
+
+fn not_found(key: &str, why: &str) -> object_store::Error {
+    object_store::Error::NotFound {
+        path: key.to_owned(),
+        source: why.to_owned().into(),
+    }
 }
 
 fn generic(message: String) -> object_store::Error {
@@ -295,6 +427,7 @@ mod tests {
         let s3 = read(&[
             ("LINLI_PHOTO_STORE", "s3://linli/street-1/"),
             ("AWS_REGION", "cn-hangzhou"),
+            ("AWS_ACCESS_KEY_ID", "LTAI5t"),
             ("AWS_SECRET_ACCESS_KEY", "very-secret"),
         ])
         .unwrap();
@@ -307,12 +440,49 @@ mod tests {
             panic!("not S3: {s3:?}");
         };
         assert_eq!((bucket.as_str(), prefix.as_str()), ("linli", "street-1"));
-        assert_eq!(options.len(), 2);
+        assert_eq!(options.len(), 3);
         assert!(!format!("{s3:?}").contains("very-secret"));
         for bad in ["s3:///folder", "oss://bucket"] {
             let err = read(&[("LINLI_PHOTO_STORE", bad)]).unwrap_err();
             assert_eq!(err.var, "LINLI_PHOTO_STORE");
         }
+    }
+
+    #[test]
+    fn s3_settings_that_cannot_work_are_refused_with_their_variable() {
+        let keys = [
+            ("LINLI_PHOTO_STORE", "s3://linli"),
+            ("AWS_ACCESS_KEY_ID", "LTAI5t"),
+            ("AWS_SECRET_ACCESS_KEY", "very-secret"),
+        ];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut vars = keys.to_vec();
+            vars.extend_from_slice(extra);
+            read(&vars)
+        };
+        assert!(with(&[]).is_ok());
+        assert!(with(&[("AWS_ENDPOINT", "https://oss-cn-hangzhou.aliyuncs.com")]).is_ok());
+        assert!(
+            with(&[
+                ("AWS_ENDPOINT", "http://127.0.0.1:9000"),
+                ("AWS_ALLOW_HTTP", "true")
+            ])
+            .is_ok()
+        );
+        for (extra, var) in [
+            (&[("AWS_ENDPOINT", "not-a-url")][..], "AWS_ENDPOINT"),
+            (&[("AWS_ENDPOINT", "ftp://host")][..], "AWS_ENDPOINT"),
+            (
+                &[("AWS_ENDPOINT", "http://127.0.0.1:9000")][..],
+                "AWS_ENDPOINT",
+            ),
+            (&[("AWS_ALLOW_HTTP", "yes")][..], "AWS_ALLOW_HTTP"),
+        ] {
+            assert_eq!(with(extra).unwrap_err().var, var, "{extra:?}");
+        }
+        let keyless = read(&[("LINLI_PHOTO_STORE", "s3://linli")]).unwrap_err();
+        assert_eq!(keyless.var, "AWS_ACCESS_KEY_ID");
+        assert!(keyless.problem.contains("AWS_SECRET_ACCESS_KEY"));
     }
 
     #[test]
@@ -322,5 +492,14 @@ mod tests {
         assert_eq!(a.len(), 2 + 1 + 32 + 4);
         assert!(a.starts_with(&a[3..5]));
         assert!(location(&a).is_ok());
+        assert!(PhotoStore::is_key(&a));
+        for bad in [
+            "../secret.key",
+            "ab/../../x.jpg",
+            "ab/abcd.jpg",
+            "AB/AB0000000000000000000000000000.jpg",
+        ] {
+            assert!(!PhotoStore::is_key(bad), "{bad}");
+        }
     }
 }

@@ -292,8 +292,8 @@ async fn a_backup_under_load_restores_everything_acknowledged_before_it() {
 
     // A backup without its secret (the server kept it in LINLI_SECRET) is
     // restored only with LINLI_SECRET set: rosters would match nobody.
-    let bare = tempfile::tempdir().unwrap();
-    std::fs::copy(folder.join("linli.db"), bare.path().join("linli.db")).unwrap();
+    let bare = copy_of(&folder);
+    std::fs::remove_file(bare.path().join("secret.key")).unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
     let output = binary(elsewhere.path())
         .arg("restore")
@@ -414,4 +414,267 @@ fn old_scheduled_backups_are_pruned_newest_kept() {
     ] {
         assert!(dir.path().join(kept).exists(), "{kept} is kept");
     }
+}
+
+/// A small JPEG, different for each `n`.
+fn jpeg(n: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode_image(&image::RgbImage::from_fn(32, 24, |x, y| {
+            image::Rgb([x as u8 * 8, y as u8 * 10, n.wrapping_mul(40)])
+        }))
+        .unwrap();
+    out
+}
+
+/// The photos' keys a backup's database names, in id order.
+async fn keys_in(db: &Path) -> Vec<(String, Option<i64>)> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&format!("sqlite://{}?mode=ro", db.display()))
+        .await
+        .unwrap();
+    let keys = sqlx::query_as("SELECT object_key, stored_at FROM photos ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    keys
+}
+
+/// `src` copied to a fresh folder, to damage.
+fn copy_of(src: &Path) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    for file in walk(src) {
+        let to = copy.path().join(file.strip_prefix(src).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&file, &to).unwrap();
+    }
+    copy
+}
+
+/// Restores `backup` into a fresh data directory: its output, and whether
+/// it left anything behind (a database, a half-made copy, a photo).
+fn restore_into_fresh(backup: &Path, env: &[(&str, &str)]) -> (Output, Vec<std::path::PathBuf>) {
+    let data = tempfile::tempdir().unwrap();
+    let mut command = binary(data.path());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let output = command.arg("restore").arg(backup).output().unwrap();
+    let left = walk(data.path());
+    (output, left)
+}
+
+#[tokio::test]
+async fn damaged_backups_are_refused_and_leave_nothing_behind() {
+    let data = tempfile::tempdir().unwrap();
+    let backups = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = binary(data.path())
+        .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
+        .env("LINLI_DEMO_DATA", "1")
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !client
+        .get(format!("{base}/api/health"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status().is_success())
+    {
+        assert!(Instant::now() < deadline, "the server did not come up");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let outbox = data.path().join("sms-outbox.jsonl");
+    let token = sign_in(&client, &base, &outbox, "13912347001").await;
+    let compound: Value = client
+        .get(format!("{base}/api/v1/compounds?limit=1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let categories: Value = client
+        .get(format!("{base}/api/v1/categories?street_id=1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut photos = Vec::new();
+    for n in 0..2 {
+        let photo: Value = client
+            .post(format!("{base}/api/v1/photos"))
+            .header("cookie", format!("linli_session={token}"))
+            .header("content-type", "image/jpeg")
+            .body(jpeg(n))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        photos.push(photo["id"].as_i64().unwrap());
+    }
+    let filed: Value = client
+        .post(format!("{base}/api/v1/affairs"))
+        .header("cookie", format!("linli_session={token}"))
+        .json(&json!({"compound_id": compound["items"][0]["id"],
+            "category_id": categories["items"][0]["id"],
+            "title": "两张照片", "description": "备份要带上两张照片",
+            "common_area": "北门", "photo_ids": photos}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let affair = format!("affair {}", filed["id"].as_i64().unwrap());
+
+    let backup = |dest: &Path| {
+        let output = binary(data.path())
+            .arg("backup")
+            .arg(dest)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", said(&output));
+        let folder = String::from_utf8(output.stdout.clone()).unwrap();
+        (std::path::PathBuf::from(folder.trim()), said(&output))
+    };
+    let (complete, _) = backup(backups.path());
+    let keys: Vec<String> = keys_in(&complete.join("linli.db"))
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(keys.len(), 2);
+
+    // A backup that lacks a photo's file is refused, naming the affair;
+    // the photo it had put into the store is taken back.
+    let lacking = copy_of(&complete);
+    std::fs::remove_file(lacking.path().join("photos").join(&keys[1])).unwrap();
+    let (output, left) = restore_into_fresh(lacking.path(), &[]);
+    assert!(!output.status.success());
+    assert!(said(&output).contains(&affair), "{}", said(&output));
+    assert!(said(&output).contains(&keys[1]), "{}", said(&output));
+    assert!(left.is_empty(), "a failed restore left {left:?}");
+    // So is one whose photos folder is gone altogether.
+    let bare = copy_of(&complete);
+    std::fs::remove_dir_all(bare.path().join("photos")).unwrap();
+    let (output, left) = restore_into_fresh(bare.path(), &[]);
+    assert!(said(&output).contains(&keys[0]), "{}", said(&output));
+    assert!(left.is_empty(), "{left:?}");
+
+    // A link, a file that is no JPEG, a pipe for the secret: refused, and
+    // neither followed nor waited on.
+    let linked = copy_of(&complete);
+    let file = linked.path().join("photos").join(&keys[0]);
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink(data.path().join("secret.key"), &file).unwrap();
+    let (output, left) = restore_into_fresh(linked.path(), &[]);
+    assert!(
+        said(&output).contains("not a regular file"),
+        "{}",
+        said(&output)
+    );
+    assert!(left.is_empty(), "{left:?}");
+    let garbled = copy_of(&complete);
+    std::fs::write(garbled.path().join("photos").join(&keys[0]), b"GIF89a...").unwrap();
+    let (output, _) = restore_into_fresh(garbled.path(), &[]);
+    assert!(said(&output).contains("not a JPEG"), "{}", said(&output));
+    let piped = copy_of(&complete);
+    std::fs::remove_file(piped.path().join("secret.key")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(piped.path().join("secret.key"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (output, left) = restore_into_fresh(piped.path(), &[]);
+    assert!(!output.status.success());
+    assert!(
+        said(&output).contains("not a regular file"),
+        "{}",
+        said(&output)
+    );
+    assert!(left.is_empty(), "{left:?}");
+
+    // A damaged database is named as the backup's file, not a working copy.
+    let broken = copy_of(&complete);
+    std::fs::write(broken.path().join("linli.db"), b"not a database at all").unwrap();
+    let (output, left) = restore_into_fresh(broken.path(), &[]);
+    assert!(
+        said(&output).contains(&broken.path().join("linli.db").display().to_string()),
+        "{}",
+        said(&output)
+    );
+    assert!(!said(&output).contains(".restoring"), "{}", said(&output));
+    assert!(left.is_empty(), "{left:?}");
+    let (output, _) = restore_into_fresh(&backups.path().join("no-such-backup"), &[]);
+    assert!(
+        said(&output).contains("there is no backup folder"),
+        "{}",
+        said(&output)
+    );
+
+    // A photo store that cannot work is said before anything is written.
+    let (output, left) = restore_into_fresh(
+        &complete,
+        &[
+            ("LINLI_PHOTO_STORE", "s3://linli"),
+            ("AWS_ACCESS_KEY_ID", "x"),
+            ("AWS_SECRET_ACCESS_KEY", "y"),
+            ("AWS_ENDPOINT", "not-a-url"),
+        ],
+    );
+    assert!(said(&output).contains("AWS_ENDPOINT"), "{}", said(&output));
+    assert!(left.is_empty(), "{left:?}");
+    let (output, _) = restore_into_fresh(&complete, &[("LINLI_PHOTO_STORE", "s3://linli")]);
+    assert!(
+        said(&output).contains("AWS_ACCESS_KEY_ID"),
+        "{}",
+        said(&output)
+    );
+
+    // A photo in use whose file the photo directory lost: the backup is
+    // made, says so, and lists it; its restore accepts that one as lost.
+    std::fs::remove_file(data.path().join("photos").join(&keys[0])).unwrap();
+    let (partial, told) = backup(backups.path());
+    assert!(told.contains(&affair) && told.contains(&keys[0]), "{told}");
+    let listed = std::fs::read_to_string(partial.join("missing-photos.txt")).unwrap();
+    assert_eq!(listed, format!("{}\t{affair}\n", keys[0]));
+    let leftovers: Vec<_> = std::fs::read_dir(backups.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let restored = tempfile::tempdir().unwrap();
+    let output = binary(restored.path())
+        .arg("restore")
+        .arg(&partial)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", said(&output));
+    let rows = keys_in(&restored.path().join("linli.db")).await;
+    assert_eq!(rows[0].1, None, "the lost photo is marked never stored");
+    assert!(rows[1].1.is_some());
+    assert!(restored.path().join("photos").join(&keys[1]).is_file());
+
+    // A backup whose photo's file the live directory has as a link does
+    // not copy what the link points at.
+    std::os::unix::fs::symlink(
+        data.path().join("secret.key"),
+        data.path().join("photos").join(&keys[0]),
+    )
+    .unwrap();
+    let (linked_live, told) = backup(backups.path());
+    assert!(told.contains(&keys[0]), "{told}");
+    assert!(!linked_live.join("photos").join(&keys[0]).exists());
+
+    server.kill().unwrap();
+    server.wait().unwrap();
 }
