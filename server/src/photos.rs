@@ -84,20 +84,24 @@ fn decode_error(err: &image::ImageError) -> AppError {
 }
 
 /// Keeps `person`'s photo, not yet on any affair: its row, then its
-/// object, then the row marked stored. 429 past [`MAX_PENDING`]; 503 when
-/// the store cannot take it (the row goes, and its key to the trash).
+/// object, then the row marked stored. 429 past [`MAX_PENDING`] (counting
+/// uploads under way, so that uploads sent at once cannot pass it); 503
+/// when the store cannot take it (the row goes, and its key to the trash).
 pub async fn store(
     db: &Db,
     photos: &PhotoStore,
     person: i64,
     photo: Encoded,
 ) -> Result<Photo, AppError> {
+    // The count and the row in one writing transaction, one at a time per
+    // person: uploads sent at once cannot all pass the limit.
+    let mut tx = db.begin_write().await?;
+    crate::db::serialize_on(db.engine, &mut tx, &format!("photos:{person}")).await?;
     let pending: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM photos WHERE uploader_id = $1 AND affair_id IS NULL AND consultation_id IS NULL \
-         AND (stored_at IS NOT NULL OR jpeg IS NOT NULL)",
+        "SELECT COUNT(*) FROM photos WHERE uploader_id = $1 AND affair_id IS NULL AND consultation_id IS NULL",
     )
     .bind(person)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await?;
     if pending >= MAX_PENDING {
         return Err(AppError::new(ErrorCode::RateLimited).retry_after(3600));
@@ -112,8 +116,9 @@ pub async fn store(
     .bind(i64::from(photo.height))
     .bind(&key)
     .bind(now_ms())
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
     if let Err(err) = photos.put(&key, photo.jpeg.into()).await {
         tracing::error!(error = %err, photo = id, "the photo store did not take a photo");
         // The object may be there although the answer was lost.

@@ -490,3 +490,78 @@ async fn photos_go_to_an_s3_bucket() {
     );
     photos_from_the_database_move_into_the_store(&app, &resident).await;
 }
+
+/// Uploads sent at once are counted one at a time: no more than the
+/// pending limit get in, however many race for it.
+#[tokio::test]
+async fn uploads_sent_at_once_cannot_pass_the_pending_limit() {
+    let app = TestApp::with_demo().await;
+    let resident = app.sign_in(RESIDENT).await;
+    let jpeg = jpeg_with_location(16, 16);
+    let extra = 8;
+    let answers = crate::common::at_once(server::photos::MAX_PENDING as usize + extra, |_| {
+        upload(&app, &resident, "image/jpeg", jpeg.clone())
+    })
+    .await;
+    let created = answers.iter().filter(|(s, _)| *s == 201).count();
+    let refused = answers.iter().filter(|(s, _)| *s == 429).count();
+    assert_eq!(
+        (created, refused),
+        (server::photos::MAX_PENDING as usize, extra),
+        "{answers:?}"
+    );
+    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE affair_id IS NULL")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(pending, server::photos::MAX_PENDING);
+}
+
+/// A link, an empty file or a folder where a photo's file should be is not
+/// served: the photo directory is read for regular files only, so a link
+/// planted there cannot serve the file it points at.
+#[tokio::test]
+async fn only_regular_files_in_the_photo_directory_are_served() {
+    let app = TestApp::with_demo().await;
+    let resident = app.sign_in(RESIDENT).await;
+    let (id, _) = filed_photo(&app, &resident, "楼道灯坏了").await;
+    let (_, key, _) = photo_row(&app, id).await;
+    let file = app.photos.directory().unwrap().join(key.unwrap());
+    let private = app.dir.path().join("private.txt");
+    std::fs::write(&private, "not for residents").unwrap();
+
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink(&private, &file).unwrap();
+    let (status, body) = fetch(&app, Some(&resident), id).await;
+    assert_eq!(status, 404, "a link is not followed");
+    assert!(!String::from_utf8_lossy(&body).contains("not for residents"));
+
+    std::fs::remove_file(&file).unwrap();
+    std::fs::write(&file, b"").unwrap();
+    assert_eq!(
+        fetch(&app, Some(&resident), id).await.0,
+        404,
+        "an empty file"
+    );
+
+    std::fs::remove_file(&file).unwrap();
+    std::fs::create_dir(&file).unwrap();
+    assert_eq!(fetch(&app, Some(&resident), id).await.0, 404, "a folder");
+
+    // A linked shard folder is not followed either.
+    std::fs::remove_dir(&file).unwrap();
+    let shard = file.parent().unwrap().to_owned();
+    let elsewhere = app.dir.path().join("elsewhere");
+    std::fs::rename(&shard, &elsewhere).unwrap();
+    std::fs::write(
+        elsewhere.join(file.file_name().unwrap()),
+        b"\xFF\xD8\xFFplanted",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &shard).unwrap();
+    assert_eq!(
+        fetch(&app, Some(&resident), id).await.0,
+        404,
+        "a linked folder"
+    );
+}
