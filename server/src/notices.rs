@@ -18,7 +18,7 @@ pub async fn list(
            COALESCE(a.title, p.title, k.title, su.name) AS title, \
            COALESCE(e.act, n.kind) AS act, u.name AS actor_name, a.status, a.level, COALESCE(e.at, n.at) AS at, n.read_at \
          FROM notices n LEFT JOIN affairs a ON a.id = n.affair_id LEFT JOIN affair_events e ON e.id = n.event_id \
-         LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN people u ON u.id = e.actor_id \
+         LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN people u ON u.id = COALESCE(e.actor_id, n.actor_id) \
          LEFT JOIN unit_ratings r ON r.id = n.unit_rating_id LEFT JOIN service_units su ON su.id = r.unit_id \
          LEFT JOIN consultations k ON k.id = n.consultation_id \
          WHERE n.person_id = $1 AND n.id < $2 ORDER BY n.id DESC LIMIT $3",
@@ -93,8 +93,9 @@ pub async fn notify_unit_rating(
     Ok(())
 }
 
-/// Leaves a notice about a consultation for each of `people` but `actor`,
-/// once each, in the transaction of the act that causes it.
+/// Leaves a notice about a consultation for each of `people` but `actor`
+/// (who is named in it), once each, in the transaction of the act that
+/// causes it.
 pub async fn notify_consultation(
     conn: &mut AnyConnection,
     people: &[i64],
@@ -108,12 +109,14 @@ pub async fn notify_consultation(
     people.dedup();
     for person in people.into_iter().filter(|p| *p != actor) {
         sqlx::query(
-            "INSERT INTO notices (person_id, consultation_id, kind, at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO notices (person_id, consultation_id, kind, at, actor_id) \
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(person)
         .bind(consultation)
         .bind(kind.to_owned())
         .bind(at)
+        .bind(actor)
         .execute(&mut *conn)
         .await?;
     }

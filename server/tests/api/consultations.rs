@@ -953,11 +953,16 @@ async fn those_who_took_part_hear_that_voting_opened() {
     };
     // The proposer and the commenter; not a neighbour who took no part,
     // nor the head who opened it.
+    // Each names who opened the vote.
+    let (_, head) = w.app.get_as(&w.head, "/api/v1/sessions/current").await;
+    let head = &head["person"];
+    assert!(head["name"].is_string(), "{head}");
     for token in [&w.a1, &w.b] {
         let notices = told(token).await;
         assert_eq!(notices.len(), 1, "{notices:?}");
         assert_eq!(notices[0]["consultation_id"], id);
         assert_eq!(notices[0]["title"], "1号楼加装电梯");
+        assert_eq!(notices[0]["actor_name"], head["name"], "{notices:?}");
     }
     assert!(told(&w.a2).await.is_empty());
     assert!(told(&w.head).await.is_empty());
