@@ -241,13 +241,42 @@ pub fn request_lang(headers: &axum::http::HeaderMap) -> Lang {
 /// Middleware: every error answer under `/api/` becomes the JSON envelope in
 /// the request's language, including the bare ones axum and tower-http give
 /// (unknown method, timeout, body too large, panic).
+///
+/// Outside `/api/`, an error a browser navigated to (it accepts
+/// `text/html`) that is not already a page — a refused form post, a body
+/// too large, a timeout — becomes a short page in the person's language
+/// ([`error_page`]) instead of raw JSON or text.
 pub async fn localize_errors(request: Request, next: Next) -> Response {
     let lang = request_lang(request.headers());
     let is_api = request.uri().path().starts_with("/api/");
+    let page = (!is_api && accepts_html(request.headers())).then(|| {
+        (request.method() == axum::http::Method::POST).then(|| request.uri().path().to_owned())
+    });
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
+    }
+    if let Some(again) = page
+        && !is_html(&response)
+    {
+        let info = response
+            .extensions()
+            .get::<ErrorInfo>()
+            .cloned()
+            .unwrap_or(ErrorInfo {
+                code: ErrorCode::for_status(status.as_u16()),
+                fields: Vec::new(),
+                message: None,
+            });
+        let mut fresh = error_page(status, &info, lang, again.as_deref());
+        for name in [header::RETRY_AFTER, header::ALLOW] {
+            if let Some(value) = response.headers().get(&name) {
+                fresh.headers_mut().insert(name, value.clone());
+            }
+        }
+        fresh.extensions_mut().insert(info);
+        return fresh;
     }
     let info = match response.extensions().get::<ErrorInfo>() {
         Some(_) if lang == Lang::default() => return response,
@@ -270,6 +299,94 @@ pub async fn localize_errors(request: Request, next: Next) -> Response {
     }
     parts.extensions.insert(info);
     Response::from_parts(parts, Body::new(body))
+}
+
+fn accepts_html(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|accept| accept.contains("text/html"))
+}
+
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"))
+}
+
+/// An error as a page the server writes: the message in `lang`, a link
+/// back to the form at `again` (when a form post was refused) and one to
+/// the home page. Styled by [`crate::sms_page::STYLE`], the one style the
+/// Content-Security-Policy allows for server-written pages.
+pub fn error_page(
+    status: StatusCode,
+    info: &ErrorInfo,
+    lang: Lang,
+    again: Option<&str>,
+) -> Response {
+    let zh = lang == Lang::Zh;
+    let message = info.envelope(lang).error.message;
+    let mut html = format!(
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <title>{} · 邻里</title><style>{}</style></head><body><main><h1>{}</h1><p>{}</p>",
+        lang.tag(),
+        if zh {
+            "出错了"
+        } else {
+            "Something went wrong"
+        },
+        crate::sms_page::STYLE,
+        if zh {
+            "出错了"
+        } else {
+            "Something went wrong"
+        },
+        escape_html(&message),
+    );
+    if let Some(again) = again {
+        html.push_str(&format!(
+            "<p><a href=\"{}\">{}</a></p>",
+            escape_html(again),
+            if zh {
+                "返回再试一次"
+            } else {
+                "Back, to try again"
+            }
+        ));
+    }
+    html.push_str(&format!(
+        "<p><a href=\"/\">{}</a></p></main></body></html>",
+        if zh { "回首页" } else { "Home" }
+    ));
+    let mut response = (status, axum::response::Html(html)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.tag()),
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `text` safe inside HTML text and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn is_json(response: &Response) -> bool {

@@ -104,7 +104,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     // The idempotency layer stands in front of the routing, so that a
     // retry of a settled key can replay a `GET` through the same routes.
-    let routed: Router = api_routes().with_state(state.clone());
+    let routed: Router = api_routes(&state).with_state(state.clone());
     let keyed = Router::new()
         .fallback_service(routed)
         .layer(from_fn_with_state(state.clone(), idempotency::idempotency));
@@ -112,7 +112,7 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// The API routes and the app fallback, before the shared middleware.
-fn api_routes() -> Router<AppState> {
+fn api_routes(state: &AppState) -> Router<AppState> {
     let (api, openapi) = routes::api();
     let openapi_json = openapi.to_json().unwrap_or_default();
     let api = api
@@ -128,7 +128,7 @@ fn api_routes() -> Router<AppState> {
         .route("/api/{*rest}", any(error::api_not_found))
         .route("/api", any(error::api_not_found))
         .route_layer(from_fn(telemetry::track))
-        .layer(from_fn(web::same_origin_writes))
+        .layer(from_fn_with_state(state.clone(), web::same_origin_writes))
         // `limit_body` sets each path's limit; axum's own 2 MiB default
         // would otherwise cap photo and spreadsheet uploads below theirs.
         .layer(axum::extract::DefaultBodyLimit::disable());
@@ -244,24 +244,81 @@ pub async fn housekeeping(db: Db, photo_store: photo_store::PhotoStore) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        match photos::move_into_store(&db, &photo_store).await {
-            Ok(0) => {}
-            Ok(moved) => {
-                tracing::info!(moved, "moved photos from the database into the photo store")
+        let (d, store) = (db.clone(), photo_store.clone());
+        survive("moving photos into the store", async move {
+            match photos::move_into_store(&d, &store).await {
+                Ok(0) => {}
+                Ok(moved) => {
+                    tracing::info!(moved, "moved photos from the database into the photo store")
+                }
+                Err(err) => {
+                    tracing::warn!(error = ?err, "could not move photos into the photo store")
+                }
             }
-            Err(err) => tracing::warn!(error = ?err, "could not move photos into the photo store"),
+        })
+        .await;
+        let d = db.clone();
+        survive("purging idempotency keys", async move {
+            if let Err(err) = idempotency::purge_expired(&d).await {
+                tracing::warn!(error = %err, "could not purge idempotency keys");
+            }
+        })
+        .await;
+        let d = db.clone();
+        survive("purging client error reports", async move {
+            if let Err(err) = routes::client_errors::purge_expired(&d).await {
+                tracing::warn!(error = %err, "could not purge client error reports");
+            }
+        })
+        .await;
+        let (d, store) = (db.clone(), photo_store.clone());
+        survive("purging abandoned photos", async move {
+            if let Err(err) = photos::purge_abandoned(&d, &store).await {
+                tracing::warn!(error = ?err, "could not purge abandoned photos");
+            }
+        })
+        .await;
+        let d = db.clone();
+        survive("volunteer reminders", async move {
+            if let Err(err) = pool::send_reminders(&d, db::now_ms()).await {
+                tracing::warn!(error = %err, "could not send volunteer reminders");
+            }
+        })
+        .await;
+    }
+}
+
+/// Runs one round of a background job as its own task, so that a panic in
+/// it (a library's bug, a damaged row) is logged and the loop that runs it
+/// goes on to its other jobs and its next round instead of dying silently.
+pub async fn survive(job: &'static str, work: impl Future<Output = ()> + Send + 'static) {
+    if let Err(err) = tokio::spawn(work).await
+        && err.is_panic()
+    {
+        tracing::error!(job, error = %err, "a background job panicked; it runs again next round");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[tokio::test]
+    async fn a_job_that_panics_does_not_end_the_round() {
+        let ran = Arc::new(AtomicU32::new(0));
+        for round in 0..3 {
+            let r = ran.clone();
+            super::survive("test job", async move {
+                r.fetch_add(1, Ordering::SeqCst);
+                assert!(round != 1, "a damaged row in round {round}");
+            })
+            .await;
         }
-        if let Err(err) = idempotency::purge_expired(&db).await {
-            tracing::warn!(error = %err, "could not purge idempotency keys");
-        }
-        if let Err(err) = routes::client_errors::purge_expired(&db).await {
-            tracing::warn!(error = %err, "could not purge client error reports");
-        }
-        if let Err(err) = photos::purge_abandoned(&db, &photo_store).await {
-            tracing::warn!(error = ?err, "could not purge abandoned photos");
-        }
-        if let Err(err) = pool::send_reminders(&db, db::now_ms()).await {
-            tracing::warn!(error = %err, "could not send volunteer reminders");
-        }
+        assert_eq!(
+            ran.load(Ordering::SeqCst),
+            3,
+            "the round after the panic ran"
+        );
     }
 }

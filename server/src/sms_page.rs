@@ -105,15 +105,34 @@ pub async fn show(
 
 /// `POST /me/sms` (a form, `on=KIND` for each box ticked): every kind the
 /// page offered is saved on or off; names it did not offer are ignored.
-/// Then back to the page, which says it saved.
+/// Then back to the page, which says it saved. 415 unless the body is
+/// `application/x-www-form-urlencoded`, what a form sends.
 pub async fn save(
     State(state): State<AppState>,
+    headers: HeaderMap,
     person: MaybePerson,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let Some(person) = person.0 else {
         return Ok(sign_in());
     };
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    if !form {
+        let said = match lang(&headers) {
+            Lang::Zh => "请用本页的表单保存（application/x-www-form-urlencoded）",
+            Lang::En => "Save with this page's form (application/x-www-form-urlencoded)",
+        };
+        return Err(
+            AppError::new(api_types::ErrorCode::UnsupportedMediaType).with_message(said.to_owned())
+        );
+    }
     let ticked: Vec<SmsNotice> = form_urlencoded::parse(&body)
         .filter(|(name, _)| name == "on")
         .filter_map(|(_, kind)| SmsNotice::parse(&kind))

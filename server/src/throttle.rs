@@ -84,7 +84,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     // allowance.
     if writes
         && request.uri().path().starts_with("/api/")
-        && crate::web::is_same_origin(request.headers())
+        && crate::web::is_same_origin(request.headers(), state.config.https)
     {
         let peer = request
             .extensions()

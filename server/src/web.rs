@@ -87,9 +87,12 @@ fn shell_for(path: &str) -> &'static str {
 /// The CSP for a shell: our own origin only, WebAssembly allowed to compile,
 /// and exactly the inline `<script>`s and `<style>`s the shell contains.
 pub fn content_security_policy(html: &str) -> String {
+    // Each block once: the bundles' shells share their inline blocks.
     let hashes = |tag: &str| -> String {
+        let mut seen = std::collections::BTreeSet::new();
         inline_blocks(html, tag)
             .map(|block| format!(" 'sha256-{}'", base64(&Sha256::digest(block.as_bytes()))))
+            .filter(|hash| seen.insert(hash.clone()))
             .collect()
     };
     format!(
@@ -246,12 +249,16 @@ pub async fn security_headers(
 /// pages; a cookie alone proves nothing. Browsers say where a request comes
 /// from (`Sec-Fetch-Site`, `Origin`); scripts that send neither are not
 /// browsers riding on a resident's cookie.
-pub async fn same_origin_writes(request: Request, next: Next) -> Response {
+pub async fn same_origin_writes(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if safe || is_same_origin(request.headers()) {
+    if safe || is_same_origin(request.headers(), state.config.https) {
         next.run(request).await
     } else {
         AppError::new(ErrorCode::CrossOriginRequest).into_response()
@@ -274,18 +281,36 @@ pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Whether a browser says the request comes from the portal's own pages
-/// (or no browser sent it).
-pub(crate) fn is_same_origin(headers: &HeaderMap) -> bool {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = text("sec-fetch-site") {
-        return site == "same-origin" || site == "none";
+/// (or no browser sent it). Each of `Sec-Fetch-Site`, `Origin` and `Host`
+/// must come at most once (two are a forgery: browsers send one); an
+/// `Origin` must be `http(s)://` the request's own host, and `https://`
+/// when the portal is served over HTTPS (`LINLI_HTTPS`), since a page of
+/// the same host over plain HTTP is one anybody on the way could write.
+pub(crate) fn is_same_origin(headers: &HeaderMap, https: bool) -> bool {
+    let once = |name: &str| -> Result<Option<&str>, ()> {
+        let mut all = headers.get_all(name).iter();
+        match (all.next(), all.next()) {
+            (None, _) => Ok(None),
+            (Some(value), None) => value.to_str().map(Some).map_err(|_| ()),
+            (Some(_), Some(_)) => Err(()),
+        }
+    };
+    match once("sec-fetch-site") {
+        Err(()) => return false,
+        Ok(Some(site)) => return site == "same-origin" || site == "none",
+        Ok(None) => {}
     }
-    match (text("origin"), text("host")) {
-        (None, _) => true,
-        (Some(origin), Some(host)) => origin
-            .split_once("://")
-            .is_some_and(|(_, origin_host)| origin_host.eq_ignore_ascii_case(host)),
-        (Some(_), None) => false,
+    match (once("origin"), once("host")) {
+        (Ok(None), _) => true,
+        (Ok(Some(origin)), Ok(Some(host))) => {
+            origin
+                .split_once("://")
+                .is_some_and(|(scheme, origin_host)| {
+                    (scheme == "https" || (scheme == "http" && !https))
+                        && origin_host.eq_ignore_ascii_case(host)
+                })
+        }
+        _ => false,
     }
 }
 
@@ -307,7 +332,8 @@ mod tests {
     #[test]
     fn csp_hashes_exactly_the_inline_blocks() {
         let html = "<style>a{}</style><script src=\"/x.js\"></script>\
-                    <script type=\"module\">init()</script><scripts></scripts>";
+                    <script type=\"module\">init()</script><scripts></scripts>\
+                    <style>a{}</style><script>init()</script>";
         let csp = content_security_policy(html);
         let script = base64(&Sha256::digest(b"init()"));
         let style = base64(&Sha256::digest(b"a{}"));
@@ -367,22 +393,41 @@ mod tests {
             }
             map
         };
-        assert!(is_same_origin(&headers(&[(
-            "sec-fetch-site",
-            "same-origin"
-        )])));
-        assert!(!is_same_origin(&headers(&[(
-            "sec-fetch-site",
-            "cross-site"
-        )])));
-        assert!(is_same_origin(&headers(&[
+        let same =
+            |pairs: &[(&'static str, &'static str)], https| is_same_origin(&headers(pairs), https);
+        assert!(same(&[("sec-fetch-site", "same-origin")], true));
+        assert!(!same(&[("sec-fetch-site", "cross-site")], false));
+        let own = [
             ("origin", "https://linli.example"),
-            ("host", "linli.example")
-        ])));
-        assert!(!is_same_origin(&headers(&[
-            ("origin", "https://evil.example"),
-            ("host", "linli.example")
-        ])));
-        assert!(is_same_origin(&headers(&[])));
+            ("host", "linli.example"),
+        ];
+        assert!(same(&own, true));
+        assert!(same(&own, false));
+        let plain = [
+            ("origin", "http://linli.example"),
+            ("host", "linli.example"),
+        ];
+        assert!(same(&plain, false));
+        assert!(!same(&plain, true), "a plain-HTTP page of an HTTPS portal");
+        for scheme in ["null", "ftp://linli.example", "linli.example"] {
+            assert!(
+                !same(&[("origin", scheme), ("host", "linli.example")], false),
+                "{scheme}"
+            );
+        }
+        assert!(!same(
+            &[
+                ("origin", "https://evil.example"),
+                ("host", "linli.example")
+            ],
+            false
+        ));
+        assert!(same(&[], true));
+        let mut twice = headers(&own);
+        twice.append("origin", HeaderValue::from_static("https://evil.example"));
+        assert!(!is_same_origin(&twice, false), "two Origin headers");
+        let mut twice = headers(&[("sec-fetch-site", "same-origin")]);
+        twice.append("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!is_same_origin(&twice, false), "two Sec-Fetch-Site headers");
     }
 }

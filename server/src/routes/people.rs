@@ -52,7 +52,8 @@ pub async fn list_sms_notices(
     responses(
         (status = 200, description = "Saved; the kinds and choices", body = SmsNoticeSettings),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 422, description = "Not a kind of notice", body = ErrorBody),
+        (status = 422, description = "`kind` is not one of the kinds offered to this person \
+            (`GET /me/sms-notices`: a handler's kinds to handlers, only kinds the provider can send)", body = ErrorBody),
     )
 )]
 pub async fn choose_sms_notice(
@@ -60,6 +61,13 @@ pub async fn choose_sms_notice(
     person: CurrentPerson,
     ApiJson(choice): ApiJson<SmsNoticeSetting>,
 ) -> Result<Json<SmsNoticeSettings>, AppError> {
+    let offered = sms_settings(&state, person.id).await?;
+    if !offered.items.iter().any(|item| item.kind == choice.kind) {
+        return Err(AppError::validation(vec![api_types::FieldError::new(
+            "kind",
+            api_types::Rule::Invalid,
+        )]));
+    }
     save_sms_choice(&state, person.id, choice).await?;
     Ok(Json(sms_settings(&state, person.id).await?))
 }

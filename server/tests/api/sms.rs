@@ -304,6 +304,24 @@ async fn affair_steps_reach_phones_as_each_person_chose() {
         )
         .await;
     assert_eq!(status, 422, "{refused}");
+    // A kind that exists but is not offered to a resident is refused too,
+    // and nothing is saved for it.
+    let (status, refused) = app
+        .send_as(
+            &resident,
+            reqwest::Method::PUT,
+            "/api/v1/me/sms-notices",
+            Some(json!({"kind": "queue_new", "enabled": false})),
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["error"]["fields"]["kind"], "invalid", "{refused}");
+    let saved: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sms_notice_choices WHERE kind = 'queue_new'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(saved, 0);
 
     let (_, list) = app.get_json("/api/v1/compounds?limit=1").await;
     let compound = list["items"][0]["id"].as_i64().unwrap();
@@ -578,11 +596,61 @@ async fn the_sms_page_is_a_form_that_saves_each_box() {
             .body(body)
             .send()
     };
-    // Another site's form is refused and changes nothing.
+    // Another site's form is refused and changes nothing; a browser is
+    // told so on a page, not in JSON.
     let forged = save("on=affair_moved", "https://evil.example")
         .await
         .unwrap();
     assert_eq!(forged.status().as_u16(), 403);
+    let forged = client
+        .post(app.url("/me/sms"))
+        .header("cookie", format!("linli_session={resident}"))
+        .header("origin", "https://evil.example")
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("on=affair_moved")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 403);
+    assert!(
+        forged.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let page = forged.text().await.unwrap();
+    assert!(page.contains("<h1>出错了</h1>"), "{page}");
+    assert!(page.contains("href=\"/me/sms\""), "{page}");
+    assert!(!page.contains("\"code\""), "{page}");
+    // What is not a form is refused, with nothing saved: 415.
+    let json_body = client
+        .post(app.url("/me/sms"))
+        .header("cookie", format!("linli_session={resident}"))
+        .header("content-type", "application/json")
+        .body(r#"{"on":"affair_moved"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_body.status().as_u16(), 415);
+    let said = json_body.json::<Value>().await.unwrap();
+    assert!(
+        said["error"]["message"].as_str().unwrap().contains("表单"),
+        "{said}"
+    );
+    // A body past the limit, from a browser: a page too.
+    let huge = client
+        .post(app.url("/me/sms"))
+        .header("cookie", format!("linli_session={resident}"))
+        .header("accept", "text/html")
+        .header("accept-language", "en")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("on={}", "x".repeat(10_000)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status().as_u16(), 413);
+    assert!(huge.text().await.unwrap().contains("Something went wrong"));
     let saved = save("on=affair_moved&on=voting_open&on=everything&other=1", "")
         .await
         .unwrap();
