@@ -83,6 +83,8 @@ test("joins the pool, claims a weekly patrol, waits, moves up, checks in and out
   await phones[2].page.screenshot({ path: `${SCREENSHOTS}/pool-post.png`, fullPage: true });
   // One cancels; the one waiting moves up.
   await nextWeek(phones[1].page).getByRole("button", { name: "取消认领" }).click();
+  // The cancellation is saved before the one waiting looks again.
+  await expect(nextWeek(phones[1].page).getByRole("button", { name: "认领", exact: true })).toBeVisible();
   await phones[2].page.reload();
   await expect(nextWeek(phones[2].page).getByText("已认领", { exact: true })).toBeVisible();
 

@@ -21,9 +21,10 @@ pub const SESSION_IDLE_MS: i64 = 30 * DAY_MS;
 pub const SESSION_ABSOLUTE_MS: i64 = 180 * DAY_MS;
 /// Codes one number may be sent per hour.
 pub const CODES_PER_PHONE_HOUR: i64 = 5;
-/// Codes one client address may ask for per hour (a compound's shared
-/// Wi-Fi or a carrier NAT puts many residents behind one address).
-pub const CODES_PER_CLIENT_HOUR: i64 = 30;
+/// Codes one client address may ask for per hour by default (a compound's
+/// shared Wi-Fi or a carrier NAT puts many residents behind one address;
+/// `LINLI_SIGN_IN_CODES_PER_CLIENT_HOUR` sets another).
+pub const CODES_PER_CLIENT_HOUR: u32 = 30;
 
 const DAY_MS: i64 = 24 * HOUR_MS;
 const HOUR_MS: i64 = 60 * 60 * 1000;
@@ -128,7 +129,7 @@ pub async fn send_code(state: &AppState, phone: &str, client: &str) -> Result<()
     .bind(hour_ago)
     .fetch_one(&mut *tx)
     .await?;
-    if from_client >= CODES_PER_CLIENT_HOUR {
+    if from_client >= i64::from(state.config.codes_per_client_hour.get()) {
         return Err(rate_limited(client_oldest.unwrap_or(now) + HOUR_MS - now));
     }
     let code = new_code()?;

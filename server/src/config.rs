@@ -46,6 +46,11 @@ pub struct Config {
     /// `LINLI_WRITE_LIMIT_PER_MINUTE`: state-changing requests one client
     /// address may make a minute (default 300; see [`crate::throttle`]).
     pub write_limit_per_minute: std::num::NonZeroU32,
+    /// `LINLI_SIGN_IN_CODES_PER_CLIENT_HOUR`: sign-in codes one client
+    /// address may ask for in an hour (default
+    /// [`crate::auth::CODES_PER_CLIENT_HOUR`]); a street whose residents
+    /// share one carrier address may need more.
+    pub codes_per_client_hour: std::num::NonZeroU32,
     /// `LINLI_METRICS_TOKEN`: the bearer token `GET /metrics` answers to on
     /// the portal's address (at least 16 characters); unset, it is 404 there.
     pub metrics_token: Option<String>,
@@ -129,6 +134,11 @@ impl Config {
                 .filter(|h| !h.is_empty()),
             sms: crate::sms::SmsConfig::from_lookup(lookup, &data_dir)?,
             write_limit_per_minute: parse(lookup, "LINLI_WRITE_LIMIT_PER_MINUTE", "300")?,
+            codes_per_client_hour: parse(
+                lookup,
+                "LINLI_SIGN_IN_CODES_PER_CLIENT_HOUR",
+                &crate::auth::CODES_PER_CLIENT_HOUR.to_string(),
+            )?,
             metrics_token: match lookup("LINLI_METRICS_TOKEN").map(|t| t.trim().to_owned()) {
                 None => None,
                 Some(t) if t.is_empty() => None,

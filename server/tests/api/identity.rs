@@ -225,6 +225,13 @@ async fn one_address_cannot_text_every_number() {
         assert_eq!(app.request_code(&format!("1390000{n:04}")).await.0, 202);
     }
     assert_eq!(app.request_code("13911112222").await.0, 429);
+    // A street behind one carrier address sets its own figure.
+    let app =
+        TestApp::with_demo_env(vec![("LINLI_SIGN_IN_CODES_PER_CLIENT_HOUR", "3".into())]).await;
+    for n in 0..3 {
+        assert_eq!(app.request_code(&format!("1390000{n:04}")).await.0, 202);
+    }
+    assert_eq!(app.request_code("13911112222").await.0, 429);
 }
 
 #[tokio::test]
