@@ -280,10 +280,9 @@ pub struct ListQuery {
     pub compound: i64,
     /// Only this state.
     pub status: Option<Status>,
-    /// The signed-in person (0 for none): their private affairs are listed.
+    /// The signed-in person (0 for none): the private affairs they may see
+    /// are listed ([`crate::permissions::sees_affair`]).
     pub viewer: i64,
-    /// Whether every private affair is listed (the viewer handles them).
-    pub all_private: bool,
     /// Only the viewer's own.
     pub mine: bool,
     /// Only affairs older than this id (`i64::MAX` for the first page).
@@ -294,14 +293,13 @@ pub struct ListQuery {
     pub lang: Lang,
 }
 
-/// A compound's affairs, newest first: the public ones, the viewer's own,
-/// and for handlers every private one.
+/// A compound's affairs, newest first: the public ones and the private
+/// ones the viewer may see.
 pub async fn list(db: &Db, q: ListQuery) -> Result<Vec<Stored>, sqlx::Error> {
     let ListQuery {
         compound,
         status,
         viewer,
-        all_private,
         mine,
         before_id,
         limit,
@@ -312,16 +310,16 @@ pub async fn list(db: &Db, q: ListQuery) -> Result<Vec<Stored>, sqlx::Error> {
     let sql = format!(
         "{AFFAIR_COLUMNS} WHERE a.id IN (SELECT x.id FROM affairs x WHERE x.compound_id = $2 \
            AND ($3 IS NULL OR x.status = $3) AND x.id < $4 \
-           AND (x.private = 0 OR x.filer_id = $1 OR $5 = 1) AND ($7 = 0 OR x.filer_id = $1) \
-           ORDER BY x.id DESC LIMIT $6) \
-         ORDER BY a.id DESC"
+           AND {} AND ($6 = 0 OR x.filer_id = $1) \
+           ORDER BY x.id DESC LIMIT $5) \
+         ORDER BY a.id DESC",
+        crate::permissions::sees_affair("x", "$1")
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(viewer)
         .bind(compound)
         .bind(status.map(Status::as_str))
         .bind(before_id)
-        .bind(i64::from(all_private))
         .bind(limit)
         .bind(i64::from(mine))
         .try_map(move |row: AnyRow| stored_from_row(&row, lang, viewer))
@@ -432,6 +430,7 @@ pub async fn queue(db: &Db, q: QueueQuery) -> Result<Vec<Stored>, sqlx::Error> {
     } else {
         "a.status IN ('open', 'in_progress') AND $4 IS NULL"
     };
+    let sees = crate::permissions::sees_affair("a", "$1");
     let sql = format!(
         "{AFFAIR_COLUMNS} WHERE ((a.level = 'station' AND a.compound_id IN \
             (SELECT compound_id FROM role_grants WHERE person_id = $1 AND role = 'station_member' AND revoked_at IS NULL)) \
@@ -440,7 +439,7 @@ pub async fn queue(db: &Db, q: QueueQuery) -> Result<Vec<Stored>, sqlx::Error> {
           OR (a.level = 'community' AND c.community_id IN \
             (SELECT community_id FROM role_grants WHERE person_id = $1 \
              AND role IN ('community_staff', 'department_liaison') AND revoked_at IS NULL)) \
-          OR a.assignee_id = $1) \
+          OR (a.assignee_id = $1 AND {sees})) \
          AND ($2 IS NULL OR a.compound_id = $2) AND ($3 IS NULL OR a.category_id = $3) \
          AND {status} {view} \
          ORDER BY CASE WHEN (a.status = 'open' AND a.respond_due_at < $6) \

@@ -246,8 +246,17 @@ fn cell(text: &str) -> String {
 }
 
 /// The month's affairs of a place as CSV (UTF-8 with a byte-order mark, so
-/// spreadsheet programs read the Chinese right).
-pub async fn csv(db: &Db, scope: Scope, place: i64, month: &str) -> Result<String, AppError> {
+/// spreadsheet programs read the Chinese right), as `viewer` may read it: a
+/// private affair they may not see ([`crate::permissions::sees_affair`])
+/// keeps its row, so that the sheet's counts match the month's figures,
+/// but not its title or where it is ([`WITHHELD`]).
+pub async fn csv(
+    db: &Db,
+    scope: Scope,
+    place: i64,
+    month: &str,
+    viewer: i64,
+) -> Result<String, AppError> {
     let (start, end) = month_range(month).ok_or_else(|| {
         AppError::validation(vec![api_types::FieldError::new(
             "month",
@@ -258,18 +267,21 @@ pub async fn csv(db: &Db, scope: Scope, place: i64, month: &str) -> Result<Strin
         "SELECT a.id, a.created_at, c.name AS compound, k.name_zh AS category, a.title, \
            b.name AS building, a.unit, a.common_area, a.urgent, a.private, a.status, a.level, \
            g.name AS grid, a.responded_at, a.resolved_at, a.closed_at, a.late, a.reopened, \
-           r.score, r.re_score, r.recorded_by AS call_back \
+           r.score, r.re_score, r.recorded_by AS call_back, \
+           CASE WHEN {} THEN 1 ELSE 0 END AS seen \
          FROM affairs a JOIN compounds c ON c.id = a.compound_id \
          JOIN affair_categories k ON k.id = a.category_id \
          LEFT JOIN buildings b ON b.id = a.building_id LEFT JOIN grids g ON g.id = a.grid_id \
          LEFT JOIN affair_ratings r ON r.affair_id = a.id \
          WHERE {} AND a.created_at >= $2 AND a.created_at < $3 ORDER BY a.id",
+        crate::permissions::sees_affair("a", "$4"),
         scope_condition(scope)
     );
     let rows: Vec<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(place)
         .bind(start)
         .bind(end)
+        .bind(viewer)
         .fetch_all(&db.pool)
         .await?;
     let mut out = String::from(
@@ -281,11 +293,21 @@ pub async fn csv(db: &Db, scope: Scope, place: i64, month: &str) -> Result<Strin
         let building: Option<String> = row.try_get("building")?;
         let unit: Option<String> = row.try_get("unit")?;
         let area: Option<String> = row.try_get("common_area")?;
-        let place = [building, unit, area]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let seen = row.try_get::<i64, _>("seen")? == 1;
+        let place = if seen {
+            [building, unit, area]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            String::new()
+        };
+        let title: String = if seen {
+            row.try_get("title")?
+        } else {
+            WITHHELD.to_owned()
+        };
         let status: String = row.try_get("status")?;
         let level: String = row.try_get("level")?;
         let score: Option<i64> = row.try_get("score")?;
@@ -300,7 +322,7 @@ pub async fn csv(db: &Db, scope: Scope, place: i64, month: &str) -> Result<Strin
             china_time(row.try_get("created_at")?),
             row.try_get("compound")?,
             row.try_get("category")?,
-            row.try_get("title")?,
+            title,
             place,
             yes(row.try_get("urgent")?).to_owned(),
             yes(row.try_get("private")?).to_owned(),
@@ -326,6 +348,10 @@ pub async fn csv(db: &Db, scope: Scope, place: i64, month: &str) -> Result<Strin
     }
     Ok(out)
 }
+
+/// The title the export writes for a private affair its reader may not
+/// see.
+pub const WITHHELD: &str = "（私密事项，仅经办人可见）";
 
 fn status_zh(status: &str) -> &'static str {
     match status {

@@ -6,14 +6,17 @@ use sqlx::AnyConnection;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-/// `person`'s notices, newest first, older than `before_id`.
+/// `person`'s notices, newest first, older than `before_id`; a notice of a
+/// private affair only while they may see it
+/// ([`crate::permissions::sees_affair`]: a handler whose role was revoked
+/// no longer reads its title in the inbox).
 pub async fn list(
     db: &Db,
     person: i64,
     before_id: i64,
     limit: i64,
 ) -> Result<Vec<Notice>, sqlx::Error> {
-    sqlx::query(
+    let sql = format!(
         "SELECT n.id, n.affair_id, n.post_id, r.unit_id, n.consultation_id, \
            COALESCE(a.title, p.title, k.title, su.name) AS title, \
            COALESCE(e.act, n.kind) AS act, u.name AS actor_name, a.status, a.level, COALESCE(e.at, n.at) AS at, n.read_at \
@@ -21,32 +24,41 @@ pub async fn list(
          LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN people u ON u.id = COALESCE(e.actor_id, n.actor_id) \
          LEFT JOIN unit_ratings r ON r.id = n.unit_rating_id LEFT JOIN service_units su ON su.id = r.unit_id \
          LEFT JOIN consultations k ON k.id = n.consultation_id \
-         WHERE n.person_id = $1 AND n.id < $2 ORDER BY n.id DESC LIMIT $3",
-    )
-    .bind(person)
-    .bind(before_id)
-    .bind(limit)
-    .try_map(|row: AnyRow| {
-        let bad = || sqlx::Error::Decode("unknown stored status or level".into());
-        let status: Option<String> = row.try_get("status")?;
-        let level: Option<String> = row.try_get("level")?;
-        Ok(Notice {
-            id: row.try_get("id")?,
-            affair_id: row.try_get("affair_id")?,
-            post_id: row.try_get("post_id")?,
-            unit_id: row.try_get("unit_id")?,
-            consultation_id: row.try_get("consultation_id")?,
-            title: row.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
-            act: row.try_get::<Option<String>, _>("act")?.unwrap_or_default(),
-            actor_name: row.try_get("actor_name")?,
-            status: status.map(|s| Status::parse(&s).ok_or_else(bad)).transpose()?,
-            level: level.map(|l| Level::parse(&l).ok_or_else(bad)).transpose()?,
-            at: rfc3339(row.try_get::<Option<i64>, _>("at")?.unwrap_or_default()),
-            read: row.try_get::<Option<i64>, _>("read_at")?.is_some(),
+         WHERE n.person_id = $1 AND n.id < $2 AND (n.affair_id IS NULL OR {}) \
+         ORDER BY n.id DESC LIMIT $3",
+        crate::permissions::sees_affair("a", "$1")
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(person)
+        .bind(before_id)
+        .bind(limit)
+        .try_map(|row: AnyRow| {
+            let bad = || sqlx::Error::Decode("unknown stored status or level".into());
+            let status: Option<String> = row.try_get("status")?;
+            let level: Option<String> = row.try_get("level")?;
+            Ok(Notice {
+                id: row.try_get("id")?,
+                affair_id: row.try_get("affair_id")?,
+                post_id: row.try_get("post_id")?,
+                unit_id: row.try_get("unit_id")?,
+                consultation_id: row.try_get("consultation_id")?,
+                title: row
+                    .try_get::<Option<String>, _>("title")?
+                    .unwrap_or_default(),
+                act: row.try_get::<Option<String>, _>("act")?.unwrap_or_default(),
+                actor_name: row.try_get("actor_name")?,
+                status: status
+                    .map(|s| Status::parse(&s).ok_or_else(bad))
+                    .transpose()?,
+                level: level
+                    .map(|l| Level::parse(&l).ok_or_else(bad))
+                    .transpose()?,
+                at: rfc3339(row.try_get::<Option<i64>, _>("at")?.unwrap_or_default()),
+                read: row.try_get::<Option<i64>, _>("read_at")?.is_some(),
+            })
         })
-    })
-    .fetch_all(&db.pool)
-    .await
+        .fetch_all(&db.pool)
+        .await
 }
 
 /// Leaves a notice about a post for each of `people`, in the transaction

@@ -73,6 +73,58 @@ pub async fn handles_compound(db: &Db, person: i64, compound: i64) -> Result<boo
     .await
 }
 
+/// The one rule of who may see a private affair, as an SQL condition on
+/// the affair row `a` (an alias) for the person whose id is the
+/// placeholder `viewer` (such as `$1`): true for a public affair; for a
+/// private one, true for its filer, a capable person asked to help with
+/// it (a help request not declined), and whoever holds a current role at a
+/// level the affair is at or has passed through — the station members of
+/// its compound at the station, the worker of its grid at the grid, its
+/// community's staff and department liaisons at the community. A role
+/// revoked sees nothing more; a handler of another grid, or a liaison of an
+/// affair that never left the station, never did. The brief: "private
+/// matters are seen by the filer and the handlers".
+///
+/// Every place that shows an affair's record uses it — its detail (and so
+/// its photos, help requests and suggestions), the compound's list, the
+/// desk's queue, the month's export, the inbox — while figures that only
+/// count (the three rates) count every affair.
+pub fn sees_affair(a: &str, viewer: &str) -> String {
+    let held = |level: &str| {
+        format!(
+            "({a}.level = '{level}' OR EXISTS (SELECT 1 FROM affair_events e \
+             WHERE e.affair_id = {a}.id AND (e.to_level = '{level}' OR e.from_level = '{level}')))"
+        )
+    };
+    format!(
+        "({a}.private = 0 OR {a}.filer_id = {viewer} \
+         OR EXISTS (SELECT 1 FROM help_requests h WHERE h.affair_id = {a}.id \
+           AND h.person_id = {viewer} AND h.status <> 'declined') \
+         OR EXISTS (SELECT 1 FROM role_grants r WHERE r.person_id = {viewer} AND r.revoked_at IS NULL AND ( \
+           (r.role = 'station_member' AND r.compound_id = {a}.compound_id AND {station}) \
+           OR (r.role = 'grid_worker' AND r.grid_id = {a}.grid_id AND {grid}) \
+           OR (r.role IN ('community_staff', 'department_liaison') AND {community} \
+             AND r.community_id = (SELECT community_id FROM compounds WHERE id = {a}.compound_id)))))",
+        station = held("station"),
+        grid = held("grid"),
+        community = held("community"),
+    )
+}
+
+/// Whether `person` may see affair `id` ([`sees_affair`]); `false` for an
+/// affair that does not exist.
+pub async fn may_see_affair(db: &Db, person: i64, id: i64) -> Result<bool, sqlx::Error> {
+    let sql = format!(
+        "SELECT 1 FROM affairs a WHERE a.id = $2 AND {}",
+        sees_affair("a", "$1")
+    );
+    exists(
+        db,
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(person).bind(id),
+    )
+    .await
+}
+
 /// Whether `person` administers `street` (a current street administrator).
 pub async fn is_street_admin(db: &Db, person: i64, street: i64) -> Result<bool, sqlx::Error> {
     exists(

@@ -159,10 +159,11 @@ pub async fn create_affair(
     Ok((StatusCode::CREATED, Json(shown)))
 }
 
-/// The affair as `viewer` may see it: private ones only for the filer, the
-/// compound's handlers and a capable person asked to help (404 for anyone
-/// else); the filer's name, the assignee, the timeline and the rating
-/// likewise.
+/// The affair as `viewer` may see it: a private one only for those
+/// [`permissions::sees_affair`] names (404 for anyone else, as for an
+/// affair that does not exist); the filer's name, the assignee, the
+/// timeline and the rating for them, and of a public affair for its filer,
+/// the compound's handlers and a capable person asked to help.
 pub async fn view(
     state: &AppState,
     id: i64,
@@ -174,10 +175,15 @@ pub async fn view(
     let stored = affairs::load(db, id, viewer_id, request_lang(headers))
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    let involved = stored.filer == viewer_id
-        || (viewer.is_some()
-            && (permissions::handles_compound(db, viewer_id, stored.affair.compound_id).await?
-                || crate::pool::is_helper(db, viewer_id, id).await?));
+    let involved = if stored.affair.private {
+        viewer.is_some() && permissions::may_see_affair(db, viewer_id, id).await?
+    } else {
+        stored.filer == viewer_id
+            || (viewer.is_some()
+                && (permissions::handles_compound(db, viewer_id, stored.affair.compound_id)
+                    .await?
+                    || crate::pool::is_helper(db, viewer_id, id).await?))
+    };
     if stored.affair.private && !involved {
         return Err(AppError::new(ErrorCode::NotFound));
     }
@@ -221,8 +227,8 @@ pub async fn get_affair(
     Ok(Json(view(&state, id, person.0, &headers).await?))
 }
 
-/// A compound's affairs, newest first: public ones for everyone, the
-/// viewer's own, and every private one for the compound's handlers.
+/// A compound's affairs, newest first: public ones for everyone, and the
+/// private ones the viewer may see ([`permissions::sees_affair`]).
 #[utoipa::path(
     get,
     path = "/affairs",
@@ -247,7 +253,6 @@ pub async fn list_affairs(
             compound: filter.compound_id,
             status: filter.status,
             viewer,
-            all_private: handler,
             mine: filter.mine,
             before_id: if after == 0 { i64::MAX } else { after },
             limit: limit + 1,

@@ -68,7 +68,14 @@ pub async fn export_metrics(
     if !metrics::may_export(&state.db, person.id, query.scope, query.place_id).await? {
         return Err(AppError::new(ErrorCode::Forbidden));
     }
-    let csv = metrics::csv(&state.db, query.scope, query.place_id, &query.month).await?;
+    let csv = metrics::csv(
+        &state.db,
+        query.scope,
+        query.place_id,
+        &query.month,
+        person.id,
+    )
+    .await?;
     let disposition = format!(
         "attachment; filename=\"affairs-{}-{}-{}.csv\"",
         match query.scope {

@@ -22,6 +22,7 @@ mod photos;
 mod place_edits;
 mod places;
 mod pool;
+mod privacy;
 mod roles;
 mod sms;
 mod telemetry;
