@@ -420,6 +420,28 @@ pub async fn issue_code(db: &Db, slot: i64) -> Result<(String, i64), AppError> {
     Ok((code, now))
 }
 
+/// Tries a claim has at each check-in code shown: checking in and out
+/// take two, which leaves three for typing it wrong (a sign-in code gets
+/// [`api_types::identity::CODE_MAX_ATTEMPTS`] guesses).
+pub const CODE_TRIES: i64 = 5;
+
+/// Takes one of `claim`'s tries at the code shown at `issued`; `false` when
+/// none is left. One statement, so tries sent at once cannot all pass.
+pub async fn take_code_try(db: &Db, claim: i64, issued: i64) -> Result<bool, sqlx::Error> {
+    let taken = sqlx::query(
+        "UPDATE claims SET code_tries = CASE WHEN code_tries_for = $2 THEN code_tries + 1 ELSE 1 END, \
+           code_tries_for = $2 \
+         WHERE id = $1 AND (code_tries_for IS NULL OR code_tries_for <> $2 OR code_tries < $3)",
+    )
+    .bind(claim)
+    .bind(issued)
+    .bind(CODE_TRIES)
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    Ok(taken == 1)
+}
+
 /// The slot's current code and when it was shown.
 pub async fn current_code(db: &Db, slot: i64) -> Result<Option<(String, i64)>, sqlx::Error> {
     let row: Option<(Option<String>, Option<i64>)> =

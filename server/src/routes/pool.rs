@@ -477,16 +477,26 @@ pub async fn create_code(
     ))
 }
 
-/// Checks the code a volunteer typed: 422 when wrong or expired.
+/// Checks the code a volunteer with the claim `claim` typed: 422 when
+/// wrong or expired; 429 once the claim has had
+/// [`pool::CODE_TRIES`] tries at the code now shown (the station shows a
+/// new one), so that six digits cannot be guessed.
 async fn check_code(
     state: &AppState,
     slot: &pool::HeldSlot,
+    claim: i64,
     entry: &CodeEntry,
 ) -> Result<(), AppError> {
     let wrong = || AppError::validation(vec![FieldError::new("code", Rule::Invalid)]);
     let (code, issued) = pool::current_code(&state.db, slot.id)
         .await?
         .ok_or_else(wrong)?;
+    if !pool::take_code_try(&state.db, claim, issued).await? {
+        let now = crate::db::now_ms();
+        let left = issued + api_types::pool::CODE_MINUTES * 60_000 - now;
+        return Err(AppError::new(ErrorCode::RateLimited)
+            .retry_after(u64::try_from(left / 1000).unwrap_or(0).max(1)));
+    }
     if code != entry.code.trim() || !code_valid(crate::db::now_ms(), issued, slot.span) {
         return Err(wrong());
     }
@@ -506,6 +516,7 @@ async fn check_code(
         (status = 404, description = "No such slot, or no place in it", body = ErrorBody),
         (status = 409, description = "Already checked in", body = ErrorBody),
         (status = 422, description = "The code is wrong or expired", body = ErrorBody),
+        (status = 429, description = "Tried too often at this code: the station shows a new one", body = ErrorBody),
     )
 )]
 pub async fn create_check_in(
@@ -519,7 +530,7 @@ pub async fn create_check_in(
     let (claim, checked_in, _) = pool::confirmed_claim(&state.db, id, person.id)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    check_code(&state, &slot, &entry).await?;
+    check_code(&state, &slot, claim, &entry).await?;
     if checked_in.is_some() {
         return Err(AppError::new(ErrorCode::Conflict));
     }
@@ -541,6 +552,7 @@ pub async fn create_check_in(
         (status = 404, description = "No such slot, or no place in it", body = ErrorBody),
         (status = 409, description = "Not checked in, or already checked out", body = ErrorBody),
         (status = 422, description = "The code is wrong or expired", body = ErrorBody),
+        (status = 429, description = "Tried too often at this code: the station shows a new one", body = ErrorBody),
     )
 )]
 pub async fn create_check_out(
@@ -554,7 +566,7 @@ pub async fn create_check_out(
     let (claim, checked_in, checked_out) = pool::confirmed_claim(&state.db, id, person.id)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    check_code(&state, &slot, &entry).await?;
+    check_code(&state, &slot, claim, &entry).await?;
     let (Some(checked_in), None) = (checked_in, checked_out) else {
         return Err(AppError::new(ErrorCode::Conflict));
     };

@@ -274,6 +274,42 @@ async fn of_three_claims_for_the_last_place_exactly_one_wins() {
 }
 
 #[tokio::test]
+async fn a_check_in_code_cannot_be_guessed() {
+    let w = World::new().await;
+    let post = w.post(3, -10, 1, None).await;
+    let id = slot(&post, 0);
+    let a = &w.residents[0];
+    w.on_slot(a, id, "claims", json!({})).await;
+    let show = async || {
+        let (status, shown) = w.on_slot(&w.head, id, "codes", json!({})).await;
+        assert_eq!(status, 201, "{shown}");
+        shown["code"].as_str().unwrap().to_owned()
+    };
+    let code = show().await;
+    let tries = server::pool::CODE_TRIES as usize;
+    let guesses: Vec<String> = (0..100)
+        .map(|n| format!("{n:06}"))
+        .filter(|g| *g != code)
+        .take(tries + 3)
+        .collect();
+    // Guesses sent at once: only the allowance is compared.
+    let answers = at_once(guesses.len(), |i| {
+        w.on_slot(a, id, "check-ins", json!({"code": guesses[i]}))
+    })
+    .await;
+    let wrong = answers.iter().filter(|(s, _)| *s == 422).count();
+    let refused = answers.iter().filter(|(s, _)| *s == 429).count();
+    assert_eq!((wrong, refused), (tries, 3), "{answers:?}");
+    // Past the allowance even the right code is refused, until the
+    // station shows a new one.
+    let (status, refused) = w.on_slot(a, id, "check-ins", json!({"code": code})).await;
+    assert_eq!(status, 429, "{refused}");
+    let code = show().await;
+    let (status, done) = w.on_slot(a, id, "check-ins", json!({"code": code})).await;
+    assert_eq!(status, 201, "{done}");
+}
+
+#[tokio::test]
 async fn check_in_codes_are_checked_and_hours_reach_the_record() {
     let w = World::new().await;
     // A slot that started ten minutes ago.
