@@ -21,12 +21,28 @@ pub const SIGN_IN: &str = "/sign-in";
 
 /// Where to go after signing in: `next` when it is a path of this app
 /// (never another site), else the person's own page.
+///
+/// `next` is read as the browser's URL parser reads it (the WHATWG URL
+/// standard, "basic URL parser"): leading and trailing controls and
+/// spaces dropped, tabs and newlines removed wherever they are, `\` taken
+/// for `/`. So `/\t/evil.example`, which a check of the raw text passes and
+/// a browser opens as `//evil.example`, another site, goes to 我的 instead.
+/// What remains must be a path on this origin: one `/`, then not another.
 pub fn after_sign_in(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
-        _ => ME.to_owned(),
+    let Some(raw) = next else {
+        return ME.to_owned();
+    };
+    let read: String = raw
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect();
+    let on_this_origin = read.starts_with('/') && !read.starts_with("//");
+    if on_this_origin && !read.chars().any(char::is_control) {
+        read
+    } else {
+        ME.to_owned()
     }
 }
 
@@ -80,5 +96,22 @@ mod tests {
         assert_eq!(after_sign_in(Some("https://evil.example/")), ME);
         assert_eq!(after_sign_in(Some("//evil.example/")), ME);
         assert_eq!(after_sign_in(Some("/\\evil.example")), ME);
+        for sneaky in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            " //evil.example",
+            "\u{1}//evil.example",
+            "\\\\evil.example",
+            "/\r\n/evil.example",
+            "javascript:alert(1)",
+            "/me\u{7f}",
+        ] {
+            assert_eq!(after_sign_in(Some(sneaky)), ME, "{sneaky:?}");
+        }
+        assert_eq!(
+            after_sign_in(Some("/affairs/3?tab=1#top")),
+            "/affairs/3?tab=1#top"
+        );
+        assert_eq!(after_sign_in(Some(" /me/sms ")), "/me/sms");
     }
 }
