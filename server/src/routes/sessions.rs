@@ -78,7 +78,7 @@ pub async fn create_session(
     checks.check(code("code", &request.code));
     checks.finish().map_err(AppError::validation)?;
     let phone = phone.map_err(|e| AppError::validation(vec![e]))?;
-    auth::redeem_code(&state.db, &phone, &request.code).await?;
+    auth::redeem_code(&state.db, &state.secret, &phone, &request.code).await?;
     if let Some(old) = auth::session_token(&headers) {
         auth::end_session(&state.db, old).await?;
     }

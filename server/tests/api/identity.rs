@@ -453,3 +453,50 @@ async fn codes_asked_for_at_once_are_counted_once_each() {
         "one code a minute per number, however many ask at once: {statuses:?}"
     );
 }
+
+/// A copy of the database does not give the codes: what is stored is
+/// keyed by the server's secret (not a salted hash, which six digits
+/// would give up in a million tries), and a copy of it matches no guess.
+#[tokio::test]
+async fn stored_sign_in_codes_cannot_be_guessed_from_the_database() {
+    use sha2::Digest;
+    let app = TestApp::with_demo().await;
+    assert_eq!(app.request_code(ADMIN).await.0, 202);
+    let code = app.last_code(ADMIN).unwrap();
+    let (salt, stored): (String, String) =
+        sqlx::query_as("SELECT salt, code_digest FROM sign_in_codes WHERE phone = $1")
+            .bind(ADMIN)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(salt, "", "no salt beside the digest");
+    assert!(!stored.contains(&code));
+    let unkeyed = |parts: &[&str]| -> String {
+        let mut hasher = sha2::Sha256::new();
+        for part in parts {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    for guess in [
+        unkeyed(&[ADMIN, &code]),
+        unkeyed(&[&code]),
+        unkeyed(&["", ADMIN, &code]),
+    ] {
+        assert_ne!(guess, stored);
+    }
+    // The code itself still signs in.
+    let signed_in = app
+        .client
+        .post(app.url("/api/v1/sessions"))
+        .json(&serde_json::json!({"phone": ADMIN, "code": code}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status().as_u16(), 201);
+}
