@@ -229,6 +229,21 @@ async fn stored_photos(
     conn: &mut sqlx::AnyConnection,
     path: &Path,
 ) -> Result<Vec<StoredKey>, String> {
+    // A database from before the photo store (migration 0022) keeps its
+    // photos in their rows, and the server moves them on start.
+    let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info('photos')")
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if columns.is_empty() {
+        return Err(format!(
+            "{} is not a Linli database: it has no photos table",
+            path.display()
+        ));
+    }
+    if !columns.iter().any(|c| c == "object_key") {
+        return Ok(Vec::new());
+    }
     let rows: Vec<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
         "SELECT object_key, affair_id, consultation_id FROM photos \
          WHERE object_key IS NOT NULL AND stored_at IS NOT NULL AND jpeg IS NULL ORDER BY id",
@@ -287,32 +302,45 @@ impl std::fmt::Display for Unfit {
     }
 }
 
-/// The file of photo `key` in `folder`, looked at without following
-/// links: a regular, non-empty file under a real shard folder. The key
-/// must be one the store makes, so a damaged database cannot name a file
-/// outside `folder`.
+/// The file of photo `key` in `folder`: a regular, non-empty file that
+/// starts as a JPEG does, under a real shard folder. `folder` itself may be
+/// a link (a photo directory on another disk, linked into the data
+/// directory); the shard folder and the file are looked at without
+/// following links. The key must be one the store makes, so a damaged
+/// database cannot name a file outside `folder`. Backup and restore ask
+/// the same question, so a file a backup copies is one its restore takes.
 fn photo_file(folder: &Path, key: &str) -> Result<PathBuf, Unfit> {
+    use std::io::Read;
     if !crate::photo_store::PhotoStore::is_key(key) {
         return Err(Unfit::NotAKey);
     }
     let file = folder.join(key);
     let real_dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_dir());
-    if !real_dir(folder) || !file.parent().is_some_and(real_dir) {
+    if !folder.is_dir() || !file.parent().is_some_and(real_dir) {
         return Err(Unfit::Missing);
     }
     match std::fs::symlink_metadata(&file) {
-        Err(_) => Err(Unfit::Missing),
-        Ok(m) if !m.file_type().is_file() => Err(Unfit::NotRegular),
-        Ok(m) if m.len() == 0 => Err(Unfit::Empty),
-        Ok(_) => Ok(file),
+        Err(_) => return Err(Unfit::Missing),
+        Ok(m) if !m.file_type().is_file() => return Err(Unfit::NotRegular),
+        Ok(m) if m.len() == 0 => return Err(Unfit::Empty),
+        Ok(_) => {}
+    }
+    let mut start = [0u8; 3];
+    std::fs::File::open(&file)
+        .and_then(|mut f| f.read_exact(&mut start))
+        .map_err(|_| Unfit::Missing)?;
+    if start == [0xFF, 0xD8, 0xFF] {
+        Ok(file)
+    } else {
+        Err(Unfit::NotJpeg)
     }
 }
 
 /// Links (or, across disks, copies) into `dest` each photo the database
 /// copy at `db_copy` names from the photo directory `store`; returns those
-/// on an affair or a consultation whose file is missing or not a regular
-/// file (one on nothing yet may have been cleaned up since the copy, and
-/// is left out).
+/// on an affair or a consultation whose file is missing or unusable
+/// ([`photo_file`]); one on nothing yet may have been cleaned up since the
+/// copy, and is left out.
 async fn copy_photos(
     db_copy: &Path,
     store: &Path,
@@ -391,6 +419,8 @@ fn regular(path: &Path) -> Result<bool, String> {
 struct PutPhotos {
     store: crate::photo_store::PhotoStore,
     keys: Vec<String>,
+    /// The photo directory, when the restore created it.
+    made: Option<PathBuf>,
 }
 
 impl PutPhotos {
@@ -399,6 +429,11 @@ impl PutPhotos {
             if let Err(err) = self.store.delete(key).await {
                 tracing::warn!(error = %err, key, "could not take back a restored photo");
             }
+        }
+        // Emptied by the deletes (the directory store removes emptied
+        // folders); one that still holds anything stays.
+        if let Some(dir) = &self.made {
+            let _ = std::fs::remove_dir(dir);
         }
     }
 }
@@ -413,10 +448,15 @@ impl PutPhotos {
 /// is marked never stored (served as not found). A file there that is not
 /// a plain JPEG is an error too. On an error, what was put is taken back.
 async fn restore_photos(config: &Config, src: &Path, db: &Path) -> Result<PutPhotos, String> {
+    let made = match &config.photo_store {
+        crate::photo_store::PhotoStoreConfig::Directory(dir) if !dir.exists() => Some(dir.clone()),
+        _ => None,
+    };
     let store = crate::photo_store::PhotoStore::open(&config.photo_store)?;
     let mut put = PutPhotos {
         store,
         keys: Vec::new(),
+        made,
     };
     match fill_photos(src, db, &mut put).await {
         Ok(()) => Ok(put),
@@ -427,30 +467,23 @@ async fn restore_photos(config: &Config, src: &Path, db: &Path) -> Result<PutPho
     }
 }
 
+/// [`restore_photos`] on the working copy `db` of the backup's database
+/// (named in errors as the backup's own file).
 async fn fill_photos(src: &Path, db: &Path, put: &mut PutPhotos) -> Result<(), String> {
     use sqlx::Connection;
     let folder = src.join(PHOTOS_DIR);
+    let shown = &src.join(DB_FILE);
     let lacking = listed_missing(src)?;
-    let mut conn = connect(db, "rw").await?;
+    let mut conn = connect(db, "rw")
+        .await
+        .map_err(|_| format!("cannot open a copy of {}", shown.display()))?;
     let (mut unstored, mut lost) = (Vec::new(), Vec::new());
-    for photo in stored_photos(&mut conn, db).await? {
-        let what = photo.on.as_deref().unwrap_or("a photo on nothing yet");
+    for photo in stored_photos(&mut conn, shown).await? {
         let kept = match photo_file(&folder, &photo.key) {
-            Ok(file) => {
-                let jpeg = tokio::fs::read(&file)
-                    .await
-                    .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-                if !jpeg.starts_with(&[0xFF, 0xD8, 0xFF]) {
-                    lost.push(format!("{what} ({}: {})", photo.key, Unfit::NotJpeg));
-                    continue;
-                }
-                Some(jpeg)
-            }
-            Err(Unfit::Missing) => None,
-            Err(why) => {
-                lost.push(format!("{what} ({}: {why})", photo.key));
-                continue;
-            }
+            Ok(file) => Ok(tokio::fs::read(&file)
+                .await
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?),
+            Err(why) => Err(why),
         };
         let there = put
             .store
@@ -459,7 +492,7 @@ async fn fill_photos(src: &Path, db: &Path, put: &mut PutPhotos) -> Result<(), S
             .map_err(|e| format!("cannot reach the photo store: {e}"))?;
         match (kept, there) {
             (_, true) => {}
-            (Some(jpeg), false) => {
+            (Ok(jpeg), false) => {
                 put.store.put(&photo.key, jpeg.into()).await.map_err(|e| {
                     format!(
                         "cannot put the photo {} into the photo store: {e}",
@@ -468,9 +501,9 @@ async fn fill_photos(src: &Path, db: &Path, put: &mut PutPhotos) -> Result<(), S
                 })?;
                 put.keys.push(photo.key);
             }
-            (None, false) => match photo.on {
+            (Err(why), false) => match photo.on {
                 Some(on) if !lacking.contains(&photo.key) => {
-                    lost.push(format!("{on} ({}: {})", photo.key, Unfit::Missing));
+                    lost.push(format!("{on} ({}: {why})", photo.key));
                 }
                 _ => unstored.push(photo.key),
             },
@@ -489,7 +522,7 @@ async fn fill_photos(src: &Path, db: &Path, put: &mut PutPhotos) -> Result<(), S
             .bind(&key)
             .execute(&mut conn)
             .await
-            .map_err(|e| format!("cannot update {}: {e}", db.display()))?;
+            .map_err(|e| format!("cannot update a copy of {}: {e}", shown.display()))?;
     }
     let _ = conn.close().await;
     Ok(())
@@ -612,7 +645,9 @@ pub async fn restore(config: &Config, src: &Path) -> Result<PathBuf, String> {
 }
 
 /// The last step of [`restore`]: the secret (if the backup's is used) and
-/// the checked copy `partial` into their places.
+/// the checked copy `partial` into their places. If the database cannot be
+/// put there, the secret copied for it goes again; once it is there, the
+/// restore has happened, and a failure to sync it is only logged.
 fn place(
     config: &Config,
     restore_secret: bool,
@@ -620,7 +655,8 @@ fn place(
     partial: &Path,
     target: &Path,
 ) -> Result<(), String> {
-    if restore_secret && !config.secret_file.exists() {
+    let copy_secret = restore_secret && !config.secret_file.exists();
+    if copy_secret {
         std::fs::copy(secret, &config.secret_file).map_err(|e| {
             format!(
                 "cannot copy the secret to {}: {e}",
@@ -629,11 +665,20 @@ fn place(
         })?;
     }
     // A link fails if the database appeared meanwhile: nothing is replaced.
-    std::fs::hard_link(partial, target)
-        .map_err(|e| format!("cannot put the database at {}: {e}", target.display()))?;
-    sync(target)?;
-    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        sync(dir)?;
+    if let Err(e) = std::fs::hard_link(partial, target) {
+        if copy_secret {
+            let _ = std::fs::remove_file(&config.secret_file);
+        }
+        return Err(format!(
+            "cannot put the database at {}: {e}",
+            target.display()
+        ));
+    }
+    let dir = target.parent().filter(|d| !d.as_os_str().is_empty());
+    for synced in std::iter::once(target).chain(dir) {
+        if let Err(err) = sync(synced) {
+            tracing::warn!(error = %err, "the restored database is in place but not yet synced");
+        }
     }
     Ok(())
 }

@@ -557,10 +557,14 @@ pub async fn run(db: Db, sender: std::sync::Arc<dyn SmsSender>, config: SmsConfi
         })
         .await;
         let (d, s, c) = (db.clone(), sender.clone(), config.clone());
-        crate::survive("SMS deliveries", async move {
+        crate::survive("queueing notices for SMS", async move {
             if let Err(err) = relay_notices(&d, &*s, &c, now).await {
                 tracing::warn!(error = %err, "could not queue notices for SMS");
             }
+        })
+        .await;
+        let (d, s, c) = (db.clone(), sender.clone(), config.clone());
+        crate::survive("SMS deliveries", async move {
             if let Err(err) = deliver_due(&d, &*s, &c, now).await {
                 tracing::warn!(error = %err, "could not send queued text messages");
             }

@@ -250,7 +250,10 @@ pub async fn localize_errors(request: Request, next: Next) -> Response {
     let lang = request_lang(request.headers());
     let is_api = request.uri().path().starts_with("/api/");
     let page = (!is_api && accepts_html(request.headers())).then(|| {
-        (request.method() == axum::http::Method::POST).then(|| request.uri().path().to_owned())
+        let path = request.uri().path();
+        (request.method() == axum::http::Method::POST)
+            .then(|| FORM_PAGES.iter().find(|form| **form == path).copied())
+            .flatten()
     });
     let response = next.run(request).await;
     let status = response.status();
@@ -269,7 +272,7 @@ pub async fn localize_errors(request: Request, next: Next) -> Response {
                 fields: Vec::new(),
                 message: None,
             });
-        let mut fresh = error_page(status, &info, lang, again.as_deref());
+        let mut fresh = error_page(status, &info, lang, again);
         for name in [header::RETRY_AFTER, header::ALLOW] {
             if let Some(value) = response.headers().get(&name) {
                 fresh.headers_mut().insert(name, value.clone());
@@ -300,6 +303,11 @@ pub async fn localize_errors(request: Request, next: Next) -> Response {
     parts.extensions.insert(info);
     Response::from_parts(parts, Body::new(body))
 }
+
+/// The pages the server writes that post a form to themselves: a refused
+/// post links back to its form. Only these: a link made from any posted
+/// path could be made to lead off the site (`//other.example/`).
+const FORM_PAGES: [&str; 1] = ["/me/sms"];
 
 fn accepts_html(headers: &axum::http::HeaderMap) -> bool {
     headers

@@ -141,7 +141,7 @@ fn check_s3(options: &[(&'static str, String)]) -> Result<(), crate::config::Con
     }
     for var in ["AWS_ALLOW_HTTP", "AWS_VIRTUAL_HOSTED_STYLE_REQUEST"] {
         if let Some(value) = get(var)
-            && !matches!(value, "true" | "false")
+            && yes_or_no(value).is_none()
         {
             return Err(crate::config::ConfigError {
                 var,
@@ -164,7 +164,7 @@ fn check_s3(options: &[(&'static str, String)]) -> Result<(), crate::config::Con
                 "{endpoint:?} is not an http(s)://host[:port] address"
             )));
         }
-        if url.scheme() == "http" && get("AWS_ALLOW_HTTP") != Some("true") {
+        if url.scheme() == "http" && get("AWS_ALLOW_HTTP").and_then(yes_or_no) != Some(true) {
             return Err(bad(format!(
                 "{endpoint:?} is plain HTTP: set AWS_ALLOW_HTTP=true to allow it (for a store \
                  on this machine or its own network only)"
@@ -172,6 +172,18 @@ fn check_s3(options: &[(&'static str, String)]) -> Result<(), crate::config::Con
         }
     }
     Ok(())
+}
+
+/// A yes/no setting as `object_store` reads it: `true`, `1`, `yes`, `y`
+/// or `on` (any case) is yes. It takes anything else for no; here only
+/// `false`, `0`, `no`, `n` and `off` are, and a typo is `None`.
+fn yes_or_no(value: &str) -> Option<bool> {
+    let value = value.to_ascii_lowercase();
+    match value.as_str() {
+        "true" | "1" | "yes" | "y" | "on" => Some(true),
+        "false" | "0" | "no" | "n" | "off" => Some(false),
+        _ => None,
+    }
 }
 
 /// The photo store the server writes to.
@@ -462,13 +474,16 @@ mod tests {
         };
         assert!(with(&[]).is_ok());
         assert!(with(&[("AWS_ENDPOINT", "https://oss-cn-hangzhou.aliyuncs.com")]).is_ok());
-        assert!(
-            with(&[
-                ("AWS_ENDPOINT", "http://127.0.0.1:9000"),
-                ("AWS_ALLOW_HTTP", "true")
-            ])
-            .is_ok()
-        );
+        for yes in ["true", "1", "TRUE", "yes"] {
+            assert!(
+                with(&[
+                    ("AWS_ENDPOINT", "http://127.0.0.1:9000"),
+                    ("AWS_ALLOW_HTTP", yes)
+                ])
+                .is_ok(),
+                "{yes}"
+            );
+        }
         for (extra, var) in [
             (&[("AWS_ENDPOINT", "not-a-url")][..], "AWS_ENDPOINT"),
             (&[("AWS_ENDPOINT", "ftp://host")][..], "AWS_ENDPOINT"),
@@ -476,7 +491,7 @@ mod tests {
                 &[("AWS_ENDPOINT", "http://127.0.0.1:9000")][..],
                 "AWS_ENDPOINT",
             ),
-            (&[("AWS_ALLOW_HTTP", "yes")][..], "AWS_ALLOW_HTTP"),
+            (&[("AWS_ALLOW_HTTP", "ture")][..], "AWS_ALLOW_HTTP"),
         ] {
             assert_eq!(with(extra).unwrap_err().var, var, "{extra:?}");
         }

@@ -461,8 +461,19 @@ fn restore_into_fresh(backup: &Path, env: &[(&str, &str)]) -> (Output, Vec<std::
         command.env(k, v);
     }
     let output = command.arg("restore").arg(backup).output().unwrap();
-    let left = walk(data.path());
-    (output, left)
+    (output, everything(data.path()))
+}
+
+/// The files and folders under `dir`, at any depth.
+fn everything(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        found.push(entry.path());
+        if entry.path().is_dir() {
+            found.extend(everything(&entry.path()));
+        }
+    }
+    found
 }
 
 #[tokio::test]
@@ -613,6 +624,30 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
     );
     assert!(!said(&output).contains(".restoring"), "{}", said(&output));
     assert!(left.is_empty(), "{left:?}");
+    // A sound SQLite file that is not a Linli database.
+    let foreign = copy_of(&complete);
+    std::fs::remove_file(foreign.path().join("linli.db")).unwrap();
+    {
+        sqlx::any::install_default_drivers();
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            foreign.path().join("linli.db").display()
+        );
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        sqlx::query("CREATE TABLE recipes (name TEXT)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+    let (output, left) = restore_into_fresh(foreign.path(), &[]);
+    assert!(
+        said(&output).contains("not a Linli database")
+            && said(&output).contains(&foreign.path().join("linli.db").display().to_string()),
+        "{}",
+        said(&output)
+    );
+    assert!(left.is_empty(), "{left:?}");
     let (output, _) = restore_into_fresh(&backups.path().join("no-such-backup"), &[]);
     assert!(
         said(&output).contains("there is no backup folder"),
@@ -663,6 +698,58 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
     assert_eq!(rows[0].1, None, "the lost photo is marked never stored");
     assert!(rows[1].1.is_some());
     assert!(restored.path().join("photos").join(&keys[1]).is_file());
+
+    // A photo file damaged in the live directory is listed as lacking,
+    // not copied into a backup that could then never be restored.
+    std::fs::write(data.path().join("photos").join(&keys[1]), b"\0\0\0\0").unwrap();
+    let (damaged, told) = backup(backups.path());
+    assert!(told.contains(&keys[1]), "{told}");
+    assert!(!damaged.join("photos").join(&keys[1]).exists());
+    let (output, left) = restore_into_fresh(&damaged, &[]);
+    assert!(output.status.success(), "{}", said(&output));
+    assert!(left.iter().any(|p| p.ends_with("linli.db")), "{left:?}");
+    std::fs::write(data.path().join("photos").join(&keys[1]), jpeg(1)).unwrap();
+
+    // A photo directory linked in from another disk is followed: its
+    // photos are backed up.
+    let moved = tempfile::tempdir().unwrap();
+    let elsewhere = moved.path().join("photos");
+    std::fs::rename(data.path().join("photos"), &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, data.path().join("photos")).unwrap();
+    let (linked_root, told) = backup(backups.path());
+    assert!(
+        linked_root.join("photos").join(&keys[1]).is_file(),
+        "{told}"
+    );
+    assert!(!told.contains(&keys[1]), "{told}");
+    std::fs::remove_file(data.path().join("photos")).unwrap();
+    std::fs::rename(&elsewhere, data.path().join("photos")).unwrap();
+
+    // A backup that fails part-way leaves no .partial folder.
+    std::fs::rename(
+        data.path().join("secret.key"),
+        data.path().join("secret.bak"),
+    )
+    .unwrap();
+    std::fs::create_dir(data.path().join("secret.key")).unwrap();
+    let output = binary(data.path())
+        .arg("backup")
+        .arg(backups.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "{}", said(&output));
+    std::fs::remove_dir(data.path().join("secret.key")).unwrap();
+    std::fs::rename(
+        data.path().join("secret.bak"),
+        data.path().join("secret.key"),
+    )
+    .unwrap();
+    let leftovers: Vec<_> = std::fs::read_dir(backups.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "a failed backup left {leftovers:?}");
 
     // A backup whose photo's file the live directory has as a link does
     // not copy what the link points at.

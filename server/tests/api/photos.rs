@@ -510,10 +510,15 @@ async fn uploads_sent_at_once_cannot_pass_the_pending_limit() {
         (server::photos::MAX_PENDING as usize, extra),
         "{answers:?}"
     );
-    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE affair_id IS NULL")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let (_, me) = app.get_as(&resident, "/api/v1/sessions/current").await;
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM photos WHERE uploader_id = $1 \
+         AND affair_id IS NULL AND consultation_id IS NULL",
+    )
+    .bind(me["person"]["id"].as_i64().unwrap())
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
     assert_eq!(pending, server::photos::MAX_PENDING);
 }
 

@@ -638,6 +638,25 @@ async fn the_sms_page_is_a_form_that_saves_each_box() {
         said["error"]["message"].as_str().unwrap().contains("表单"),
         "{said}"
     );
+    let saved: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sms_notice_choices")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(saved, 0, "nothing saved by a refused post");
+    // A refused post elsewhere links to no form: never to a path that
+    // another site chose (`//evil.example/` is another site).
+    let elsewhere = client
+        .post(app.url("//evil.example/"))
+        .header("origin", "https://evil.example")
+        .header("accept", "text/html")
+        .body("x=1")
+        .send()
+        .await
+        .unwrap();
+    assert!(elsewhere.status().is_client_error());
+    let page = elsewhere.text().await.unwrap();
+    assert!(page.contains("<h1>出错了</h1>"), "{page}");
+    assert!(!page.contains("href=\"//"), "{page}");
     // A body past the limit, from a browser: a page too.
     let huge = client
         .post(app.url("/me/sms"))
