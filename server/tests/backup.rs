@@ -92,13 +92,12 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     files
 }
 
-#[tokio::test]
-async fn a_backup_under_load_restores_everything_acknowledged_before_it() {
-    let data = tempfile::tempdir().unwrap();
-    let backups = tempfile::tempdir().unwrap();
+/// The server with the demo street on `data`, once it answers: the
+/// process and its base URL.
+async fn serve_demo(data: &Path) -> (std::process::Child, String) {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = binary(data.path())
+    let server = binary(data)
         .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
         .env("LINLI_DEMO_DATA", "1")
         .spawn()
@@ -114,6 +113,15 @@ async fn a_backup_under_load_restores_everything_acknowledged_before_it() {
         assert!(Instant::now() < deadline, "the server did not come up");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    (server, base)
+}
+
+#[tokio::test]
+async fn a_backup_under_load_restores_everything_acknowledged_before_it() {
+    let data = tempfile::tempdir().unwrap();
+    let backups = tempfile::tempdir().unwrap();
+    let (mut server, base) = serve_demo(data.path()).await;
+    let client = reqwest::Client::new();
     let get = |path: String| {
         let client = client.clone();
         async move {
@@ -480,24 +488,8 @@ fn everything(dir: &Path) -> Vec<std::path::PathBuf> {
 async fn damaged_backups_are_refused_and_leave_nothing_behind() {
     let data = tempfile::tempdir().unwrap();
     let backups = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server = binary(data.path())
-        .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
-        .env("LINLI_DEMO_DATA", "1")
-        .spawn()
-        .unwrap();
+    let (mut server, base) = serve_demo(data.path()).await;
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !client
-        .get(format!("{base}/api/health"))
-        .send()
-        .await
-        .is_ok_and(|r| r.status().is_success())
-    {
-        assert!(Instant::now() < deadline, "the server did not come up");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     let outbox = data.path().join("sms-outbox.jsonl");
     let token = sign_in(&client, &base, &outbox, "13912347001").await;
     let compound: Value = client
