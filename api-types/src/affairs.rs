@@ -787,8 +787,10 @@ pub struct Notice {
     pub unit_id: Option<i64>,
     /// The consultation it concerns, if any.
     pub consultation_id: Option<i64>,
+    /// The studio it concerns, if any (`studio_lead_wanted`: its lead left).
+    pub studio_id: Option<i64>,
     /// The affair's, the post's or the consultation's title, or the unit's
-    /// name.
+    /// or the studio's name.
     pub title: String,
     /// What happened: `file`, an act's name, `assign`, `rate`, `follow_up`,
     /// `re_rate`, `help_request`, `help_accepted`, `help_done`; for posts

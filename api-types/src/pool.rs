@@ -529,7 +529,8 @@ pub struct HelpDone {
 pub struct PoolFigures {
     /// `YYYY-MM`.
     pub month: String,
-    /// Approved capable persons of the compound.
+    /// Capable persons of the compound approved by the month's end and
+    /// still in the pool then.
     pub pool_size: i64,
     /// People who served this month (posts or help requests).
     pub active_volunteers: i64,
@@ -587,9 +588,10 @@ pub struct Studio {
     pub name: String,
     /// What it does.
     pub description: String,
-    /// Its lead.
-    pub lead_name: String,
-    /// Its members, the lead first.
+    /// Its lead; `None` while the post is vacant (the lead left: a member
+    /// takes it with `POST /studios/{id}/lead`).
+    pub lead_name: Option<String>,
+    /// Its current members, the lead first.
     pub members: Vec<String>,
     /// Services its members gave this month.
     pub month_services: i64,

@@ -458,6 +458,76 @@ pub fn act_label(lang: Lang, act: &str) -> &'static str {
                 "Voting is open"
             }
         }
+        "release" => {
+            if zh {
+                "经办人离开，退回待受理"
+            } else {
+                "Back in the queue: its handler left"
+            }
+        }
+        "help_request" => {
+            if zh {
+                "请您帮忙"
+            } else {
+                "Your help is asked"
+            }
+        }
+        "help_accepted" => {
+            if zh {
+                "能人答应帮忙"
+            } else {
+                "Help accepted"
+            }
+        }
+        "help_declined" => {
+            if zh {
+                "能人没法帮忙"
+            } else {
+                "Help declined"
+            }
+        }
+        "help_done" => {
+            if zh {
+                "能人已帮忙"
+            } else {
+                "Help given"
+            }
+        }
+        "slot_reminder" => {
+            if zh {
+                "明天有您的志愿服务"
+            } else {
+                "Your volunteer slot is tomorrow"
+            }
+        }
+        "post_changed" => {
+            if zh {
+                "志愿岗位有变动"
+            } else {
+                "The post changed"
+            }
+        }
+        "post_cancelled" => {
+            if zh {
+                "志愿岗位已取消"
+            } else {
+                "The post was cancelled"
+            }
+        }
+        "claim_confirmed" => {
+            if zh {
+                "候补转正，您已报上名"
+            } else {
+                "Off the waiting list: your place is confirmed"
+            }
+        }
+        "studio_lead_wanted" => {
+            if zh {
+                "工作室负责人已离开，请成员接任"
+            } else {
+                "The studio's lead left: a member may take over"
+            }
+        }
         _ => {
             if zh {
                 "更新"

@@ -11,8 +11,8 @@ use api_types::affairs::{
     apply,
 };
 use api_types::{ErrorCode, FieldError, Rule};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 const HOUR_MS: i64 = 3600 * 1000;
 
@@ -45,6 +45,11 @@ pub struct Held {
 
 /// The affair `id` as a move sees it.
 pub async fn held(db: &Db, id: i64) -> Result<Option<Held>, AppError> {
+    held_in(&mut *db.pool.acquire().await?, id).await
+}
+
+/// [`held`] read inside a transaction.
+pub async fn held_in(conn: &mut AnyConnection, id: i64) -> Result<Option<Held>, AppError> {
     let row = sqlx::query(
         "SELECT a.id, a.status, a.level, a.compound_id, c.community_id, cm.street_id, a.grid_id, \
            a.filer_id, a.assignee_id, a.respond_due_at, a.resolve_due_at, a.responded_at \
@@ -52,7 +57,7 @@ pub async fn held(db: &Db, id: i64) -> Result<Option<Held>, AppError> {
          JOIN communities cm ON cm.id = c.community_id WHERE a.id = $1",
     )
     .bind(id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
     row.map(|row| held_from_row(&row)).transpose()
 }
@@ -115,6 +120,17 @@ pub async fn handlers_at(
     affair: &Held,
     grid: Option<i64>,
 ) -> Result<Vec<i64>, sqlx::Error> {
+    handlers_in(&mut *db.pool.acquire().await?, level, affair, grid).await
+}
+
+/// [`handlers_at`] read inside a transaction, which sees its own changes
+/// (a role it revoked).
+pub async fn handlers_in(
+    conn: &mut AnyConnection,
+    level: Level,
+    affair: &Held,
+    grid: Option<i64>,
+) -> Result<Vec<i64>, sqlx::Error> {
     let (sql, place) = match level {
         Level::Station => (
             "SELECT person_id FROM role_grants WHERE role = 'station_member' AND compound_id = $1 AND revoked_at IS NULL",
@@ -132,18 +148,27 @@ pub async fn handlers_at(
     };
     sqlx::query_scalar(sql)
         .bind(place)
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await
 }
 
 /// The street's limit for `level` (the defaults when it has set none).
 pub async fn limit_of(db: &Db, street: i64, level: Level) -> Result<TimeLimit, sqlx::Error> {
+    limit_in(&mut *db.pool.acquire().await?, street, level).await
+}
+
+/// [`limit_of`] read inside a transaction.
+pub async fn limit_in(
+    conn: &mut AnyConnection,
+    street: i64,
+    level: Level,
+) -> Result<TimeLimit, sqlx::Error> {
     let row: Option<(i64, i64)> = sqlx::query_as(
         "SELECT respond_hours, resolve_hours FROM affair_time_limits WHERE street_id = $1 AND level = $2",
     )
     .bind(street)
     .bind(level.as_str())
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(match row {
         Some((respond_hours, resolve_hours)) => TimeLimit {

@@ -414,7 +414,8 @@ type Unrelayed = (
 ///   for their rating); `accept`, `pass_to_grid`, `escalate`, `hand_back`
 ///   are [`SmsNotice::AffairMoved`].
 /// - To anyone else: `file`, `pass_to_grid`, `escalate`, `hand_back`,
-///   `reopen` and `assign` put the affair in their queue:
+///   `reopen`, `assign` and `release` (its handler left) put the affair in
+///   their queue:
 ///   [`SmsNotice::QueueNew`], urgent when the affair is.
 /// - A post's `slot_reminder` is [`SmsNotice::SlotReminder`], an affair's
 ///   `overdue` [`SmsNotice::AffairOverdue`] (urgent when the affair is), a
@@ -444,7 +445,7 @@ pub fn texted(
     }
     matches!(
         act,
-        "file" | "pass_to_grid" | "escalate" | "hand_back" | "reopen" | "assign"
+        "file" | "pass_to_grid" | "escalate" | "hand_back" | "reopen" | "assign" | "release"
     )
     .then_some((SmsNotice::QueueNew, urgent))
 }

@@ -324,15 +324,49 @@ pub fn invalid_invite() -> AppError {
 }
 
 /// Ends an approved binding: the resident moved out. They stop being a
-/// verified resident from now on. 409 unless the binding is approved and
-/// still current.
+/// verified resident from now on; if it was their last home in the
+/// compound, they also leave its capable-person pool and its duties
+/// ([`crate::leaving::leave_pool`]). 409 unless the binding is approved
+/// and still current.
 pub async fn end_binding(db: &Db, id: i64) -> Result<(), AppError> {
-    let ended = sqlx::query(
-        "UPDATE household_requests SET ended_at = $1 WHERE id = $2 AND status = 'approved' AND ended_at IS NULL",
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let ended: Option<(i64, i64)> = sqlx::query_as(
+        "UPDATE household_requests SET ended_at = $1 WHERE id = $2 AND status = 'approved' AND ended_at IS NULL \
+         RETURNING person_id, household_id",
     )
-    .bind(now_ms())
+    .bind(now)
     .bind(id)
-    .execute(&db.pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    AppError::one_row(ended.rows_affected(), api_types::ErrorCode::Conflict)
+    let Some((person, household)) = ended else {
+        return Err(AppError::new(api_types::ErrorCode::Conflict));
+    };
+    let compound: i64 = sqlx::query_scalar(
+        "SELECT g.compound_id FROM households h JOIN units u ON u.id = h.unit_id \
+         JOIN buildings b ON b.id = u.building_id JOIN grids g ON g.id = b.grid_id WHERE h.id = $1",
+    )
+    .bind(household)
+    .fetch_one(&mut *tx)
+    .await?;
+    let still_home: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT v.person_id FROM ({}) v WHERE v.person_id = $1 AND v.compound_id = $2",
+        crate::permissions::VERIFIED_RESIDENTS
+    )))
+    .bind(person)
+    .bind(compound)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if still_home.is_none() {
+        crate::leaving::leave_pool(
+            &mut tx,
+            person,
+            Some(compound),
+            crate::leaving::Why::MovedOut,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

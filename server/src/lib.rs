@@ -16,6 +16,7 @@ pub mod error;
 pub mod extract;
 pub mod households;
 pub mod idempotency;
+pub mod leaving;
 pub mod ledger;
 pub mod metrics;
 pub mod notices;

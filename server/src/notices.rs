@@ -17,13 +17,13 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<Notice>, sqlx::Error> {
     let sql = format!(
-        "SELECT n.id, n.affair_id, n.post_id, r.unit_id, n.consultation_id, \
-           COALESCE(a.title, p.title, k.title, su.name) AS title, \
+        "SELECT n.id, n.affair_id, n.post_id, r.unit_id, n.consultation_id, n.studio_id, \
+           COALESCE(a.title, p.title, k.title, su.name, st.name) AS title, \
            COALESCE(e.act, n.kind) AS act, u.name AS actor_name, a.status, a.level, COALESCE(e.at, n.at) AS at, n.read_at \
          FROM notices n LEFT JOIN affairs a ON a.id = n.affair_id LEFT JOIN affair_events e ON e.id = n.event_id \
          LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN people u ON u.id = COALESCE(e.actor_id, n.actor_id) \
          LEFT JOIN unit_ratings r ON r.id = n.unit_rating_id LEFT JOIN service_units su ON su.id = r.unit_id \
-         LEFT JOIN consultations k ON k.id = n.consultation_id \
+         LEFT JOIN consultations k ON k.id = n.consultation_id LEFT JOIN studios st ON st.id = n.studio_id \
          WHERE n.person_id = $1 AND n.id < $2 AND (n.affair_id IS NULL OR {}) \
          ORDER BY n.id DESC LIMIT $3",
         crate::permissions::sees_affair("a", "$1")
@@ -42,6 +42,7 @@ pub async fn list(
                 post_id: row.try_get("post_id")?,
                 unit_id: row.try_get("unit_id")?,
                 consultation_id: row.try_get("consultation_id")?,
+                studio_id: row.try_get("studio_id")?,
                 title: row
                     .try_get::<Option<String>, _>("title")?
                     .unwrap_or_default(),
@@ -74,6 +75,27 @@ pub async fn notify_post(
         sqlx::query("INSERT INTO notices (person_id, post_id, kind, at) VALUES ($1, $2, $3, $4)")
             .bind(person)
             .bind(post)
+            .bind(kind.to_owned())
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Leaves a notice about a studio (its lead left) for each of `people`,
+/// in the transaction of the act that causes it.
+pub async fn notify_studio(
+    conn: &mut AnyConnection,
+    people: &[i64],
+    studio: i64,
+    kind: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    for person in people {
+        sqlx::query("INSERT INTO notices (person_id, studio_id, kind, at) VALUES ($1, $2, $3, $4)")
+            .bind(person)
+            .bind(studio)
             .bind(kind.to_owned())
             .bind(at)
             .execute(&mut *conn)

@@ -2,6 +2,7 @@
 
 use crate::db::{Db, now_ms, rfc3339};
 use crate::error::AppError;
+use crate::leaving::Why;
 use api_types::identity::{DataExport, Me, RoleSummary, SessionRecord};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -88,9 +89,12 @@ pub async fn export(db: &Db, id: i64) -> Result<DataExport, AppError> {
 /// The name a deleted account's contributions stay under.
 pub const DELETED_NAME: &str = "已注销居民";
 
-/// Deletes `id`'s account: personal fields erased, household bindings and
-/// pending codes removed, roles revoked (recorded in the audit log as the
-/// system's act), every session ended. The person row stays under an
+/// Deletes `id`'s account: personal fields erased, pending household
+/// requests and codes removed, approved bindings ended, roles revoked
+/// (recorded in the audit log as the system's act), every session ended.
+/// Their duties go back ([`crate::leaving`]): assigned affairs to their
+/// level's queue; the pool, future claims, help not given and studio leads
+/// to others. The person row stays under an
 /// anonymous name, so what they contributed keeps its author.
 pub async fn delete_account(db: &Db, id: i64) -> Result<(), AppError> {
     let now = now_ms();
@@ -115,7 +119,20 @@ pub async fn delete_account(db: &Db, id: i64) -> Result<(), AppError> {
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM household_requests WHERE person_id = $1")
+    crate::leaving::release_affairs(&mut tx, id, Why::AccountDeleted, now).await?;
+    crate::leaving::leave_pool(&mut tx, id, None, Why::AccountDeleted, now).await?;
+    // A binding that was approved ends (the household had this resident
+    // until now, and past months keep counting them); one never approved
+    // goes.
+    sqlx::query(
+        "UPDATE household_requests SET ended_at = $2 WHERE person_id = $1 AND status = 'approved' \
+         AND ended_at IS NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM household_requests WHERE person_id = $1 AND status <> 'approved'")
         .bind(id)
         .execute(&mut *tx)
         .await?;

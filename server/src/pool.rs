@@ -129,7 +129,8 @@ pub async fn member(db: &Db, id: i64, lang: Lang) -> Result<Option<PoolMember>, 
     }))
 }
 
-/// The applications of a compound, optionally in one state, oldest first.
+/// The current applications of a compound (not those of people who left),
+/// optionally in one state, oldest first.
 pub async fn members(
     db: &Db,
     compound: i64,
@@ -137,7 +138,8 @@ pub async fn members(
     lang: Lang,
 ) -> Result<Vec<PoolMember>, sqlx::Error> {
     let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM pool_members WHERE compound_id = $1 AND ($2 IS NULL OR status = $2) ORDER BY id LIMIT 200",
+        "SELECT id FROM pool_members WHERE compound_id = $1 AND ended_at IS NULL \
+         AND ($2 IS NULL OR status = $2) ORDER BY id LIMIT 200",
     )
     .bind(compound)
     .bind(status.map(ApplicationStatus::as_str))
@@ -263,7 +265,7 @@ pub async fn may_volunteer(
 ) -> Result<bool, sqlx::Error> {
     let member: Option<i64> = sqlx::query_scalar(
         "SELECT m.id FROM pool_members m WHERE m.person_id = $1 AND m.compound_id = $2 AND m.status = 'approved' \
-         AND ($3 IS NULL OR EXISTS (SELECT 1 FROM pool_member_skills s WHERE s.member_id = m.id AND s.skill_id = $3))",
+         AND m.ended_at IS NULL AND ($3 IS NULL OR EXISTS (SELECT 1 FROM pool_member_skills s WHERE s.member_id = m.id AND s.skill_id = $3))",
     )
     .bind(person)
     .bind(compound)
@@ -341,7 +343,8 @@ pub async fn claim(db: &Db, slot: &HeldSlot, acting: &Acting) -> Result<ClaimSta
 }
 
 /// Cancels the person's claim before the cut-off; a freed place goes to the
-/// earliest on the waiting list, unless the post itself was cancelled.
+/// earliest on the waiting list ([`free_place`]), unless the post itself
+/// was cancelled.
 /// Cancelling again what one cancelled answers success (a retry); 404 for
 /// someone who never claimed the slot, 409 past the cut-off.
 ///
@@ -370,40 +373,60 @@ pub async fn cancel(db: &Db, slot: &HeldSlot, person: i64) -> Result<(), AppErro
     if status == "cancelled" {
         return Ok(());
     }
+    free_place(&mut tx, slot.id, claim, &status, now_ms()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Cancels the live claim `claim` (`status` `confirmed` or `waiting`) of
+/// slot `slot` inside `tx`, whose first write must have been the slot's
+/// row (so cancellations of one slot take turns). A confirmed place goes
+/// to the earliest on the waiting list, who is told (`claim_confirmed`),
+/// unless the post was cancelled; else the slot has a place free again.
+pub async fn free_place(
+    tx: &mut AnyConnection,
+    slot: i64,
+    claim: i64,
+    status: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE claims SET status = 'cancelled' WHERE id = $1")
         .bind(claim)
         .execute(&mut *tx)
         .await?;
+    if status != "confirmed" {
+        return Ok(());
+    }
     let post_live: Option<i64> = sqlx::query_scalar(
         "SELECT p.id FROM slots s JOIN posts p ON p.id = s.post_id \
          WHERE s.id = $1 AND p.cancelled_at IS NULL",
     )
-    .bind(slot.id)
+    .bind(slot)
     .fetch_optional(&mut *tx)
     .await?;
-    if status == "confirmed" {
-        let waiting: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT id, claimed_at FROM claims WHERE slot_id = $1 AND status = 'waiting'",
-        )
-        .bind(slot.id)
-        .fetch_all(&mut *tx)
-        .await?;
-        match promote(&waiting).filter(|_| post_live.is_some()) {
-            Some(next) => {
-                sqlx::query("UPDATE claims SET status = 'confirmed' WHERE id = $1")
-                    .bind(next)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            None => {
-                sqlx::query("UPDATE slots SET confirmed = confirmed - 1 WHERE id = $1")
-                    .bind(slot.id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+    let waiting: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, claimed_at FROM claims WHERE slot_id = $1 AND status = 'waiting'",
+    )
+    .bind(slot)
+    .fetch_all(&mut *tx)
+    .await?;
+    match promote(&waiting).zip(post_live) {
+        Some((next, post)) => {
+            let person: i64 = sqlx::query_scalar(
+                "UPDATE claims SET status = 'confirmed' WHERE id = $1 RETURNING person_id",
+            )
+            .bind(next)
+            .fetch_one(&mut *tx)
+            .await?;
+            crate::notices::notify_post(tx, &[person], post, "claim_confirmed", now).await?;
+        }
+        None => {
+            sqlx::query("UPDATE slots SET confirmed = confirmed - 1 WHERE id = $1")
+                .bind(slot)
+                .execute(&mut *tx)
+                .await?;
         }
     }
-    tx.commit().await?;
     Ok(())
 }
 
@@ -530,7 +553,7 @@ pub async fn post(db: &Db, id: i64, viewer: i64, lang: Lang) -> Result<Option<Po
     let sql = format!(
         "SELECT p.id, p.compound_id, p.title, p.description, p.place, p.skill_id, {name} AS skill, p.places, \
            p.cutoff_hours, (SELECT COUNT(*) FROM pool_members m JOIN pool_member_skills s ON s.member_id = m.id \
-             WHERE m.person_id = $2 AND m.status = 'approved' AND s.skill_id = p.skill_id) AS fits \
+             WHERE m.person_id = $2 AND m.status = 'approved' AND m.ended_at IS NULL AND s.skill_id = p.skill_id) AS fits \
          FROM posts p LEFT JOIN skills k ON k.id = p.skill_id WHERE p.id = $1"
     );
     let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -657,7 +680,8 @@ pub async fn record(db: &Db, person: i64) -> Result<VolunteerRecord, sqlx::Error
     .fetch_one(&db.pool)
     .await?;
     let studios: Vec<String> = sqlx::query_scalar(
-        "SELECT s.name FROM studio_members m JOIN studios s ON s.id = m.studio_id WHERE m.person_id = $1 ORDER BY s.id",
+        "SELECT s.name FROM studio_members m JOIN studios s ON s.id = m.studio_id \
+         WHERE m.person_id = $1 AND m.left_at IS NULL ORDER BY s.id",
     )
     .bind(person)
     .fetch_all(&db.pool)
@@ -779,7 +803,7 @@ pub async fn capable_persons(
     lang: Lang,
 ) -> Result<Vec<api_types::pool::CapablePerson>, sqlx::Error> {
     let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT m.id FROM pool_members m WHERE m.compound_id = $1 AND m.status = 'approved' \
+        "SELECT m.id FROM pool_members m WHERE m.compound_id = $1 AND m.status = 'approved' AND m.ended_at IS NULL \
          AND ($2 IS NULL OR EXISTS (SELECT 1 FROM pool_member_skills s WHERE s.member_id = m.id AND s.skill_id = $2)) \
          ORDER BY m.id",
     )
@@ -950,10 +974,15 @@ pub async fn figures(
             api_types::Rule::Invalid,
         )])
     })?;
+    // The pool as it stood at the month's end: a month that has ended
+    // keeps its size when members leave later, and a member who left
+    // (account deleted, moved out) is not counted in the months after.
     let pool_size: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM pool_members WHERE compound_id = $1 AND status = 'approved'",
+        "SELECT COUNT(*) FROM pool_members WHERE compound_id = $1 AND status = 'approved' \
+         AND COALESCE(decided_at, created_at) < $2 AND (ended_at IS NULL OR ended_at >= $2)",
     )
     .bind(compound)
+    .bind(end)
     .fetch_one(&db.pool)
     .await?;
     // Every service of the month: a slot served, or a help request done.
@@ -998,7 +1027,8 @@ pub async fn figures(
 /// Whether `person` is an approved capable person of `compound`.
 pub async fn is_member(db: &Db, person: i64, compound: i64) -> Result<bool, sqlx::Error> {
     let found: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM pool_members WHERE person_id = $1 AND compound_id = $2 AND status = 'approved'",
+        "SELECT id FROM pool_members WHERE person_id = $1 AND compound_id = $2 AND status = 'approved' \
+         AND ended_at IS NULL",
     )
     .bind(person)
     .bind(compound)
@@ -1044,19 +1074,64 @@ pub async fn studio_compound(db: &Db, id: i64) -> Result<Option<i64>, sqlx::Erro
         .await
 }
 
-/// Joins a studio; 409 if already a member.
+/// Joins a studio; 409 if already a member. Someone who left (moved out
+/// and came back) joins again from now.
 pub async fn join_studio(db: &Db, id: i64, person: i64) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO studio_members (studio_id, person_id, joined_at) VALUES ($1, $2, $3)")
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let back = sqlx::query(
+        "UPDATE studio_members SET joined_at = $3, left_at = NULL \
+         WHERE studio_id = $1 AND person_id = $2 AND left_at IS NOT NULL",
+    )
+    .bind(id)
+    .bind(person)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if back.rows_affected() == 0 {
+        sqlx::query(
+            "INSERT INTO studio_members (studio_id, person_id, joined_at) VALUES ($1, $2, $3)",
+        )
         .bind(id)
         .bind(person)
-        .bind(now_ms())
-        .execute(&db.pool)
+        .bind(now)
+        .execute(&mut *tx)
         .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
-/// A compound's studios with their members and this month's service (the
-/// posts and help requests of the compound their members served).
+/// A member takes the vacant lead of a studio whose lead left. 403 unless
+/// `person` is a current member, 409 if the lead is not vacant (someone
+/// else took it first: one conditional update wins).
+pub async fn take_lead(db: &Db, id: i64, person: i64) -> Result<(), AppError> {
+    let member: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM studio_members WHERE studio_id = $1 AND person_id = $2 AND left_at IS NULL",
+    )
+    .bind(id)
+    .bind(person)
+    .fetch_optional(&db.pool)
+    .await?;
+    if member.is_none() {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    let taken = sqlx::query(
+        "UPDATE studios SET lead_id = $2, lead_vacant_since = NULL \
+         WHERE id = $1 AND lead_vacant_since IS NOT NULL",
+    )
+    .bind(id)
+    .bind(person)
+    .execute(&db.pool)
+    .await?;
+    AppError::one_row(taken.rows_affected(), ErrorCode::Conflict)
+}
+
+/// A compound's studios with their current members and a month's service:
+/// the slots of the compound's posts and the help requests its members
+/// served while they were members (a slot that overlaps their membership,
+/// help done during it), so a month keeps its figures when a member
+/// leaves or joins later.
 pub async fn studios(
     db: &Db,
     compound: i64,
@@ -1068,8 +1143,9 @@ pub async fn studios(
             api_types::Rule::Invalid,
         )])
     })?;
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT s.id, s.name, s.description, p.name FROM studios s JOIN people p ON p.id = s.lead_id \
+    let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT s.id, s.name, s.description, p.name FROM studios s \
+         LEFT JOIN people p ON p.id = s.lead_id AND s.lead_vacant_since IS NULL \
          WHERE s.compound_id = $1 ORDER BY s.id",
     )
     .bind(compound)
@@ -1078,8 +1154,10 @@ pub async fn studios(
     let mut out = Vec::new();
     for (id, name, description, lead_name) in rows {
         let members: Vec<String> = sqlx::query_scalar(
-            "SELECT p.name FROM studio_members m JOIN people p ON p.id = m.person_id \
-             WHERE m.studio_id = $1 ORDER BY m.joined_at, p.id",
+            "SELECT p.name FROM studio_members m JOIN studios s ON s.id = m.studio_id \
+             JOIN people p ON p.id = m.person_id WHERE m.studio_id = $1 AND m.left_at IS NULL \
+             ORDER BY CASE WHEN m.person_id = s.lead_id AND s.lead_vacant_since IS NULL THEN 0 ELSE 1 END, \
+               m.joined_at, p.id",
         )
         .bind(id)
         .fetch_all(&db.pool)
@@ -1088,11 +1166,15 @@ pub async fn studios(
             "SELECT c.minutes FROM claims c JOIN slots s ON s.id = c.slot_id JOIN posts p ON p.id = s.post_id \
              WHERE p.compound_id = $1 AND c.status = 'confirmed' AND c.minutes IS NOT NULL \
                AND s.starts_at >= $2 AND s.starts_at < $3 \
-               AND c.person_id IN (SELECT person_id FROM studio_members WHERE studio_id = $4) \
+               AND EXISTS (SELECT 1 FROM studio_members m WHERE m.studio_id = $4 \
+                 AND m.person_id = c.person_id AND m.joined_at < s.ends_at \
+                 AND (m.left_at IS NULL OR m.left_at > s.starts_at)) \
              UNION ALL \
              SELECT h.minutes FROM help_requests h JOIN affairs a ON a.id = h.affair_id \
              WHERE a.compound_id = $1 AND h.status = 'done' AND h.done_at >= $2 AND h.done_at < $3 \
-               AND h.person_id IN (SELECT person_id FROM studio_members WHERE studio_id = $4)",
+               AND EXISTS (SELECT 1 FROM studio_members m WHERE m.studio_id = $4 \
+                 AND m.person_id = h.person_id AND m.joined_at <= h.done_at \
+                 AND (m.left_at IS NULL OR m.left_at > h.done_at))",
         )
         .bind(compound)
         .bind(start)

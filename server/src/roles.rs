@@ -278,21 +278,25 @@ async fn held_already(db: &Db, person: i64, request: &NewRoleGrant) -> Result<Ap
     Ok(AppError::new(ErrorCode::Conflict).with_message(message))
 }
 
-/// Revokes a grant with the audit entry (`actor` `None`: the system, for
-/// an account its owner deleted); 409 if it was already revoked.
+/// Revokes a grant with the audit entry (`actor` `None`: the system);
+/// 409 if it was already revoked. The affairs its holder was assigned at
+/// a level they no longer handle go back to that level's queue in the
+/// same transaction ([`crate::leaving::release_affairs`]).
 pub async fn revoke(db: &Db, id: i64, actor: Option<i64>, reason: &str) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let done =
-        sqlx::query("UPDATE role_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    if done.rows_affected() != 1 {
+    let holder: Option<i64> = sqlx::query_scalar(
+        "UPDATE role_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING person_id",
+    )
+    .bind(now)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(holder) = holder else {
         return Err(AppError::new(ErrorCode::Conflict));
-    }
+    };
     record_event(&mut tx, id, "revoke", actor, reason, now).await?;
+    crate::leaving::release_affairs(&mut tx, holder, crate::leaving::Why::RoleRevoked, now).await?;
     tx.commit().await?;
     Ok(())
 }

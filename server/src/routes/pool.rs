@@ -52,6 +52,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_pool_figures))
         .routes(routes!(create_studio, list_studios))
         .routes(routes!(create_studio_member))
+        .routes(routes!(create_studio_lead))
 }
 
 /// `?street_id=` of the skill list.
@@ -1090,6 +1091,39 @@ pub async fn create_studio_member(
         return Err(AppError::new(ErrorCode::Forbidden));
     }
     pool::join_studio(&state.db, id, person.id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(studio_page(&state, compound).await?),
+    ))
+}
+
+/// A member takes the lead of a studio whose lead left (its members were
+/// told: `studio_lead_wanted`).
+#[utoipa::path(
+    post,
+    path = "/studios/{id}/lead",
+    tag = "pool",
+    params(("id" = i64, Path, description = "The studio's id")),
+    responses(
+        (status = 201, description = "Leading it now; the compound's studios", body = Page<Studio>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a current member of the studio and its pool", body = ErrorBody),
+        (status = 404, description = "No such studio", body = ErrorBody),
+        (status = 409, description = "The studio has a lead", body = ErrorBody),
+    )
+)]
+pub async fn create_studio_lead(
+    State(state): State<AppState>,
+    person: CurrentPerson,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<Page<Studio>>), AppError> {
+    let compound = pool::studio_compound(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if !pool::is_member(&state.db, person.id, compound).await? {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    pool::take_lead(&state.db, id, person.id).await?;
     Ok((
         StatusCode::CREATED,
         Json(studio_page(&state, compound).await?),

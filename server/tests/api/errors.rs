@@ -342,6 +342,7 @@ async fn the_openapi_document_lists_every_route() {
             "POST /api/v1/streets/{id}/communities",
             "POST /api/v1/streets/{id}/place-imports",
             "POST /api/v1/studios",
+            "POST /api/v1/studios/{id}/lead",
             "POST /api/v1/studios/{id}/members",
             "POST /api/v1/unit-ratings/{id}/answers",
             "POST /api/v1/unit-ratings/{id}/re-ratings",

@@ -16,6 +16,7 @@ mod households;
 mod idempotency;
 mod identity;
 mod imports;
+mod leaving;
 mod logs;
 mod people;
 mod photos;
