@@ -383,6 +383,24 @@ pub async fn take_step(
             let outcome = step.outcome.as_ref().ok_or_else(|| {
                 AppError::validation(vec![FieldError::new("outcome", Rule::Required)])
             })?;
+            // The count as the vote closes is the vote's result for good.
+            // No ballot lands after it: a ballot is stored only while the
+            // row still says `voting` ([`store_ballot`]), and this
+            // transaction changed it first.
+            if let Some(rule) = vote_rule(db, topic.id).await? {
+                let electorate = electorate(db, topic).await?;
+                let cast: Vec<Ballot> = ballots_in(&mut tx, topic.id)
+                    .await?
+                    .into_iter()
+                    .map(|(_, b)| b)
+                    .collect();
+                let counted = tally(&rule, &electorate, &cast);
+                sqlx::query("UPDATE consultations SET final_tally = $1 WHERE id = $2")
+                    .bind(serde_json::to_string(&counted).map_err(AppError::internal)?)
+                    .bind(topic.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             sqlx::query(
                 "UPDATE consultations SET decision = $1, reasoning = $2, published_at = $3 WHERE id = $4",
             )
@@ -455,11 +473,19 @@ fn choices_from(text: &str) -> Vec<usize> {
 
 /// Every stored ballot of a consultation, oldest first.
 pub async fn ballots(db: &Db, id: i64) -> Result<Vec<(String, Ballot)>, sqlx::Error> {
+    ballots_in(&mut *db.pool.acquire().await?, id).await
+}
+
+/// [`ballots`] read inside a transaction.
+async fn ballots_in(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> Result<Vec<(String, Ballot)>, sqlx::Error> {
     let rows: Vec<(String, i64, i64, String)> = sqlx::query_as(
         "SELECT voter_key, person_id, household_id, choices FROM ballots WHERE consultation_id = $1 ORDER BY at",
     )
     .bind(id)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(rows
         .into_iter()
@@ -487,8 +513,11 @@ pub fn voter_key(per: VoterUnit, person: i64, household: i64) -> String {
 /// Stores a checked ballot (cast, changed or taken over), on condition
 /// that the ballot under `key` is still the one the check saw: none, or
 /// the one cast by `seen`. A ballot another member of the household cast in
-/// between is never replaced: the answer is then `Err` with when that
-/// ballot was cast (Unix ms), for the 409 that says so.
+/// between is never replaced: the answer is then `Ok(Err)` with when that
+/// ballot was cast (Unix ms), for the 409 that says so. 409
+/// (`illegal_move`) if voting closed meanwhile: the consultation's row is
+/// written first, so a ballot and the closing of the vote take turns and
+/// the count kept at closing ([`take_step`]) has every ballot.
 pub async fn store_ballot(
     db: &Db,
     id: i64,
@@ -496,7 +525,7 @@ pub async fn store_ballot(
     seen: Option<i64>,
     voter: (i64, i64),
     choices: &[usize],
-) -> Result<Result<(), i64>, sqlx::Error> {
+) -> Result<Result<(), i64>, AppError> {
     let (person, household) = voter;
     let text = choices
         .iter()
@@ -506,6 +535,15 @@ pub async fn store_ballot(
     let now = now_ms();
     // Cast: inserted unless a ballot appeared, or the voter's own ballot
     // (a double tap) is changed. Change or take over: only the ballot seen.
+    let mut tx = db.begin_write().await?;
+    let voting =
+        sqlx::query("UPDATE consultations SET state = state WHERE id = $1 AND state = 'voting'")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    if voting.rows_affected() != 1 {
+        return Err(AppError::new(ErrorCode::IllegalMove));
+    }
     let stored = sqlx::query(
         "INSERT INTO ballots (consultation_id, voter_key, person_id, household_id, choices, at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consultation_id, voter_key) \
@@ -520,11 +558,13 @@ pub async fn store_ballot(
     .bind(text)
     .bind(now)
     .bind(seen)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     if stored.rows_affected() == 1 {
+        tx.commit().await?;
         return Ok(Ok(()));
     }
+    drop(tx);
     let cast_at = ballot_cast_at(db, id, key).await?;
     Ok(Err(cast_at.unwrap_or(now)))
 }
@@ -1061,7 +1101,17 @@ async fn vote_view(
     let electorate = electorate(db, topic).await?;
     let stored = ballots(db, topic.id).await?;
     let all: Vec<Ballot> = stored.iter().map(|(_, b)| b.clone()).collect();
-    let counted: Tally = tally(&rule, &electorate, &all);
+    // A concluded vote shows the count kept when it closed.
+    let kept: Option<String> =
+        sqlx::query_scalar("SELECT final_tally FROM consultations WHERE id = $1")
+            .bind(topic.id)
+            .fetch_one(&db.pool)
+            .await?;
+    let counted: Tally = match kept.map(|k| serde_json::from_str(&k)) {
+        Some(Ok(kept)) => kept,
+        Some(Err(_)) => return Err(AppError::internal("a kept vote count is unreadable")),
+        None => tally(&rule, &electorate, &all),
+    };
     let household = electorate.residents.get(&viewer.person).copied();
     let mine = stored.iter().find(|(_, b)| b.person == viewer.person);
     let household_ballot = household.and_then(|h| {

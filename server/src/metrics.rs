@@ -120,6 +120,13 @@ fn counted_from_row(row: &AnyRow) -> Result<Counted, sqlx::Error> {
 
 /// A month's figures for a station, grid or community. 404 for an unknown
 /// place, 422 for a malformed month.
+///
+/// The rule for recomputing them: a month's figures are those of the
+/// affairs received in it (China time), read from what each affair itself
+/// recorded (accepted in time, late, reopened, its rating). They settle as
+/// the month's affairs are closed and do not move after that; nothing about
+/// people enters them, so role changes, moves and deleted accounts leave
+/// them as they were.
 pub async fn month(db: &Db, scope: Scope, place: i64, month: &str) -> Result<Metrics, AppError> {
     let (start, end) = month_range(month).ok_or_else(|| {
         AppError::validation(vec![api_types::FieldError::new(

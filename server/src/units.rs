@@ -465,13 +465,22 @@ pub async fn community_reports(
     else {
         return Ok(None);
     };
-    let unit_names: Vec<(i64, String)> =
-        sqlx::query_as(
-            "SELECT id, name FROM service_units WHERE community_id = $1 AND retired_at IS NULL ORDER BY id",
-        )
-            .bind(community)
-            .fetch_all(&db.pool)
-            .await?;
+    // The units in service at some time in the month: a month's report
+    // keeps a unit retired after it.
+    let (start, _) = crate::metrics::month_range(month).ok_or_else(|| {
+        AppError::validation(vec![api_types::FieldError::new(
+            "month",
+            api_types::Rule::Invalid,
+        )])
+    })?;
+    let unit_names: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, name FROM service_units WHERE community_id = $1 \
+         AND (retired_at IS NULL OR retired_at >= $2) ORDER BY id",
+    )
+    .bind(community)
+    .bind(start)
+    .fetch_all(&db.pool)
+    .await?;
     let mut units = Vec::with_capacity(unit_names.len());
     for (id, unit_name) in unit_names {
         let mut r = report(db, id, &unit_name, month).await?;

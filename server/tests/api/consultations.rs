@@ -521,6 +521,17 @@ async fn one_vote_per_household_changed_until_close_and_moving_out_counts() {
         (201, Some("concluded"))
     );
     assert_eq!(w.vote(&w.b, id, json!([1])).await.0, 409, "after close");
+    // What was concluded stays: 陈志明 deleting his account afterwards
+    // changes neither the count nor who could vote.
+    let kept = json!({"counts": [1, 0, 1], "turnout": 2, "eligible": 2, "quorum_met": true});
+    assert_eq!(concluded["vote"]["tally"], kept);
+    let (status, _) = w
+        .app
+        .send_as(&w.a2, Method::DELETE, "/api/v1/me", None)
+        .await;
+    assert_eq!(status, 204);
+    let (_, later) = w.app.get_json(&format!("/api/v1/consultations/{id}")).await;
+    assert_eq!(later["vote"]["tally"], kept);
     let item = concluded["outcome"]["action_items"][0]["id"]
         .as_i64()
         .unwrap();

@@ -420,4 +420,19 @@ async fn staff_keep_the_list_change_a_liaison_and_retire_a_unit() {
         .get_as(&staff, &format!("{path}/report?month={month}"))
         .await;
     assert_eq!((status, &report["ratings"]), (200, &json!(1)));
+    // The community's reports of the month it was retired in keep it.
+    let (status, reports) = app
+        .get_as(
+            &staff,
+            &format!("/api/v1/communities/1/service-reports?month={month}"),
+        )
+        .await;
+    assert_eq!(status, 200, "{reports}");
+    let gas = reports["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == id)
+        .expect("the retired unit is in its month's reports");
+    assert_eq!(gas["ratings"], 1);
 }
